@@ -1,0 +1,330 @@
+// Package config reads taizhang.yaml, the town's description of one round of
+// rectification: who the villages are, the dates that matter, and where the
+// files live.
+package config
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/taizhang/taizhang/internal/ledger"
+)
+
+// FileName is the config's name inside a workspace folder.
+const FileName = "taizhang.yaml"
+
+// Config is a town's taizhang.yaml.
+type Config struct {
+	Town       string           `yaml:"town"`       // 三乡镇
+	Issuer     string           `yaml:"issuer"`     // 中共中山市三乡镇委员会
+	Round      string           `yaml:"round"`      // 十五届市委第六轮
+	Inspection Inspection       `yaml:"inspection"` // the inspection the ledgers answer
+	Disclosure Disclosure       `yaml:"disclosure"` // publication date and period
+	Contact    Contact          `yaml:"contact"`    // the feedback paragraph
+	Villages   []ledger.Village `yaml:"villages"`   // attachment order
+
+	Inbox     string `yaml:"inbox"`     // where village workbooks arrive; default: the workspace itself
+	Out       string `yaml:"out"`       // where outputs go; default: out
+	Narrative string `yaml:"narrative"` // the clerk's narrative for the notice; default: 通报正文.txt
+	Templates string `yaml:"templates"` // a folder whose templates win over the embedded ones; default: templates
+
+	Fonts   Fonts   `yaml:"fonts"`   // official faces, when the clerk's machine has them
+	Publish Publish `yaml:"publish"` // which private columns a published ledger shows
+
+	// Path is the file the config was read from ("" when built in code);
+	// relative paths in the config are relative to its folder.
+	Path string `yaml:"-"`
+	// Digest is the SHA-256 of the config file's bytes.
+	Digest string `yaml:"-"`
+}
+
+// Inspection is the inspection round the ledgers answer.
+type Inspection struct {
+	Group    string      `yaml:"group"`    // 市委对村巡察第四组
+	From     ledger.Date `yaml:"from"`     // 2024-09-24
+	To       ledger.Date `yaml:"to"`       // 2024-12-20
+	Feedback ledger.Date `yaml:"feedback"` // 2025-01-14
+}
+
+// Disclosure is the publication of the notice.
+type Disclosure struct {
+	Date ledger.Date `yaml:"date"` // 2025-09-12
+	Days int         `yaml:"days"` // 15, counted inclusively
+}
+
+// Contact is where the public sends its opinions.
+type Contact struct {
+	Phone    string `yaml:"phone"`
+	Hours    string `yaml:"hours"` // 工作时间
+	Address  string `yaml:"address"`
+	Envelope string `yaml:"envelope"` // what to write on the envelope
+	Postcode string `yaml:"postcode"`
+	Email    string `yaml:"email"`
+}
+
+// Fonts maps each typesetting role to a font file on the clerk's machine. A
+// ".ttc" path may name its face with "#N" (simsun.ttc#0). Empty roles use the
+// faces embedded in the binary.
+type Fonts struct {
+	Title string `yaml:"title"` // 方正小标宋
+	Body  string `yaml:"body"`  // 仿宋 (simfang.ttf)
+	Hei   string `yaml:"hei"`   // 黑体 (simhei.ttf)
+	Kai   string `yaml:"kai"`   // 楷体 (simkai.ttf)
+	Song  string `yaml:"song"`  // 宋体, used as an extra fallback (simsun.ttc#0)
+}
+
+// Publish says which private columns a published ledger shows. Both are off
+// by default: a notice must not carry personal names.
+type Publish struct {
+	Person bool `yaml:"person"` // 责任人
+	Lead   bool `yaml:"lead"`   // 责任领导
+}
+
+// Error is a config problem with the line it was found on.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Load reads and validates a config file.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &Error{File: path, Msg: "找不到配置文件"}
+		}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("无法读取配置文件: %v", err)}
+	}
+	c, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		c.Path = abs
+	}
+	return c, nil
+}
+
+// Find returns the config for a workspace: explicit when given, else
+// DIR/taizhang.yaml when it exists, else nil with no error.
+func Find(explicit, dir string) (*Config, error) {
+	if explicit != "" {
+		return Load(explicit)
+	}
+	p := filepath.Join(dir, FileName)
+	if _, err := os.Stat(p); err == nil {
+		return Load(p)
+	}
+	return nil, nil
+}
+
+var lineRe = regexp.MustCompile(`line (\d+): (.*)`)
+
+// Parse decodes and validates config bytes; name is used in messages.
+func Parse(name string, data []byte) (*Config, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, os.ErrNotExist) || err.Error() == "EOF" {
+			return nil, &Error{File: name, Msg: "配置文件是空的"}
+		}
+		return nil, yamlError(name, err)
+	}
+	c := &Config{}
+	dec = yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		return nil, yamlError(name, err)
+	}
+	sum := sha256.Sum256(data)
+	c.Digest = hex.EncodeToString(sum[:])
+	c.Path = name
+	if err := c.validate(name, &root); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// yamlError turns a yaml.v3 error into a Chinese one with its line.
+func yamlError(name string, err error) error {
+	var te *yaml.TypeError
+	msg := err.Error()
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	line := 0
+	if m := lineRe.FindStringSubmatch(msg); m != nil {
+		fmt.Sscanf(m[1], "%d", &line)
+		msg = m[2]
+	}
+	switch {
+	case strings.Contains(msg, "not found in type"):
+		key := msg
+		if i := strings.Index(msg, "field "); i >= 0 {
+			key = strings.Fields(msg[i+len("field "):])[0]
+		}
+		msg = fmt.Sprintf("未知的配置项“%s”(请检查拼写)", key)
+	case strings.Contains(msg, "日期"):
+		// already Chinese, from ledger.Date
+	case strings.Contains(msg, "cannot unmarshal"):
+		msg = fmt.Sprintf("配置值的类型不对: %s", msg)
+	default:
+		msg = fmt.Sprintf("配置文件格式有误: %s", msg)
+	}
+	return &Error{File: name, Line: line, Msg: msg}
+}
+
+// validate checks what the YAML types cannot, reporting lines from the node tree.
+func (c *Config) validate(name string, root *yaml.Node) error {
+	if len(c.Villages) == 0 {
+		return &Error{File: name, Line: keyLine(root, "villages"), Msg: "没有配置任何村(社区): 请在 villages 下列出各村(社区)及其党组织名称"}
+	}
+	seen := map[string]bool{}
+	vnodes := valueNode(root, "villages")
+	for i, v := range c.Villages {
+		line := 0
+		if vnodes != nil && i < len(vnodes.Content) {
+			line = vnodes.Content[i].Line
+		}
+		if strings.TrimSpace(v.Name) == "" {
+			return &Error{File: name, Line: line, Msg: fmt.Sprintf("第%d个村(社区)没有填写名称(name)", i+1)}
+		}
+		if strings.TrimSpace(v.Org) == "" {
+			return &Error{File: name, Line: line, Msg: fmt.Sprintf("村(社区)“%s”没有填写党组织名称(org)", v.Name)}
+		}
+		if seen[v.Name] {
+			return &Error{File: name, Line: line, Msg: fmt.Sprintf("村(社区)“%s”重复配置了两次", v.Name)}
+		}
+		seen[v.Name] = true
+	}
+	if c.Disclosure.Days < 0 {
+		return &Error{File: name, Line: keyLine(root, "disclosure"), Msg: "公开天数(disclosure.days)不能是负数"}
+	}
+	if c.Disclosure.Days == 0 {
+		c.Disclosure.Days = 15
+	}
+	if !c.Inspection.From.IsZero() && !c.Inspection.To.IsZero() && c.Inspection.To.Before(c.Inspection.From) {
+		return &Error{File: name, Line: keyLine(root, "inspection"), Msg: "巡察结束日期(inspection.to)早于开始日期(inspection.from)"}
+	}
+	return nil
+}
+
+// valueNode finds the value node of a top-level key.
+func valueNode(root *yaml.Node, key string) *yaml.Node {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	if doc.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == key {
+			return doc.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func keyLine(root *yaml.Node, key string) int {
+	if n := valueNode(root, key); n != nil {
+		return n.Line
+	}
+	return 0
+}
+
+// Dir is the folder relative paths are resolved against.
+func (c *Config) Dir() string {
+	if c == nil || c.Path == "" {
+		return "."
+	}
+	return filepath.Dir(c.Path)
+}
+
+// Resolve makes a config-relative path absolute-ish (relative to the config's folder).
+func (c *Config) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir(), p)
+}
+
+// InboxDir is where village workbooks are read from.
+func (c *Config) InboxDir() string {
+	if c.Inbox == "" {
+		return c.Dir()
+	}
+	return c.Resolve(c.Inbox)
+}
+
+// OutDir is where outputs are written unless --out says otherwise.
+func (c *Config) OutDir() string {
+	if c.Out == "" {
+		return c.Resolve("out")
+	}
+	return c.Resolve(c.Out)
+}
+
+// NarrativePath is the clerk's narrative text file.
+func (c *Config) NarrativePath() string {
+	if c.Narrative == "" {
+		return c.Resolve("通报正文.txt")
+	}
+	return c.Resolve(c.Narrative)
+}
+
+// TemplatesDir is the folder of user templates that override the embedded ones.
+func (c *Config) TemplatesDir() string {
+	if c.Templates == "" {
+		return c.Resolve("templates")
+	}
+	return c.Resolve(c.Templates)
+}
+
+// Village returns the configured village of that name.
+func (c *Config) Village(name string) (ledger.Village, bool) {
+	for _, v := range c.Villages {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return ledger.Village{}, false
+}
+
+// VillageIndex returns the attachment position (0-based) of a village, or -1.
+func (c *Config) VillageIndex(name string) int {
+	for i, v := range c.Villages {
+		if v.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// DisclosureEnd is the last day of the disclosure period, counted inclusively:
+// 15 days from 2025-09-12 end on 2025-09-26.
+func (c *Config) DisclosureEnd() ledger.Date {
+	days := c.Disclosure.Days
+	if days <= 0 {
+		days = 15
+	}
+	return c.Disclosure.Date.AddDays(days - 1)
+}

@@ -1,0 +1,79 @@
+// Package typeset lays out Chinese text and tables on PDF pages in the
+// official document layout (GB/T 9704-2012). It knows nothing of ledgers,
+// villages or inspections: it takes fonts, styled paragraphs and tables, and
+// writes pages.
+//
+// This file is the package's contract; the implementation lives beside it.
+package typeset
+
+import "io"
+
+// Role is what a face is used for; each role falls back per character to the
+// others when it lacks a glyph.
+type Role int
+
+// The font roles of an official document.
+const (
+	RoleBody  Role = iota // 正文: 仿宋 (or a Song face substitute)
+	RoleTitle             // 标题: 方正小标宋 substitute
+	RoleHei               // 黑体: first-level headings, 附件N
+	RoleKai               // 楷体: second-level headings
+	numRoles
+)
+
+// Align is the horizontal alignment of a paragraph's lines.
+type Align int
+
+// Alignments. Justify spreads CJK lines by inter-character spacing; the last
+// line of a paragraph is left-aligned.
+const (
+	Justify Align = iota
+	Left
+	Center
+	Right
+)
+
+// Style describes one paragraph. Indents are in characters of the
+// paragraph's own size (2 = the usual first-line indent).
+type Style struct {
+	Role        Role
+	Size        float64 // points; 0 = 16 (三号)
+	Bold        bool    // simulated bold when the face has none
+	Align       Align
+	FirstIndent float64 // first-line indent, in characters
+	HangIndent  float64 // indent of every line after the first, in characters
+	RightIndent float64 // space kept free at the right, in characters
+	LineHeight  float64 // mm; 0 = the page's line grid (225 mm / 22 lines)
+	Balanced    bool    // break lines into a balanced shape (titles)
+}
+
+// Orientation of a page.
+type Orientation int
+
+// Page orientations.
+const (
+	Portrait Orientation = iota
+	Landscape
+)
+
+// Column is one column of a table.
+type Column struct {
+	Header string
+	Width  float64 // relative weight; widths are scaled to the text block
+	Align  Align   // of the body cells
+}
+
+// Table is a grid of wrapped text. The header row repeats on every page; a
+// row taller than the space left continues on the next page.
+type Table struct {
+	Columns    []Column
+	Rows       [][]string
+	Size       float64 // points for body cells; 0 = 10.5 (五号)
+	HeaderSize float64 // points for the header; 0 = Size
+}
+
+// MissingGlyph is a character that no loaded font can draw.
+type MissingGlyph struct {
+	Rune    rune
+	Context string // a few characters around it, for the clerk to find it
+}
