@@ -6,7 +6,6 @@
 // This file is the package's contract; the implementation lives beside it.
 package typeset
 
-import "io"
 
 // Role is what a face is used for; each role falls back per character to the
 // others when it lacks a glyph.
