@@ -29,6 +29,7 @@ type Config struct {
 	Round      string           `yaml:"round"`      // 十五届市委第六轮
 	Inspection Inspection       `yaml:"inspection"` // the inspection the ledgers answer
 	Disclosure Disclosure       `yaml:"disclosure"` // publication date and period
+	AsOf       ledger.Date      `yaml:"as_of"`      // 统计截止日期 for build; default: the disclosure date
 	Contact    Contact          `yaml:"contact"`    // the feedback paragraph
 	Villages   []ledger.Village `yaml:"villages"`   // attachment order
 
@@ -327,4 +328,14 @@ func (c *Config) DisclosureEnd() ledger.Date {
 		days = 15
 	}
 	return c.Disclosure.Date.AddDays(days - 1)
+}
+
+// BuildAsOf is the day a build counts overdue tasks against when --as-of is
+// not given: as_of, else the disclosure date. It is zero when neither is set
+// (the caller then uses today).
+func (c *Config) BuildAsOf() ledger.Date {
+	if !c.AsOf.IsZero() {
+		return c.AsOf
+	}
+	return c.Disclosure.Date
 }
