@@ -155,3 +155,21 @@ var RequiredColumns = []Column{ColProblem, ColMeasures, ColDeadline, ColProgress
 func (c Column) Private() bool {
 	return c == ColPerson || c == ColLead || c == ColEvidence
 }
+
+// DueSoonDays is how many days ahead a deadline counts as 临期.
+const DueSoonDays = 7
+
+// Overdue reports whether the task's dated deadline is before asOf and the
+// task is not finished (逾期).
+func (it *Item) Overdue(asOf Date) bool {
+	return it.Deadline.Kind == DeadlineOn && !it.Status.Finished() && it.Deadline.Date.Before(asOf)
+}
+
+// DueSoon reports whether an unfinished task's deadline falls within the
+// next DueSoonDays days, asOf included (临期).
+func (it *Item) DueSoon(asOf Date) bool {
+	if it.Deadline.Kind != DeadlineOn || it.Status.Finished() || it.Deadline.Date.Before(asOf) {
+		return false
+	}
+	return asOf.DaysUntil(it.Deadline.Date) <= DueSoonDays
+}
