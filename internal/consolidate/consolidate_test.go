@@ -86,11 +86,11 @@ func TestSummarizeCountsPerTownVillageAndCategory(t *testing.T) {
 	villages := []ledger.Village{{Name: "圩仔社区", Org: "甲"}, {Name: "大布村", Org: "乙"}, {Name: "桥头村", Org: "丙"}}
 	items := []ledger.Item{
 		item("大布村", "党建", ledger.StatusDone, ledger.NewDate(2025, 3, 31)),
-		item("大布村", "党建", ledger.StatusOngoing, ledger.NewDate(2025, 6, 30)),   // overdue
-		item("大布村", "三资", ledger.StatusMostly, ledger.NewDate(2025, 9, 19)),    // due in 7 days
-		item("圩仔社区", "三资", ledger.StatusLongTerm, ledger.Date{}),              // long term: never overdue
-		item("圩仔社区", "", ledger.StatusOngoing, ledger.NewDate(2025, 9, 20)),     // 8 days: not due soon
-		item("圩仔社区", "党建", ledger.StatusDone, ledger.NewDate(2025, 1, 1)),     // done late is not overdue
+		item("大布村", "党建", ledger.StatusOngoing, ledger.NewDate(2025, 6, 30)), // overdue
+		item("大布村", "三资", ledger.StatusMostly, ledger.NewDate(2025, 9, 19)),  // due in 7 days
+		item("圩仔社区", "三资", ledger.StatusLongTerm, ledger.Date{}),             // long term: never overdue
+		item("圩仔社区", "", ledger.StatusOngoing, ledger.NewDate(2025, 9, 20)),  // 8 days: not due soon
+		item("圩仔社区", "党建", ledger.StatusDone, ledger.NewDate(2025, 1, 1)),    // done late is not overdue
 	}
 	s := Summarize(items, villages, asOf)
 	want := Counts{Tasks: 6, Done: 2, Mostly: 1, Ongoing: 2, LongTerm: 1, Overdue: 1, DueSoon: 1}
