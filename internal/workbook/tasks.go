@@ -1,0 +1,80 @@
+package workbook
+
+import (
+	"fmt"
+
+	"github.com/taizhang/taizhang/internal/ledger"
+)
+
+// Column headers of 汇总 around the canonical columns.
+const (
+	villageHeader = "村(社区)"
+	sourceHeader  = "来源"
+)
+
+// taskWidths are the widths of 汇总's columns: the village, every canonical
+// column (ledger.Columns order) and the source.
+var taskWidths = map[ledger.Column]float64{
+	ledger.ColSeq: 5, ledger.ColCategory: 10, ledger.ColProblem: 30, ledger.ColMeasures: 30,
+	ledger.ColLead: 7, ledger.ColUnit: 9, ledger.ColPerson: 7, ledger.ColDeadline: 11,
+	ledger.ColProgress: 32, ledger.ColStatus: 10, ledger.ColDone: 11, ledger.ColEvidence: 10,
+	ledger.ColNote: 9,
+}
+
+// writeTasks writes 汇总: one row per task, village first, then every
+// canonical column (personal ones included: this is the internal list),
+// then where the task was read. The header row is frozen, filtered and
+// repeated on every printed page; the status cell is coloured.
+func (b *book) writeTasks(s *sheet) error {
+	cols := ledger.Columns()
+	widths := []float64{9}
+	for _, c := range cols {
+		widths = append(widths, taskWidths[c])
+	}
+	widths = append(widths, 13)
+	s.cols(widths...)
+
+	s.text(1, 1, villageHeader, b.st.header)
+	for i, c := range cols {
+		s.text(i+2, 1, c.Name(), b.st.header)
+	}
+	last := len(cols) + 2
+	s.text(last, 1, sourceHeader, b.st.header)
+
+	for i := range b.items {
+		it := &b.items[i]
+		row := i + 2
+		s.text(1, row, it.Village, b.st.center)
+		for j, c := range cols {
+			col := j + 2
+			switch c {
+			case ledger.ColSeq, ledger.ColLead, ledger.ColPerson:
+				s.text(col, row, it.Text(c), b.st.center)
+			case ledger.ColDeadline:
+				if it.Deadline.Kind == ledger.DeadlineOn {
+					s.date(col, row, it.Deadline.Date, b.st.date)
+				} else {
+					s.text(col, row, it.Deadline.Chinese(), b.st.center)
+				}
+			case ledger.ColStatus:
+				s.text(col, row, string(it.Status), b.st.status(it.Status, it.Overdue(b.in.AsOf)))
+			case ledger.ColDone:
+				s.date(col, row, it.Done, b.st.date)
+			default:
+				s.text(col, row, it.Text(c), b.st.text)
+			}
+		}
+		s.text(last, row, sourceText(it.Source), b.st.center)
+	}
+	s.freeze(2, 1)
+	s.check(b.f.AutoFilter(s.name, fmt.Sprintf("A1:%s%d", colName(last), len(b.items)+1), nil))
+	return s.finish("$1:$1", b.title("整改任务汇总台账"))
+}
+
+// sourceText gives "大布村.xlsx 第12行".
+func sourceText(src ledger.Source) string {
+	if src.Row <= 0 {
+		return src.File
+	}
+	return fmt.Sprintf("%s 第%d行", src.File, src.Row)
+}

@@ -1,0 +1,154 @@
+// Package workbook writes the town's consolidated workbook, 汇总台账.xlsx:
+// every task of every village (汇总), the counts and completion rates with a
+// chart (统计), the progress since an earlier build (进展对比, with --since),
+// every warning with its file and cell (校验), and the files read (来源).
+//
+// The workbook is meant to be printed as it is: every sheet is A4 landscape,
+// fitted to one page wide, with its header row repeated on every page and
+// its row heights stored (LibreOffice does not grow wrapped rows by itself).
+// The same input always gives the same bytes.
+package workbook
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/taizhang/taizhang/internal/compare"
+	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/ledger"
+)
+
+// FileName is the name of the consolidated workbook in the output folder.
+const FileName = "汇总台账.xlsx"
+
+// The sheet names, in workbook order.
+const (
+	SheetTasks    = "汇总"
+	SheetStats    = "统计"
+	SheetProgress = "进展对比"
+	SheetChecks   = "校验"
+	SheetSources  = "来源"
+)
+
+// Source is one input file: the village it was taken for, the sheet read,
+// its SHA-256, how many rows were read and how many tasks taken from them.
+type Source struct {
+	File, Village, Sheet, SHA256 string
+	RowsRead, Tasks              int
+}
+
+// Input is everything the workbook shows.
+type Input struct {
+	Town       string
+	AsOf       ledger.Date
+	Villages   []ledger.Village     // config order
+	Items      []ledger.Item        // every task; written in consolidated order
+	Summary    *consolidate.Summary // counted from Items; computed when nil
+	Warnings   []ledger.Diagnostic
+	Sources    []Source
+	Comparison *compare.Result // nil when the build has no --since
+}
+
+// Write writes the workbook to w.
+func Write(w io.Writer, in Input) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	b, err := newBook(f, in)
+	if err != nil {
+		return err
+	}
+	steps := []struct {
+		sheet string
+		write func(*sheet) error
+		skip  bool
+	}{
+		{SheetTasks, b.writeTasks, false},
+		{SheetStats, b.writeStats, false},
+		{SheetProgress, b.writeProgress, in.Comparison == nil},
+		{SheetChecks, b.writeChecks, false},
+		{SheetSources, b.writeSources, false},
+	}
+	for i, st := range steps {
+		if st.skip {
+			continue
+		}
+		if i == 0 {
+			if err := f.SetSheetName(f.GetSheetName(0), st.sheet); err != nil {
+				return fmt.Errorf("workbook: %w", err)
+			}
+		} else if _, err := f.NewSheet(st.sheet); err != nil {
+			return fmt.Errorf("workbook: %w", err)
+		}
+		if err := st.write(b.sheet(st.sheet)); err != nil {
+			return fmt.Errorf("workbook: sheet %s: %w", st.sheet, err)
+		}
+	}
+	f.SetActiveSheet(0)
+	if err := b.setDocProps(); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	// excelize adds the image content types from a map: sort them, so the
+	// bytes do not depend on map order.
+	if ct := f.ContentTypes; ct != nil {
+		sort.SliceStable(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("workbook: write: %w", err)
+	}
+	return nil
+}
+
+// book carries the file, the input and the shared styles while writing.
+type book struct {
+	f     *excelize.File
+	in    Input
+	sum   *consolidate.Summary
+	items []ledger.Item // in consolidated order
+	st    styles
+}
+
+func newBook(f *excelize.File, in Input) (*book, error) {
+	b := &book{f: f, in: in, sum: in.Summary}
+	if b.sum == nil {
+		b.sum = consolidate.Summarize(in.Items, in.Villages, in.AsOf)
+	}
+	b.items = append([]ledger.Item(nil), in.Items...)
+	consolidate.Order(b.items, in.Villages)
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, fmt.Errorf("workbook: styles: %w", err)
+	}
+	b.st = st
+	return b, nil
+}
+
+// title names the workbook in page headers: "三乡镇整改任务汇总台账".
+func (b *book) title(what string) string {
+	s := b.in.Town + what
+	if !b.in.AsOf.IsZero() {
+		s += "(截至" + b.in.AsOf.Chinese() + ")"
+	}
+	return s
+}
+
+// setDocProps fixes the document properties, including the times excelize
+// would otherwise leave at its template's, so that they say something true
+// and the bytes stay the same for the same input.
+func (b *book) setDocProps() error {
+	stamp := "2000-01-01T00:00:00Z"
+	if !b.in.AsOf.IsZero() {
+		stamp = b.in.AsOf.String() + "T00:00:00Z"
+	}
+	return b.f.SetDocProps(&excelize.DocProperties{
+		Title:          b.in.Town + "整改任务汇总台账",
+		Subject:        "巡察整改台账汇总",
+		Creator:        "taizhang",
+		LastModifiedBy: "taizhang",
+		Created:        stamp,
+		Modified:       stamp,
+		Language:       "zh-CN",
+	})
+}
