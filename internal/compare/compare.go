@@ -54,10 +54,12 @@ func (c Change) Backwards() bool { return c.Then.Status.Finished() && !c.Now.Sta
 type Result struct {
 	Then, Now *consolidate.Summary // both counted with consolidate.Summarize
 	Matched   int                  // tasks found in both lists
-	Changed   []Change             // matched tasks whose status changed, in today's order
+	Changed   []Change             // matched tasks whose status changed
 	Backwards []Change             // the changes from 已完成 to anything else
-	New       []ledger.Item        // tasks only today, in today's order
-	Removed   []ledger.Item        // tasks only in the snapshot, in its order
+	New       []ledger.Item        // tasks only today
+	Removed   []ledger.Item        // tasks only in the snapshot
+	// Changed, Backwards, New and Removed are in consolidated order
+	// (consolidate.Order): villages in config order, then file and row.
 	// Diagnostics are the warnings for removed tasks and backward statuses.
 	Diagnostics []ledger.Diagnostic
 }
@@ -72,6 +74,9 @@ func Compare(then *Snapshot, now []ledger.Item, villages []ledger.Village, asOf 
 		Then: consolidate.Summarize(then.Items, villages, then.AsOf),
 		Now:  consolidate.Summarize(now, villages, asOf),
 	}
+	// Lists come out in the consolidated order whatever order they came in.
+	now = ordered(now, villages)
+	then = &Snapshot{Town: then.Town, AsOf: then.AsOf, Items: ordered(then.Items, villages)}
 	pairOfNow := match(then.Items, now)
 	matchedThen := make([]bool, len(then.Items))
 	for ni := range now {
@@ -109,6 +114,13 @@ func Compare(then *Snapshot, now []ledger.Item, villages []ledger.Village, asOf 
 		})
 	}
 	return r
+}
+
+// ordered returns a copy of items in consolidated order.
+func ordered(items []ledger.Item, villages []ledger.Village) []ledger.Item {
+	out := append([]ledger.Item(nil), items...)
+	consolidate.Order(out, villages)
+	return out
 }
 
 // snapshotName names the earlier snapshot in messages: "2025年6月30日的汇总".

@@ -13,7 +13,7 @@ import (
 func (b *book) writeProgress(s *sheet) error {
 	r := b.in.Comparison
 	thenDay, nowDay := dayName(r.Then.AsOf, "上次"), dayName(r.Now.AsOf, "本次")
-	s.cols(12, 8, 9, 9, 9, 9, 9, 14, 16)
+	s.cols(12, 8, 9, 9, 9, 9, 9, 17, 16)
 	row := 1
 
 	s.span(1, 9, row, fmt.Sprintf("一、各村(社区)完成率：%s → %s。%s，%s。", thenDay, nowDay, r.Town().Sentence(), r.Town().NowText()), b.st.section)
@@ -28,6 +28,9 @@ func (b *book) writeProgress(s *sheet) error {
 	}
 	b.progressRow(s, row, r.Town(), true)
 	row += 2
+	// The task list starts on a new page rather than leave its header
+	// alone at the foot of the first.
+	s.check(b.f.InsertPageBreak(s.name, cell(1, row)))
 
 	s.span(1, 9, row, fmt.Sprintf("二、整改状态有变化的任务(%d项，其中退回%d项)", len(r.Changed), len(r.Backwards)), b.st.section)
 	row++

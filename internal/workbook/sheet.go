@@ -83,6 +83,9 @@ func (s *sheet) span(col, last, row int, v string, style int) {
 	for c := col; c <= last; c++ {
 		w += s.width(c)
 	}
+	if style == s.b.st.section {
+		w *= fontSize / sectionSize // larger text, fewer characters a line
+	}
 	s.need(row, lineCount(v, w))
 }
 
@@ -197,7 +200,7 @@ func rowHeight(lines int) float64 {
 
 // lineCount estimates how many lines v takes wrapped in a column of the
 // given width (Excel character units, the width of a digit): a CJK or other
-// wide character takes two units, anything else one, a line break starts a
+// wide character takes 1.9 units, anything else one, a line break starts a
 // new line, and lines break anywhere (as they do in CJK text). One unit is
 // kept for the cell's padding.
 func lineCount(v string, colWidth float64) int {
@@ -221,10 +224,12 @@ func lineCount(v string, colWidth float64) int {
 	return lines
 }
 
+// runeWidth is a character's width in Excel width units (the width of a
+// digit of the default 11 pt font, 7 px): a 10 pt CJK character is 13.3 px.
 func runeWidth(r rune) float64 {
 	switch width.LookupRune(r).Kind() {
 	case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
-		return 2
+		return 1.9
 	}
 	return 1
 }

@@ -39,13 +39,17 @@ func (b *book) writeStats(s *sheet) error {
 			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各村(社区)整改完成率", Font: &excelize.Font{Family: fontFamily, Size: 12, Bold: true}}}},
 			Legend:    excelize.ChartLegend{Position: "none"},
 			PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: percentFormat}},
-			XAxis:     excelize.ChartAxis{Font: excelize.Font{Family: fontFamily, Size: 9}},
-			YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+			XAxis:     excelize.ChartAxis{Font: axisFont},
+			YAxis:     excelize.ChartAxis{Font: axisFont, Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 			Dimension: excelize.ChartDimension{Width: 560, Height: 340},
 		}))
 	}
 	return s.finish("", b.title("整改任务统计"))
 }
+
+// axisFont is black: excelize's default axis text is a light grey that
+// prints nearly invisible.
+var axisFont = excelize.Font{Family: fontFamily, Size: 9, Color: "000000"}
 
 // group is one row of a statistics table.
 type group struct {

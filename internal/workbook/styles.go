@@ -9,8 +9,9 @@ import (
 // fontFamily is the face clerks' machines have; LibreOffice substitutes a
 // CJK face of its own where it is missing.
 const (
-	fontFamily = "宋体"
-	fontSize   = 10.0
+	fontFamily  = "宋体"
+	fontSize    = 10.0
+	sectionSize = 12.0 // section titles above a table
 )
 
 // The status colours, Excel's own "good / neutral / bad" cell styles.
@@ -84,7 +85,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		return s, err
 	}
 	s.section, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Family: fontFamily, Size: 12, Bold: true},
+		Font:      &excelize.Font{Family: fontFamily, Size: sectionSize, Bold: true},
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
 	})
 	return s, err

@@ -15,10 +15,10 @@ const (
 // taskWidths are the widths of 汇总's columns: the village, every canonical
 // column (ledger.Columns order) and the source.
 var taskWidths = map[ledger.Column]float64{
-	ledger.ColSeq: 5, ledger.ColCategory: 10, ledger.ColProblem: 30, ledger.ColMeasures: 30,
-	ledger.ColLead: 7, ledger.ColUnit: 9, ledger.ColPerson: 7, ledger.ColDeadline: 11,
-	ledger.ColProgress: 32, ledger.ColStatus: 10, ledger.ColDone: 11, ledger.ColEvidence: 10,
-	ledger.ColNote: 9,
+	ledger.ColSeq: 5, ledger.ColCategory: 9, ledger.ColProblem: 27, ledger.ColMeasures: 27,
+	ledger.ColLead: 7, ledger.ColUnit: 8, ledger.ColPerson: 7, ledger.ColDeadline: 10.5,
+	ledger.ColProgress: 29, ledger.ColStatus: 9, ledger.ColDone: 10.5, ledger.ColEvidence: 9,
+	ledger.ColNote: 8,
 }
 
 // writeTasks writes 汇总: one row per task, village first, then every
@@ -27,11 +27,11 @@ var taskWidths = map[ledger.Column]float64{
 // repeated on every printed page; the status cell is coloured.
 func (b *book) writeTasks(s *sheet) error {
 	cols := ledger.Columns()
-	widths := []float64{9}
+	widths := []float64{8.5}
 	for _, c := range cols {
 		widths = append(widths, taskWidths[c])
 	}
-	widths = append(widths, 13)
+	widths = append(widths, 16)
 	s.cols(widths...)
 
 	s.text(1, 1, villageHeader, b.st.header)
