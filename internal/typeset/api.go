@@ -6,7 +6,6 @@
 // This file is the package's contract; the implementation lives beside it.
 package typeset
 
-
 // Role is what a face is used for; each role falls back per character to the
 // others when it lacks a glyph.
 type Role int
@@ -17,6 +16,7 @@ const (
 	RoleTitle             // 标题: 方正小标宋 substitute
 	RoleHei               // 黑体: first-level headings, 附件N
 	RoleKai               // 楷体: second-level headings
+	RoleSong              // 宋体: page numbers
 	numRoles
 )
 

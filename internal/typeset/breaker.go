@@ -1,0 +1,206 @@
+package typeset
+
+import (
+	"strings"
+)
+
+// Line breaking after the basic level of W3C "Requirements for Chinese Text
+// Layout" (clreq) and GB/T 15834: a line never starts with a closing
+// punctuation mark and never ends with an opening one; dashes and
+// ellipses are never split; Latin words and numbers stay whole, together with
+// the unit or date character that follows a number.
+
+// noStart are the characters that never begin a line: 句号, 逗号, 顿号, 分号,
+// 冒号, 问号, 叹号, closing quotes and brackets, 间隔号, 连接号, and their
+// half-width forms.
+const noStart = "，。、；：！？）」』》〉】〕〗〙〛］｝”’" +
+	",.;:!?)]}%％‰℃°′″·・～〜々〻ヽヾゝゞ"
+
+// noEnd are the characters that never end a line: opening quotes and
+// brackets, and currency signs that belong to the number after them.
+const noEnd = "（「『《〈【〔〖〘〚［｛“‘([{￥＄$£€"
+
+// unitAfterNumber are the characters that stay on the line of the number
+// they follow: 2025年, 3月, 31日, 96.5%, 10万元 ...
+const unitAfterNumber = "年月日号时分秒%％‰℃°万亿元个项条人次户岁"
+
+func in(set string, r rune) bool { return strings.ContainsRune(set, r) }
+
+// isWordRune reports runes that form unbreakable Latin words and numbers:
+// visible ASCII and the full-width digits and letters.
+func isWordRune(r rune) bool {
+	return (r > ' ' && r < 0x7F && !in("([{)]}", r)) ||
+		(r >= '０' && r <= '９') || (r >= 'Ａ' && r <= 'Ｚ') || (r >= 'ａ' && r <= 'ｚ')
+}
+
+func isDigit(r rune) bool { return (r >= '0' && r <= '9') || (r >= '０' && r <= '９') }
+
+// inseparable are the marks written doubled that must not be split: ——, ……
+func inseparable(r rune) bool {
+	return r == '—' || r == '…' || r == '―' || r == '⸺' || r == '⋯'
+}
+
+// canBreak reports whether a line may end between a and b.
+func canBreak(a, b rune) bool {
+	switch {
+	case in(noStart, b) || isSpace(b):
+		return false
+	case in(noEnd, a):
+		return false
+	case inseparable(a) && a == b:
+		return false
+	case isWordRune(a) && isWordRune(b):
+		return false
+	case isDigit(a) && in(unitAfterNumber, b):
+		return false
+	case a == '第' && isDigit(b):
+		return false
+	}
+	return true
+}
+
+// canForce is the weaker rule used to split a run that has no break
+// opportunity and is wider than the line (a long URL, a row of commas):
+// still keep punctuation at the right end of lines where possible.
+func canForce(a, b rune) bool {
+	return !in(noStart, b) && !in(noEnd, a) && !(inseparable(a) && a == b)
+}
+
+// BreakLines breaks text into lines no wider than maxWidth, measuring each
+// rune with measure. Explicit line breaks (\n, \r\n, \r) are kept as breaks
+// and do not appear in the lines. No character is dropped or added: the
+// lines concatenated equal the text without its line-break characters.
+// Trailing spaces stay at the end of their line and are not counted against
+// maxWidth.
+func BreakLines(text string, maxWidth float64, measure func(rune) float64) []string {
+	return breakLines(text, func(int) float64 { return maxWidth }, measure)
+}
+
+// breakLines is BreakLines with a width per line of each hard line (index 0
+// is the first line after an explicit break, e.g. with a first-line indent).
+func breakLines(text string, width func(line int) float64, measure func(rune) float64) []string {
+	var out []string
+	for _, hard := range splitHard(text) {
+		for _, l := range breakHard([]rune(hard), width, measure) {
+			out = append(out, string(l))
+		}
+	}
+	return out
+}
+
+// splitHard splits text at its explicit line breaks.
+func splitHard(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	return strings.Split(text, "\n")
+}
+
+// widthEps absorbs rounding when a line of exactly maxWidth is summed.
+const widthEps = 1e-6
+
+func breakHard(rs []rune, width func(int) float64, measure func(rune) float64) [][]rune {
+	if len(rs) == 0 {
+		return [][]rune{nil}
+	}
+	var lines [][]rune
+	var line []rune
+	w := 0.0 // width of line without its trailing spaces
+	trail := 0.0
+	flush := func() {
+		lines = append(lines, line)
+		line, w, trail = nil, 0, 0
+	}
+	add := func(c []rune) {
+		for _, r := range c {
+			if isSpace(r) {
+				trail += measure(r)
+			} else {
+				w += trail + measure(r)
+				trail = 0
+			}
+		}
+		line = append(line, c...)
+	}
+	for start := 0; start < len(rs); {
+		end := start + 1
+		for end < len(rs) && !canBreak(rs[end-1], rs[end]) {
+			end++
+		}
+		c := rs[start:end]
+		start = end
+		cw, ctrail := 0.0, 0.0
+		for _, r := range c {
+			if isSpace(r) {
+				ctrail += measure(r)
+			} else {
+				cw += ctrail + measure(r)
+				ctrail = 0
+			}
+		}
+		if len(line) > 0 && w+trail+cw > width(len(lines))+widthEps {
+			flush()
+		}
+		if len(line) > 0 || cw <= width(len(lines))+widthEps {
+			add(c)
+			continue
+		}
+		// A cluster wider than a whole line: split it, preferring the weaker
+		// break rule, and keep its last piece open for what follows.
+		for len(c) > 0 {
+			max := width(len(lines)) + widthEps
+			fit, acc := 0, 0.0
+			for fit < len(c) {
+				acc += measure(c[fit])
+				if acc > max && !isSpace(c[fit]) {
+					break
+				}
+				fit++
+			}
+			if fit == len(c) {
+				add(c)
+				break
+			}
+			cut := fit
+			for cut > 0 && !canForce(c[cut-1], c[cut]) {
+				cut--
+			}
+			if cut == 0 {
+				cut = max1(fit)
+			}
+			add(c[:cut])
+			flush()
+			c = c[cut:]
+		}
+	}
+	if len(line) > 0 || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// balancedWidth returns the smallest width at most maxWidth that breaks the
+// text into no more lines than maxWidth does, so that the lines of a title
+// come out of even length instead of one full line and a short tail.
+func balancedWidth(text string, maxWidth float64, measure func(rune) float64) float64 {
+	n := len(BreakLines(text, maxWidth, measure))
+	if n <= 1 {
+		return maxWidth
+	}
+	lo, hi := maxWidth/float64(n)*0.9, maxWidth
+	for range 40 {
+		mid := (lo + hi) / 2
+		if len(BreakLines(text, mid, measure)) <= n {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}

@@ -1,0 +1,409 @@
+package typeset
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// Layout is the page geometry of a document, in millimetres and points. The
+// text block is given for a portrait page; landscape pages turn it with the
+// paper.
+type Layout struct {
+	PageWidth, PageHeight   float64   // the portrait page, mm (A4: 210 × 297)
+	Top, Left               float64   // page edge to text block (天头, 订口), mm
+	BlockWidth, BlockHeight float64   // the text block (版心), mm
+	Lines, Chars            int       // the body grid: lines per page, characters per line
+	BodySize                float64   // body text, pt (三号 = 16)
+	PageNumberSize          float64   // page numbers, pt (四号 = 14)
+	PageNumberGap           float64   // block's lower edge to the top of the page number, mm
+	Date                    time.Time // written as the PDF's creation and modification date; zero = 2000-01-01
+}
+
+// Official returns the layout of GB/T 9704-2012: A4, top margin 37 mm, left
+// margin 28 mm, a 156 × 225 mm text block holding 22 lines of 28 characters
+// of 16 pt, page numbers in 14 pt 7 mm below the block.
+func Official() Layout {
+	return Layout{
+		PageWidth: 210, PageHeight: 297,
+		Top: 37, Left: 28,
+		BlockWidth: 156, BlockHeight: 225,
+		Lines: 22, Chars: 28,
+		BodySize: 16, PageNumberSize: 14,
+		PageNumberGap: 7,
+	}
+}
+
+const (
+	ptToMM = 25.4 / 72
+	// emAscent is where the baseline sits below the top of a CJK em box
+	// (the ideographic em box of Noto CJK, SimSun and FangSong: 880/1000).
+	emAscent = 0.88
+	// defaultPlaceholder is drawn for a character no font has (〓, the
+	// typesetter's mark for a missing character).
+	defaultPlaceholder = '〓'
+)
+
+// Document is a PDF being laid out. It is not safe for concurrent use; many
+// Documents may share one FontSet.
+type Document struct {
+	pdf    *fpdf.Fpdf
+	fonts  *FontSet
+	l      Layout
+	first  int // number printed on the first page
+	pages  int
+	orient Orientation
+	y      float64 // top of the next line on the current page, mm
+	// tracking is added to every character's advance, as a fraction of the
+	// font size, so that Chars characters fill BlockWidth exactly.
+	tracking    float64
+	added       map[*face]bool
+	missing     []MissingGlyph
+	seen        map[rune]bool
+	placeholder rune
+}
+
+// NewDocument starts an empty document.
+func NewDocument(fonts *FontSet, l Layout) *Document {
+	if l.Lines <= 0 || l.Chars <= 0 || l.BodySize <= 0 {
+		def := Official()
+		l.Lines, l.Chars, l.BodySize = def.Lines, def.Chars, def.BodySize
+	}
+	if l.PageNumberSize <= 0 {
+		l.PageNumberSize = 14
+	}
+	date := l.Date
+	if date.IsZero() {
+		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	p := fpdf.NewCustom(&fpdf.InitType{
+		UnitStr: "mm",
+		Size:    fpdf.SizeType{Wd: l.PageWidth, Ht: l.PageHeight},
+	})
+	p.SetMargins(0, 0, 0)
+	p.SetAutoPageBreak(false, 0)
+	p.SetCompression(true)
+	p.SetCatalogSort(true)
+	p.SetCreationDate(date)
+	p.SetModificationDate(date)
+	p.SetProducer("taizhang", false)
+	return &Document{
+		pdf:         p,
+		fonts:       fonts,
+		l:           l,
+		first:       1,
+		tracking:    l.BlockWidth/(float64(l.Chars)*l.BodySize*ptToMM) - 1,
+		added:       map[*face]bool{},
+		seen:        map[rune]bool{},
+		placeholder: defaultPlaceholder,
+	}
+}
+
+// SetFirstPageNumber sets the number printed on the first page (1 unless
+// the document continues another one).
+func (d *Document) SetFirstPageNumber(n int) { d.first = n }
+
+// SetPlaceholder sets what is drawn in place of a character no font has:
+// 〓 by default, or 0 to leave the character out. Either way it is reported
+// by Missing.
+func (d *Document) SetPlaceholder(r rune) { d.placeholder = r }
+
+// SetInfo sets the PDF's title and author metadata.
+func (d *Document) SetInfo(title, author string) {
+	d.pdf.SetTitle(title, true)
+	d.pdf.SetAuthor(author, true)
+}
+
+// Pages returns the number of pages so far.
+func (d *Document) Pages() int { return d.pages }
+
+// Missing returns the characters no font could draw, each once, in order of
+// first appearance.
+func (d *Document) Missing() []MissingGlyph { return append([]MissingGlyph(nil), d.missing...) }
+
+// Write writes the PDF. The bytes depend only on the content and Layout.Date.
+func (d *Document) Write(w io.Writer) error {
+	if d.pages == 0 {
+		d.NewPage(Portrait)
+	}
+	if err := d.pdf.Error(); err != nil {
+		return fmt.Errorf("生成 PDF：%w", err)
+	}
+	return d.pdf.Output(w)
+}
+
+// frame is the text block of the current page, in the page's own
+// coordinates.
+type frame struct{ x, y, w, h float64 }
+
+func (d *Document) frame() frame {
+	l := d.l
+	if d.orient == Landscape {
+		// The sheet turned a quarter clockwise: its left edge (the binding)
+		// is now at the top, its bottom edge at the left.
+		return frame{x: l.PageHeight - l.Top - l.BlockHeight, y: l.Left, w: l.BlockHeight, h: l.BlockWidth}
+	}
+	return frame{x: l.Left, y: l.Top, w: l.BlockWidth, h: l.BlockHeight}
+}
+
+// pitch is the distance between the lines of the body grid.
+func (d *Document) pitch() float64 { return d.l.BlockHeight / float64(d.l.Lines) }
+
+// NewPage starts a page. Its text starts at the top of the block.
+func (d *Document) NewPage(o Orientation) {
+	d.orient = o
+	if o == Landscape {
+		d.pdf.AddPageFormat("L", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
+	} else {
+		d.pdf.AddPageFormat("P", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
+	}
+	d.pages++
+	d.y = d.frame().y
+	d.pageNumber(d.first + d.pages - 1)
+}
+
+// pageNumber prints "— n —" 7 mm below the block, one character in from its
+// right edge on odd pages and from its left edge on even pages. On a
+// landscape page it goes where it would be on the sheet held upright, turned
+// with the sheet, so that all numbers of a bound document line up.
+func (d *Document) pageNumber(n int) {
+	l := d.l
+	text := []rune("— " + strconv.Itoa(n) + " —")
+	size := l.PageNumberSize
+	sizeMM := size * ptToMM
+	width := 0.0
+	for _, r := range text {
+		width += d.advance(d.fonts.faceFor(RoleSong, r), r, size)
+	}
+	width -= sizeMM * d.tracking
+	// Position on the upright sheet.
+	x := l.Left + sizeMM
+	if n%2 != 0 {
+		x = l.Left + l.BlockWidth - sizeMM - width
+	}
+	base := l.Top + l.BlockHeight + l.PageNumberGap + emAscent*sizeMM
+	if d.orient == Portrait {
+		d.drawRun(text, RoleSong, size, false, x, base, 0)
+		return
+	}
+	lx, ly := l.PageHeight-base, x
+	d.pdf.TransformBegin()
+	d.pdf.TransformRotate(-90, lx, ly)
+	d.drawRun(text, RoleSong, size, false, lx, ly, 0)
+	d.pdf.TransformEnd()
+}
+
+// ensurePage opens a portrait page if there is none yet.
+func (d *Document) ensurePage() {
+	if d.pages == 0 {
+		d.NewPage(Portrait)
+	}
+}
+
+// room makes sure a line of height h fits below d.y, turning the page if not.
+func (d *Document) room(h float64) {
+	d.ensurePage()
+	f := d.frame()
+	if d.y+h > f.y+f.h+0.01 {
+		d.NewPage(d.orient)
+	}
+}
+
+// BlankLines leaves n lines of the body grid empty.
+func (d *Document) BlankLines(n int) {
+	d.ensurePage()
+	d.y += float64(n) * d.pitch()
+}
+
+// Title sets a document title: 22 pt in the title face, centred, long
+// titles broken into lines of even length.
+func (d *Document) Title(text string) {
+	d.Paragraph(text, Style{Role: RoleTitle, Size: 22, Align: Center, Balanced: true})
+}
+
+// norm fills in a style's defaults.
+func (d *Document) norm(st Style) Style {
+	if st.Size <= 0 {
+		st.Size = d.l.BodySize
+	}
+	if st.LineHeight <= 0 {
+		st.LineHeight = d.pitch()
+		if sz := st.Size * ptToMM * 1.15; sz > st.LineHeight {
+			st.LineHeight = sz
+		}
+	}
+	return st
+}
+
+// em is the advance of one ideograph at size, the unit of indents.
+func (d *Document) em(size float64) float64 { return size * ptToMM * (1 + d.tracking) }
+
+// Paragraph sets text as one paragraph per explicit line break, broken into
+// lines by the clreq rules and justified, continuing onto new pages of the
+// current orientation as needed.
+func (d *Document) Paragraph(text string, st Style) {
+	st = d.norm(st)
+	d.ensurePage()
+	for _, hard := range splitHard(text) {
+		d.paragraph([]rune(hard), st)
+	}
+}
+
+func (d *Document) paragraph(rs []rune, st Style) {
+	rs = d.clean(rs, st.Role)
+	em := d.em(st.Size)
+	f := d.frame()
+	full := f.w - st.RightIndent*em
+	width := func(i int) float64 {
+		if i == 0 {
+			return full - st.FirstIndent*em
+		}
+		return full - st.HangIndent*em
+	}
+	measure := d.measurer(st.Role, st.Size)
+	if st.Balanced {
+		bw := balancedWidth(string(rs), width(0), measure)
+		width = func(int) float64 { return bw }
+	}
+	lines := breakHard(rs, width, measure)
+	sizeMM := st.Size * ptToMM
+	for i, line := range lines {
+		d.room(sizeMM)
+		f = d.frame() // the page may have turned
+		indent := st.HangIndent * em
+		if i == 0 {
+			indent = st.FirstIndent * em
+		}
+		avail := f.w - st.RightIndent*em - indent
+		align := st.Align
+		if align == Justify && i == len(lines)-1 {
+			align = Left
+		}
+		d.drawLine(line, st, f.x+indent, avail, d.y+emAscent*sizeMM, align)
+		d.y += st.LineHeight
+	}
+}
+
+// Text sets one line that is never broken, at the current line.
+func (d *Document) Text(text string, st Style) {
+	st = d.norm(st)
+	rs := d.clean([]rune(text), st.Role)
+	sizeMM := st.Size * ptToMM
+	d.room(sizeMM)
+	f := d.frame()
+	em := d.em(st.Size)
+	indent := st.FirstIndent * em
+	align := st.Align
+	if align == Justify {
+		align = Left
+	}
+	d.drawLine(rs, st, f.x+indent, f.w-indent-st.RightIndent*em, d.y+emAscent*sizeMM, align)
+	d.y += st.LineHeight
+}
+
+// clean replaces what cannot be drawn: a tab by a space, a character no face
+// has (or one above U+FFFF, which the PDF library cannot embed) by the
+// placeholder, recording it.
+func (d *Document) clean(rs []rune, role Role) []rune {
+	out := rs[:0:0]
+	for i, r := range rs {
+		if r == '\t' {
+			r = ' '
+		}
+		if d.fonts.faceFor(role, r) != nil {
+			out = append(out, r)
+			continue
+		}
+		if !d.seen[r] {
+			d.seen[r] = true
+			lo, hi := max(0, i-8), min(len(rs), i+9)
+			d.missing = append(d.missing, MissingGlyph{Rune: r, Context: string(rs[lo:hi])})
+		}
+		if d.placeholder != 0 && d.fonts.faceFor(role, d.placeholder) != nil {
+			out = append(out, d.placeholder)
+		}
+	}
+	return out
+}
+
+// advance is the width of r in f at size points, tracking included, in mm.
+func (d *Document) advance(f *face, r rune, size float64) float64 {
+	sizeMM := size * ptToMM
+	if f == nil {
+		return sizeMM
+	}
+	return float64(f.adv[r])/1000*sizeMM + sizeMM*d.tracking
+}
+
+func (d *Document) measurer(role Role, size float64) func(rune) float64 {
+	return func(r rune) float64 { return d.advance(d.fonts.faceFor(role, r), r, size) }
+}
+
+// drawLine sets one broken line in [x, x+avail] with its baseline at base.
+// Justified lines spread the extra space evenly between their characters.
+func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align Align) {
+	for len(line) > 0 && isSpace(line[len(line)-1]) {
+		line = line[:len(line)-1]
+	}
+	if len(line) == 0 {
+		return
+	}
+	natural := 0.0
+	for _, r := range line {
+		natural += d.advance(d.fonts.faceFor(st.Role, r), r, st.Size)
+	}
+	visual := natural - st.Size*ptToMM*d.tracking
+	extra := 0.0
+	switch align {
+	case Justify:
+		if len(line) > 1 && avail > visual {
+			extra = (avail - visual) / float64(len(line)-1)
+		}
+	case Center:
+		x += (avail - visual) / 2
+	case Right:
+		x += avail - visual
+	}
+	d.drawRun(line, st.Role, st.Size, st.Bold, x, base, extra)
+}
+
+// drawRun draws runes from x on baseline base, each face's stretch as one
+// text object with the character spacing set to tracking plus extra.
+func (d *Document) drawRun(line []rune, role Role, size float64, bold bool, x, base, extra float64) {
+	sizeMM := size * ptToMM
+	gap := sizeMM*d.tracking + extra
+	for i := 0; i < len(line); {
+		f := d.fonts.faceFor(role, line[i])
+		j := i
+		w := 0.0
+		for j < len(line) && d.fonts.faceFor(role, line[j]) == f {
+			w += float64(f.adv[line[j]])/1000*sizeMM + gap
+			j++
+		}
+		d.use(f)
+		d.pdf.SetFont(f.key, "", size)
+		fake := bold && !f.bold
+		if fake {
+			d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
+		}
+		d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", gap/ptToMM))
+		d.pdf.Text(x, base, string(line[i:j]))
+		if fake {
+			d.pdf.RawWriteStr("Q")
+		}
+		x += w
+		i = j
+	}
+}
+
+// use registers a face with this document's PDF the first time it is drawn.
+func (d *Document) use(f *face) {
+	if d.added[f] {
+		return
+	}
+	d.added[f] = true
+	d.pdf.AddUTF8FontFromBytes(f.key, "", f.data)
+}

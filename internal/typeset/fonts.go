@@ -1,0 +1,187 @@
+package typeset
+
+import (
+	"compress/gzip"
+	"embed"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// FontFiles names the user's own font files, one per role. A name may be a
+// .ttf file or a TrueType collection with a face index: "simsun.ttc#0"
+// (index 0 when omitted). An empty name uses the embedded free face.
+type FontFiles struct {
+	Title string // 方正小标宋
+	Body  string // 仿宋_GB2312 / 仿宋
+	Hei   string // 黑体
+	Kai   string // 楷体_GB2312 / 楷体
+	Song  string // 宋体, for page numbers
+}
+
+// FontSet is a parsed set of faces, one per role, shared read-only by any
+// number of Documents.
+type FontSet struct {
+	roles [numRoles]*face
+	// chain lists, for each role, the faces to try for a character: the
+	// role's own face first, then the others.
+	chain [numRoles][]*face
+}
+
+//go:embed fonts/*.ttf.gz
+var embeddedFS embed.FS
+
+// The embedded faces and the roles they serve; see fonts/README.md.
+var embeddedFiles = [numRoles]string{
+	RoleBody:  "serif-regular",
+	RoleTitle: "serif-bold",
+	RoleHei:   "sans-regular",
+	RoleKai:   "kai",
+	RoleSong:  "serif-regular",
+}
+
+var (
+	embeddedOnce  sync.Once
+	embeddedSet   *FontSet
+	embeddedErr   error
+	embeddedFaces map[string]*face
+)
+
+// EmbeddedFonts returns the free faces compiled into the program (Noto
+// Serif/Sans CJK SC converted to TrueType, AR PL KaitiM GB). They are
+// decompressed and parsed once per process.
+func EmbeddedFonts() (*FontSet, error) {
+	embeddedOnce.Do(func() {
+		embeddedFaces = map[string]*face{}
+		var fs FontSet
+		for role, name := range embeddedFiles {
+			f, ok := embeddedFaces[name]
+			if !ok {
+				var err error
+				if f, err = loadEmbedded(name); err != nil {
+					embeddedErr = fmt.Errorf("内置字体 %s：%w", name, err)
+					return
+				}
+				embeddedFaces[name] = f
+			}
+			fs.roles[role] = f
+		}
+		fs.buildChains()
+		embeddedSet = &fs
+	})
+	return embeddedSet, embeddedErr
+}
+
+func loadEmbedded(name string) (*face, error) {
+	z, err := embeddedFS.Open("fonts/" + name + ".ttf.gz")
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	r, err := gzip.NewReader(z)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return parseFace("emb-"+name, b)
+}
+
+// LoadFonts parses the user's font files; roles left empty use the
+// embedded faces. A file that cannot be used is an error naming it — never a
+// silent fallback to another face.
+func LoadFonts(files FontFiles) (*FontSet, error) {
+	emb, err := EmbeddedFonts()
+	if err != nil {
+		return nil, err
+	}
+	names := [numRoles]string{
+		RoleBody: files.Body, RoleTitle: files.Title, RoleHei: files.Hei,
+		RoleKai: files.Kai, RoleSong: files.Song,
+	}
+	fs := *emb
+	byName := map[string]*face{}
+	for role, name := range names {
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		f, ok := byName[name]
+		if !ok {
+			if f, err = loadFontFile(name, fmt.Sprintf("user%d", len(byName))); err != nil {
+				return nil, err
+			}
+			byName[name] = f
+		}
+		fs.roles[role] = f
+	}
+	fs.buildChains()
+	return &fs, nil
+}
+
+// loadFontFile reads "path" or "path#N".
+func loadFontFile(name, key string) (*face, error) {
+	path, index := name, 0
+	if i := strings.LastIndexByte(name, '#'); i > 0 {
+		if n, err := strconv.Atoi(name[i+1:]); err == nil && n >= 0 {
+			if _, statErr := os.Stat(name); statErr != nil {
+				path, index = name[:i], n
+			}
+		}
+	}
+	fail := func(err error) (*face, error) {
+		return nil, fmt.Errorf("无法读取字体文件 %s：%w", name, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fail(err)
+	}
+	if b, err = extractFace(b, index); err != nil {
+		return fail(err)
+	}
+	f, err := parseFace(key, b)
+	if err != nil {
+		return fail(err)
+	}
+	return f, nil
+}
+
+// buildChains orders the fallback faces of every role: its own face, then
+// the others in role order, each face once.
+func (fs *FontSet) buildChains() {
+	for role := range fs.roles {
+		chain := []*face{fs.roles[role]}
+		for _, f := range fs.roles {
+			dup := false
+			for _, c := range chain {
+				dup = dup || c == f
+			}
+			if !dup {
+				chain = append(chain, f)
+			}
+		}
+		fs.chain[role] = chain
+	}
+}
+
+// faceFor returns the first face of the role's chain that has r, or nil.
+func (fs *FontSet) faceFor(role Role, r rune) *face {
+	for _, f := range fs.chain[role] {
+		if f.covers(r) {
+			return f
+		}
+	}
+	return nil
+}
+
+// Covers reports whether some face of the set can draw r.
+func (fs *FontSet) Covers(r rune) bool { return fs.faceFor(RoleBody, r) != nil }
+
+// faces returns the distinct faces of the set.
+func (fs *FontSet) faces() []*face {
+	return fs.chain[RoleBody]
+}

@@ -1,0 +1,268 @@
+package typeset
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// face is one parsed TrueType face: its bytes (handed to fpdf, which subsets
+// them into each PDF) and the metrics the layout needs, read once.
+type face struct {
+	key  string // fpdf family name, unique per face
+	data []byte // a standalone TrueType file
+	bold bool   // a real bold face: no simulated bold on top
+	// adv holds the advance of every BMP rune in 1/1000 em; has marks the
+	// runes the face can draw (mapped to a glyph with an outline, or a space).
+	adv []uint16
+	has []uint64
+}
+
+func (f *face) covers(r rune) bool {
+	if r < 0 || r > 0xFFFF {
+		return false
+	}
+	return f.has[r>>6]&(1<<(uint(r)&63)) != 0
+}
+
+// sfntTable is one entry of a font's table directory.
+type sfntTable struct {
+	tag    string
+	off    uint32
+	length uint32
+	sum    uint32
+}
+
+var errNotSfnt = errors.New("不是 TrueType 字体")
+
+// extractFace returns face index of a font file as a standalone TrueType
+// file: a .ttf is returned as is (index must be 0), a TrueType collection
+// (.ttc) has the face's tables copied out.
+func extractFace(b []byte, index int) ([]byte, error) {
+	if len(b) < 12 {
+		return nil, errNotSfnt
+	}
+	if string(b[:4]) != "ttcf" {
+		if index != 0 {
+			return nil, fmt.Errorf("不是字体集合(.ttc)，没有第 %d 个字体", index)
+		}
+		return b, nil
+	}
+	n := int(binary.BigEndian.Uint32(b[8:]))
+	if index < 0 || index >= n {
+		return nil, fmt.Errorf("字体集合只有 %d 个字体(#0–#%d)，没有 #%d", n, n-1, index)
+	}
+	if len(b) < 12+4*n {
+		return nil, errNotSfnt
+	}
+	off := int(binary.BigEndian.Uint32(b[12+4*index:]))
+	tables, version, err := tableDirectory(b, off)
+	if err != nil {
+		return nil, err
+	}
+	// Lay the tables out after a fresh directory, each 4-byte aligned.
+	head := 12 + 16*len(tables)
+	size := head
+	for _, t := range tables {
+		size += int(t.length+3) &^ 3
+	}
+	out := make([]byte, size)
+	binary.BigEndian.PutUint32(out, version)
+	nt := len(tables)
+	binary.BigEndian.PutUint16(out[4:], uint16(nt))
+	es := 0
+	for 1<<(es+1) <= nt {
+		es++
+	}
+	binary.BigEndian.PutUint16(out[6:], uint16(16<<es))
+	binary.BigEndian.PutUint16(out[8:], uint16(es))
+	binary.BigEndian.PutUint16(out[10:], uint16(nt*16-(16<<es)))
+	pos := head
+	for i, t := range tables {
+		rec := out[12+16*i:]
+		copy(rec, t.tag)
+		binary.BigEndian.PutUint32(rec[4:], t.sum)
+		binary.BigEndian.PutUint32(rec[8:], uint32(pos))
+		binary.BigEndian.PutUint32(rec[12:], t.length)
+		copy(out[pos:], b[t.off:t.off+t.length])
+		pos += int(t.length+3) &^ 3
+	}
+	return out, nil
+}
+
+// tableDirectory reads the table records of the font starting at off,
+// sorted by tag, checking that every table lies inside b.
+func tableDirectory(b []byte, off int) ([]sfntTable, uint32, error) {
+	if off < 0 || off+12 > len(b) {
+		return nil, 0, errNotSfnt
+	}
+	version := binary.BigEndian.Uint32(b[off:])
+	switch version {
+	case 0x00010000, 0x74727565: // 1.0, 'true'
+	case 0x4F54544F: // 'OTTO'
+		return nil, 0, errors.New("是 CFF 轮廓的 OpenType 字体(.otf)，PDF 库只支持 TrueType 轮廓，请换用 .ttf 字体")
+	default:
+		return nil, 0, errNotSfnt
+	}
+	n := int(binary.BigEndian.Uint16(b[off+4:]))
+	if off+12+16*n > len(b) {
+		return nil, 0, errNotSfnt
+	}
+	tables := make([]sfntTable, 0, n)
+	for i := range n {
+		rec := b[off+12+16*i:]
+		t := sfntTable{
+			tag:    string(rec[:4]),
+			sum:    binary.BigEndian.Uint32(rec[4:]),
+			off:    binary.BigEndian.Uint32(rec[8:]),
+			length: binary.BigEndian.Uint32(rec[12:]),
+		}
+		if uint64(t.off)+uint64(t.length) > uint64(len(b)) {
+			return nil, 0, fmt.Errorf("字体表 %q 超出文件末尾，文件可能已损坏", t.tag)
+		}
+		tables = append(tables, t)
+	}
+	sort.Slice(tables, func(i, j int) bool { return tables[i].tag < tables[j].tag })
+	return tables, version, nil
+}
+
+// parseFace reads the metrics of a standalone TrueType file and checks that
+// it has everything fpdf needs, so that fpdf never fails on it silently.
+func parseFace(key string, b []byte) (*face, error) {
+	tables, _, err := tableDirectory(b, 0)
+	if err != nil {
+		return nil, err
+	}
+	tab := map[string][]byte{}
+	for _, t := range tables {
+		tab[t.tag] = b[t.off : t.off+t.length]
+	}
+	if _, ok := tab["CFF "]; ok {
+		return nil, errors.New("是 CFF 轮廓的 OpenType 字体，PDF 库只支持 TrueType 轮廓")
+	}
+	for _, need := range []string{"head", "hhea", "hmtx", "maxp", "cmap", "loca", "glyf", "name", "post", "OS/2"} {
+		if _, ok := tab[need]; !ok {
+			return nil, fmt.Errorf("缺少字体表 %q，不是完整的 TrueType 字体", need)
+		}
+	}
+	headT, hhea, maxp := tab["head"], tab["hhea"], tab["maxp"]
+	if len(headT) < 54 || len(hhea) < 36 || len(maxp) < 6 || len(tab["name"]) < 2 {
+		return nil, errNotSfnt
+	}
+	if binary.BigEndian.Uint16(tab["name"]) != 0 {
+		return nil, errors.New("字体名称表格式不受支持")
+	}
+	upem := float64(binary.BigEndian.Uint16(headT[18:]))
+	if upem == 0 {
+		return nil, errNotSfnt
+	}
+	f := &face{key: key, data: b, adv: make([]uint16, 0x10000), has: make([]uint64, 0x10000/64)}
+	f.bold = binary.BigEndian.Uint16(headT[44:])&1 != 0
+	if os2 := tab["OS/2"]; len(os2) >= 6 && binary.BigEndian.Uint16(os2[4:]) >= 600 {
+		f.bold = true
+	}
+	longLoca := binary.BigEndian.Uint16(headT[50:]) != 0
+	numGlyphs := int(binary.BigEndian.Uint16(maxp[4:]))
+	numHM := int(binary.BigEndian.Uint16(hhea[34:]))
+	hmtx, loca := tab["hmtx"], tab["loca"]
+	if numHM == 0 || len(hmtx) < 4*numHM {
+		return nil, errors.New("字体水平度量表(hmtx)已损坏")
+	}
+	advance := func(g int) uint16 {
+		if g >= numHM {
+			g = numHM - 1
+		}
+		return uint16(float64(binary.BigEndian.Uint16(hmtx[4*g:]))*1000/upem + 0.5)
+	}
+	glyphLen := func(g int) int {
+		if longLoca {
+			if 4*g+8 > len(loca) {
+				return 0
+			}
+			return int(binary.BigEndian.Uint32(loca[4*g+4:])) - int(binary.BigEndian.Uint32(loca[4*g:]))
+		}
+		if 2*g+4 > len(loca) {
+			return 0
+		}
+		return 2 * (int(binary.BigEndian.Uint16(loca[2*g+2:])) - int(binary.BigEndian.Uint16(loca[2*g:])))
+	}
+	cmap, err := cmapFormat4(tab["cmap"])
+	if err != nil {
+		return nil, err
+	}
+	for r, g := range cmap {
+		if g == 0 || g >= numGlyphs {
+			continue
+		}
+		if glyphLen(g) <= 0 && !isSpace(rune(r)) {
+			continue // mapped to an empty glyph: a blank, not a character
+		}
+		f.adv[r] = advance(g)
+		f.has[r>>6] |= 1 << (uint(r) & 63)
+	}
+	return f, nil
+}
+
+func isSpace(r rune) bool {
+	return r == ' ' || r == 0xA0 || r == 0x3000 || (r >= 0x2000 && r <= 0x200A)
+}
+
+// cmapFormat4 returns the rune → glyph map of the font's Unicode BMP
+// subtable, the one fpdf uses: (3,1) or platform 0, format 4.
+func cmapFormat4(c []byte) ([]int, error) {
+	bad := errors.New("字体没有 Unicode 字符映射表(cmap 格式 4)，无法用于中文")
+	if len(c) < 4 {
+		return nil, bad
+	}
+	n := int(binary.BigEndian.Uint16(c[2:]))
+	sub := -1
+	for i := range n {
+		rec := 4 + 8*i
+		if rec+8 > len(c) {
+			break
+		}
+		pid, eid := binary.BigEndian.Uint16(c[rec:]), binary.BigEndian.Uint16(c[rec+2:])
+		off := int(binary.BigEndian.Uint32(c[rec+4:]))
+		if (pid == 3 && eid == 1) || pid == 0 {
+			if off+2 <= len(c) && binary.BigEndian.Uint16(c[off:]) == 4 {
+				sub = off
+				break
+			}
+		}
+	}
+	if sub < 0 || sub+14 > len(c) {
+		return nil, bad
+	}
+	t := c[sub:]
+	segs := int(binary.BigEndian.Uint16(t[6:])) / 2
+	if 16+8*segs > len(t) {
+		return nil, bad
+	}
+	ends, starts := t[14:], t[16+2*segs:]
+	deltas, ranges := t[16+4*segs:], t[16+6*segs:]
+	out := make([]int, 0x10000)
+	for s := range segs {
+		end := int(binary.BigEndian.Uint16(ends[2*s:]))
+		start := int(binary.BigEndian.Uint16(starts[2*s:]))
+		delta := int(binary.BigEndian.Uint16(deltas[2*s:]))
+		ro := int(binary.BigEndian.Uint16(ranges[2*s:]))
+		for ch := start; ch <= end && ch <= 0xFFFF; ch++ {
+			var g int
+			if ro == 0 {
+				g = (ch + delta) & 0xFFFF
+			} else {
+				p := 16 + 6*segs + 2*s + ro + 2*(ch-start)
+				if p+2 > len(t) {
+					continue
+				}
+				g = int(binary.BigEndian.Uint16(t[p:]))
+				if g != 0 {
+					g = (g + delta) & 0xFFFF
+				}
+			}
+			out[ch] = g
+		}
+	}
+	return out, nil
+}
