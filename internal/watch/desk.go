@@ -1,0 +1,472 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/taizhang/taizhang/internal/annotate"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/output"
+)
+
+// Folder names under the out folder, as a clerk sees them.
+const (
+	ReceiptDir = "回执" // one receipt per village, the latest
+	RejectDir  = "退回" // annotated copies and problem texts of rejected files
+	ArchiveDir = "归档" // superseded submissions, moved out of the inbox
+)
+
+// Verdict is what checking one workbook found.
+type Verdict struct {
+	Village     string              // "" when the workbook did not say
+	Items       []ledger.Item       // its tasks
+	Diagnostics []ledger.Diagnostic // its problems
+}
+
+// Errors counts the error diagnostics.
+func (v *Verdict) Errors() int { e, _ := ledger.Count(v.Diagnostics); return e }
+
+// Warnings counts the warning diagnostics.
+func (v *Verdict) Warnings() int { _, w := ledger.Count(v.Diagnostics); return w }
+
+// Desk handles what the Watcher hands on: it checks each file, writes a
+// receipt or the rejection, moves superseded submissions to the archive,
+// and rebuilds the outputs from the accepted files once the inbox has been
+// quiet for Quiet. Its methods are meant to be called from one goroutine
+// (the Watcher's).
+type Desk struct {
+	OutDir   string                                                    // 回执/, 退回/ and 归档/ go here
+	Villages []string                                                  // configured names, to tell a file's village from its name
+	Check    func(path string) (*Verdict, error)                       // required
+	Build    func(ctx context.Context, files []string) (string, error) // rebuild from these files; returns a one-line summary
+	Log      io.Writer                                                 // one line per event; default io.Discard
+	Now      func() time.Time                                          // default time.Now
+	Quiet    time.Duration                                             // debounce before a rebuild; default DefaultInterval
+	Rel      func(path string) string                                  // how paths are shown; default filepath.Base
+	Context  context.Context                                           // passed to Build; default Background
+
+	subs    map[string]*submission // by path, files in the inbox the desk has judged
+	dirty   bool                   // the accepted set changed since the last build
+	changed time.Time              // when it last changed
+	waiting []string               // log lines waiting for the rebuild's outcome
+}
+
+// submission is one file in the inbox and the desk's judgement of it.
+type submission struct {
+	path     string
+	village  string
+	mtime    time.Time
+	accepted bool
+}
+
+func (d *Desk) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+func (d *Desk) logf(format string, args ...any) {
+	if d.Log == nil {
+		return
+	}
+	fmt.Fprintf(d.Log, "%s %s\n", d.now().Format("15:04"), fmt.Sprintf(format, args...))
+}
+
+func (d *Desk) rel(p string) string {
+	if d.Rel != nil {
+		return d.Rel(p)
+	}
+	return filepath.Base(p)
+}
+
+// Accepted lists the accepted files now in the inbox, sorted.
+func (d *Desk) Accepted() []string {
+	var out []string
+	for p, s := range d.subs {
+		if s.accepted {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Take judges a batch of ready files, oldest first, so that of two files for
+// one village the newer one wins. It returns the files it moved to the
+// archive (the Watcher should forget them).
+func (d *Desk) Take(paths []string) (archived []string) {
+	if d.subs == nil {
+		d.subs = map[string]*submission{}
+	}
+	type entry struct {
+		path  string
+		mtime time.Time
+	}
+	var batch []entry
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		batch = append(batch, entry{p, st.ModTime()})
+	}
+	sort.SliceStable(batch, func(i, j int) bool {
+		if !batch[i].mtime.Equal(batch[j].mtime) {
+			return batch[i].mtime.Before(batch[j].mtime)
+		}
+		return batch[i].path < batch[j].path
+	})
+	for _, e := range batch {
+		archived = append(archived, d.take(e.path, e.mtime)...)
+	}
+	return archived
+}
+
+// Ledger file extensions the desk judges; anything else is noted once.
+func isWorkbook(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".xlsm", ".xls", ".et":
+		return true
+	}
+	return false
+}
+
+func (d *Desk) take(path string, mtime time.Time) []string {
+	name := filepath.Base(path)
+	if !isWorkbook(name) {
+		d.logf("收件箱里的 %s 不是 Excel 台账（.xlsx），未处理", name)
+		return nil
+	}
+	v, err := d.Check(path)
+	if err != nil {
+		v = &Verdict{Diagnostics: []ledger.Diagnostic{{Severity: ledger.Error, Code: ledger.CodeInternal, File: name,
+			Message: fmt.Sprintf("检查时出错：%v", err)}}}
+	}
+	village := v.Village
+	if village == "" {
+		village = d.guessVillage(name)
+	}
+	wasAccepted := d.subs[path] != nil && d.subs[path].accepted
+	sub := &submission{path: path, village: village, mtime: mtime, accepted: v.Errors() == 0}
+	d.subs[path] = sub
+	if !sub.accepted {
+		d.reject(sub, v)
+		if wasAccepted {
+			d.touch()
+		}
+		return nil
+	}
+	if err := d.writeReceipt(sub, v); err != nil {
+		d.logf("无法写回执：%v", err)
+	}
+	line := fmt.Sprintf("收到 %s：%d 项任务", name, len(v.Items))
+	if village != "" && !strings.Contains(name, village) {
+		line = fmt.Sprintf("收到 %s（%s）：%d 项任务", name, village, len(v.Items))
+	}
+	if w := v.Warnings(); w > 0 {
+		line += fmt.Sprintf("，%d 条警告", w)
+	}
+	d.waiting = append(d.waiting, line)
+	d.touch()
+	return d.supersede(sub)
+}
+
+// supersede moves every other file of the same village out of the inbox
+// when sub is newer; when an accepted file of the village is newer than
+// sub, sub itself goes. A rejected newer file stays for the clerk to see.
+func (d *Desk) supersede(sub *submission) (archived []string) {
+	if sub.village == "" {
+		return nil
+	}
+	var others []*submission
+	for _, o := range d.subs {
+		if o != sub && o.village == sub.village {
+			others = append(others, o)
+		}
+	}
+	sort.Slice(others, func(i, j int) bool { return others[i].path < others[j].path })
+	for _, o := range others {
+		if o.accepted && newer(o, sub) {
+			if d.archive(sub, o) {
+				archived = append(archived, sub.path)
+			}
+			return archived
+		}
+	}
+	for _, o := range others {
+		if newer(sub, o) {
+			if d.archive(o, sub) {
+				archived = append(archived, o.path)
+			}
+		}
+	}
+	return archived
+}
+
+func newer(a, b *submission) bool {
+	if !a.mtime.Equal(b.mtime) {
+		return a.mtime.After(b.mtime)
+	}
+	return a.path > b.path
+}
+
+// archive moves old out of the inbox into 归档/, never overwriting.
+func (d *Desk) archive(old, by *submission) bool {
+	dst, err := ArchivePath(filepath.Join(d.OutDir, ArchiveDir), filepath.Base(old.path), old.mtime)
+	if err == nil {
+		err = moveFile(old.path, dst)
+	}
+	if err != nil {
+		d.logf("无法把旧文件 %s 移到归档：%v（请手工移走，以免重复汇总）", filepath.Base(old.path), err)
+		return false
+	}
+	delete(d.subs, old.path)
+	d.logf("%s 有了更新的台账 %s，旧文件 %s 已移到 %s", old.village, filepath.Base(by.path), filepath.Base(old.path), d.rel(dst))
+	if old.accepted {
+		d.touch()
+	}
+	return true
+}
+
+// ArchivePath gives a free name in dir for a file archived from the inbox:
+// its modification time first, so the archive sorts by age
+// (2025-09-10_0912_大布村整改台账.xlsx).
+func ArchivePath(dir, name string, mtime time.Time) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	base := mtime.Format("2006-01-02_1504") + "_" + name
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	for i := 1; ; i++ {
+		p := filepath.Join(dir, base)
+		if i > 1 {
+			p = filepath.Join(dir, fmt.Sprintf("%s（%d）%s", stem, i, ext))
+		}
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			return p, nil
+		}
+	}
+}
+
+// moveFile renames src to dst, copying across drives; src is removed only
+// after dst is whole.
+func moveFile(src, dst string) error {
+	if err := os.Rename(src, dst); err == nil {
+		return nil
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	err = output.WriteFile(dst, func(w io.Writer) error { _, err := io.Copy(w, in); return err })
+	in.Close()
+	if err != nil {
+		return err
+	}
+	os.Chtimes(dst, st.ModTime(), st.ModTime())
+	return os.Remove(src)
+}
+
+// Gone tells the desk that files it judged have left the inbox (the clerk
+// moved or deleted them).
+func (d *Desk) Gone(paths []string) {
+	for _, p := range paths {
+		if s, ok := d.subs[p]; ok {
+			delete(d.subs, p)
+			if s.accepted {
+				d.logf("%s 已从收件箱移走，不再汇总", filepath.Base(p))
+				d.touch()
+			}
+		}
+	}
+}
+
+func (d *Desk) touch() {
+	d.dirty = true
+	d.changed = d.now()
+}
+
+// Pending reports whether a rebuild is owed.
+func (d *Desk) Pending() bool { return d.dirty }
+
+// Idle rebuilds the outputs when the accepted files changed and nothing has
+// changed for Quiet since. It reports whether it ran a build.
+func (d *Desk) Idle() bool {
+	quiet := d.Quiet
+	if quiet <= 0 {
+		quiet = DefaultInterval
+	}
+	if !d.dirty || d.now().Sub(d.changed) < quiet || d.Build == nil {
+		return false
+	}
+	ctx := d.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	files := d.Accepted()
+	summary, err := d.Build(ctx, files)
+	waiting := d.waiting
+	switch {
+	case err == nil:
+		d.dirty, d.waiting = false, nil
+		for _, l := range waiting {
+			d.logf("%s，已更新通报", l)
+		}
+		if summary != "" {
+			d.logf("%s", summary)
+		}
+	case errors.Is(err, output.ErrLocked):
+		// A clerk's own build holds the out folder: try again when quiet.
+		d.changed = d.now()
+		d.logf("输出文件夹正被另一个程序使用，稍后再更新通报")
+	case ctx.Err() != nil:
+		// stopping
+	default:
+		d.dirty, d.waiting = false, nil
+		for _, l := range waiting {
+			d.logf("%s", l)
+		}
+		d.logf("通报未更新：%v", err)
+	}
+	return true
+}
+
+// guessVillage finds a configured village named in the file name, the
+// longest first (so 大布村二组 is not taken for 大布村 when both exist).
+func (d *Desk) guessVillage(name string) string {
+	return GuessVillage(name, d.Villages)
+}
+
+// GuessVillage returns the configured village whose name appears in a file
+// name, the longest match, or "".
+func GuessVillage(name string, villages []string) string {
+	best := ""
+	for _, v := range villages {
+		if v != "" && strings.Contains(name, v) && len(v) > len(best) {
+			best = v
+		}
+	}
+	return best
+}
+
+func (d *Desk) reject(sub *submission, v *Verdict) {
+	name := filepath.Base(sub.path)
+	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	dir := filepath.Join(d.OutDir, RejectDir)
+	textPath := filepath.Join(dir, stem+"-退回说明.txt")
+	copyPath := filepath.Join(dir, stem+"-已批注.xlsx")
+	marked := ""
+	if res, err := annotate.Copy(sub.path, copyPath, v.Diagnostics); err == nil && res.Cells > 0 {
+		marked = copyPath
+	} else {
+		os.Remove(copyPath) // an older copy would point at cells no longer wrong
+	}
+	text := annotate.Text(sub.village, name, v.Diagnostics)
+	if marked != "" {
+		text += "标注好的工作簿：" + filepath.Base(marked) + "\n"
+	}
+	if err := WriteText(textPath, text); err != nil {
+		d.logf("无法写退回说明：%v", err)
+	}
+	who := ""
+	if sub.village != "" && !strings.Contains(name, sub.village) {
+		who = "（" + sub.village + "）"
+	}
+	where := d.rel(textPath)
+	if marked != "" {
+		where = d.rel(marked)
+	}
+	first := ""
+	for _, dg := range v.Diagnostics {
+		if dg.Severity == ledger.Error {
+			first = "，如 " + annotate.Where(dg) + dg.Message
+			break
+		}
+	}
+	d.logf("退回 %s%s：%d 条错误%s；已写到 %s", name, who, v.Errors(), first, where)
+}
+
+func (d *Desk) writeReceipt(sub *submission, v *Verdict) error {
+	name := filepath.Base(sub.path)
+	who := sub.village
+	if who == "" {
+		who = strings.TrimSuffix(name, filepath.Ext(name))
+	}
+	path := filepath.Join(d.OutDir, ReceiptDir, who+"-回执.txt")
+	return WriteText(path, Receipt(who, name, d.now(), v))
+}
+
+// Receipt is the text of a receipt (回执): who sent what, when it was
+// received, how many tasks in each status, and the warnings.
+func Receipt(village, file string, at time.Time, v *Verdict) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "回执\n\n村（社区）：%s\n文件：%s\n收到时间：%d年%d月%d日 %s\n",
+		village, file, at.Year(), int(at.Month()), at.Day(), at.Format("15:04"))
+	counts := map[ledger.Status]int{}
+	for _, it := range v.Items {
+		counts[it.Status]++
+	}
+	fmt.Fprintf(&b, "整改任务：%d 项", len(v.Items))
+	var parts []string
+	for _, s := range ledger.Statuses {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d 项", s, counts[s]))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(&b, "（%s）", strings.Join(parts, "，"))
+	}
+	b.WriteString("\n")
+	if w := v.Warnings(); w > 0 {
+		fmt.Fprintf(&b, "警告：%d 条（不影响接收，请核实）\n", w)
+		n := 0
+		for _, d := range v.Diagnostics {
+			if d.Severity == ledger.Warning {
+				n++
+				fmt.Fprintf(&b, "  %d. %s%s\n", n, annotate.Where(d), d.Message)
+			}
+		}
+	} else {
+		b.WriteString("警告：无\n")
+	}
+	b.WriteString("\n结论：已接收，已汇入全镇汇总台账。\n")
+	return b.String()
+}
+
+// WriteText writes a text file a clerk opens in Notepad: UTF-8 with a byte
+// order mark and Windows line ends, written atomically.
+func WriteText(path, text string) error {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\n", "\r\n")
+	return output.WriteFile(path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "\ufeff"+text)
+		return err
+	})
+}
+
+// Serve connects a Watcher to a Desk and runs them until ctx ends: ready
+// files go to the desk, and a quiet inbox lets it rebuild.
+func Serve(ctx context.Context, w *Watcher, d *Desk) error {
+	d.Context = ctx
+	w.OnReady = func(paths []string) {
+		for _, p := range d.Take(paths) {
+			w.Forget(p)
+		}
+	}
+	w.OnGone = d.Gone
+	w.OnIdle = func() { d.Idle() }
+	return w.Run(ctx)
+}
