@@ -543,3 +543,28 @@ func writeSample(t *testing.T, dir string, in Input) string {
 	}
 	return p
 }
+
+func TestEmptyInput(t *testing.T) {
+	f := open(t, write(t, Input{Town: "三乡镇"}))
+	if got := f.GetSheetList(); len(got) != 4 {
+		t.Errorf("sheets = %v", got)
+	}
+	rs := rows(t, f, SheetChecks)
+	if len(rs) != 2 || rs[1][0] != "没有发现问题。" {
+		t.Errorf("校验 = %v", rs)
+	}
+	f = open(t, write(t, Input{Villages: nine, AsOf: asOf}))
+	if total := find(rows(t, f, SheetStats), TotalLabel, 0); total == nil || total[7] != "0.0%" {
+		t.Errorf("合计 of nothing = %v", total)
+	}
+}
+
+func TestControlCharactersAreDropped(t *testing.T) {
+	in := input()
+	in.Items[0].Progress = "第一行\r\n第二行\x01\x0b结束\uFFFE"
+	f := open(t, write(t, in))
+	ref := cellAt(t, f, in.Items[0].Village, in.Items[0].Seq, ledger.ColProgress)
+	if v, _ := f.GetCellValue(SheetTasks, ref); v != "第一行\n第二行结束" {
+		t.Errorf("progress = %q", v)
+	}
+}
