@@ -1,0 +1,406 @@
+package notice
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/typeset"
+)
+
+// Input is everything a notice is made from.
+type Input struct {
+	Config        *config.Config
+	Items         []ledger.Item        // ordered (consolidate.Order)
+	Summary       *consolidate.Summary // computed from Items when nil
+	Narrative     string               // the clerk's narrative, a template
+	HaveNarrative bool                 // false: the template's 正文 stands in, with a warning
+	Templates     fs.FS                // nil = the embedded templates
+	Fonts         *typeset.FontSet     // nil = the embedded faces
+	Since         any                  // comparison with an earlier snapshot (issue 7); may be nil
+}
+
+// Result is what composing a document produced besides the PDF.
+type Result struct {
+	Pages       int
+	Diagnostics []ledger.Diagnostic // narrative missing, characters no font has
+}
+
+// The sizes of an official document, in points.
+const (
+	sizeBody  = 16   // 三号
+	sizeTable = 10.5 // 五号
+)
+
+// Town writes the town notice (通报.pdf): the notice on A4 portrait pages,
+// then each village's ledger as an attachment on landscape pages, page
+// numbers running on throughout.
+func Town(w io.Writer, in Input) (*Result, error) {
+	if in.Config == nil {
+		return nil, fmt.Errorf("notice: no config")
+	}
+	res := &Result{}
+	data := NewData(in.Config, in.Items, in.Summary, in.Since)
+	tm, err := noticeTemplates(in.Templates)
+	if err != nil {
+		return nil, err
+	}
+	blocks := map[string]string{}
+	for _, b := range []string{blockTitle, blockLead, blockFeedback} {
+		if blocks[b], err = execBlock(tm, b, data); err != nil {
+			return nil, err
+		}
+	}
+	var body string
+	narrativeName := filepath.Base(in.Config.NarrativePath())
+	if in.HaveNarrative {
+		if body, err = execNarrative(narrativeName, in.Narrative, data); err != nil {
+			return nil, err
+		}
+		if len(ParseNarrative(body)) == 0 {
+			res.Diagnostics = append(res.Diagnostics, narrativeDiag(in.Config, "通报正文是空的，通报只包含模板生成的内容"))
+			body = ""
+		}
+	} else {
+		res.Diagnostics = append(res.Diagnostics, narrativeDiag(in.Config,
+			fmt.Sprintf("没有找到通报正文（%s），通报正文由模板按统计数字生成；请把党委履行整改责任、重点事项整改等情况写进这个文件", narrativeName)))
+	}
+	if body == "" {
+		if body, err = execBlock(tm, blockBody, data); err != nil {
+			return nil, err
+		}
+	}
+
+	fonts, err := fontsOf(in.Fonts)
+	if err != nil {
+		return nil, err
+	}
+	title := oneLine(blocks[blockTitle])
+	d := typeset.NewDocument(fonts, typeset.Official())
+	d.SetInfo(title, in.Config.Issuer)
+	d.NewPage(typeset.Portrait)
+	d.Title(title)
+	d.BlankLines(1)
+	paragraphs(d, blocks[blockLead])
+	paragraphs(d, body)
+	paragraphs(d, finishSentence(blocks[blockFeedback]))
+	attachmentList(d, data.Villages)
+	signature(d, in.Config)
+
+	byVillage := consolidate.ByVillage(in.Items, in.Config.Villages)
+	for _, v := range data.Villages {
+		d.NewPage(typeset.Landscape)
+		d.Paragraph("附件"+strconv.Itoa(v.Number), typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typeset.Left})
+		d.BlankLines(1)
+		d.Title(v.Title)
+		d.BlankLines(1)
+		ledgerTable(d, byVillage[v.Name], in.Config.Publish)
+	}
+	return finish(w, d, res, "通报.pdf")
+}
+
+// Village writes one village's ledger on its own, for posting in the
+// village: landscape pages, the attachment's title, page numbers from 1.
+func Village(w io.Writer, in Input, village string) (*Result, error) {
+	if in.Config == nil {
+		return nil, fmt.Errorf("notice: no config")
+	}
+	v, ok := in.Config.Village(village)
+	if !ok {
+		return nil, fmt.Errorf("村（社区）“%s”不在配置文件的 villages 中", village)
+	}
+	fonts, err := fontsOf(in.Fonts)
+	if err != nil {
+		return nil, err
+	}
+	var items []ledger.Item
+	for _, it := range in.Items {
+		if it.Village == village {
+			items = append(items, it)
+		}
+	}
+	title := AttachmentTitle(v, in.Config.Round)
+	d := typeset.NewDocument(fonts, typeset.Official())
+	d.SetInfo(title, in.Config.Issuer)
+	d.SetFirstPageNumber(1)
+	d.NewPage(typeset.Landscape)
+	d.Title(title)
+	d.BlankLines(1)
+	ledgerTable(d, items, in.Config.Publish)
+	return finish(w, d, &Result{}, filepath.ToSlash(filepath.Join("台账", village+".pdf")))
+}
+
+func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
+	if f != nil {
+		return f, nil
+	}
+	f, err := typeset.EmbeddedFonts()
+	if err != nil {
+		return nil, fmt.Errorf("无法加载内置字体：%w", err)
+	}
+	return f, nil
+}
+
+// finish writes the document and reports the characters no font has.
+func finish(w io.Writer, d *typeset.Document, res *Result, file string) (*Result, error) {
+	if err := d.Write(w); err != nil {
+		return nil, fmt.Errorf("写出 %s 失败：%w", file, err)
+	}
+	res.Pages = d.Pages()
+	for _, m := range d.Missing() {
+		res.Diagnostics = append(res.Diagnostics, ledger.Diagnostic{
+			Severity: ledger.Warning,
+			Code:     ledger.CodeMissingGlyph,
+			File:     file,
+			Message:  fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，印出来会是空白：“%s”", m.Rune, m.Rune, m.Context),
+		})
+	}
+	return res, nil
+}
+
+func narrativeDiag(cfg *config.Config, msg string) ledger.Diagnostic {
+	return ledger.Diagnostic{Severity: ledger.Warning, Code: ledger.CodeNarrative, File: cfg.NarrativePath(), Message: msg}
+}
+
+// styles gives each paragraph kind its face: 一、 黑体, （一） 楷体, 1. bold
+// body face, （1） and text the body face; all indented two characters.
+var styles = map[Level]typeset.Style{
+	Body:     {Role: typeset.RoleBody, Size: sizeBody, FirstIndent: 2},
+	Heading1: {Role: typeset.RoleHei, Size: sizeBody, FirstIndent: 2},
+	Heading2: {Role: typeset.RoleKai, Size: sizeBody, FirstIndent: 2},
+	Heading3: {Role: typeset.RoleBody, Size: sizeBody, FirstIndent: 2, Bold: true},
+	Heading4: {Role: typeset.RoleBody, Size: sizeBody, FirstIndent: 2},
+}
+
+// paragraphs sets text written in the narrative markup.
+func paragraphs(d *typeset.Document, text string) {
+	for _, b := range ParseNarrative(text) {
+		d.Paragraph(b.Text, styles[b.Level])
+	}
+}
+
+// oneLine joins a template block's lines (a title must not break where the
+// template file happens to).
+func oneLine(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		b.WriteString(strings.TrimSpace(l))
+	}
+	return NormalizePunctuation(b.String())
+}
+
+// finishSentence ends a paragraph built from optional parts ("…；邮政编码：
+// 528463；") with a full stop.
+func finishSentence(s string) string {
+	s = strings.TrimRight(s, " \t\r\n")
+	for _, end := range []string{"；", ";", "，", ","} {
+		if strings.HasSuffix(s, end) {
+			return strings.TrimSuffix(s, end) + "。"
+		}
+	}
+	return s
+}
+
+// attachmentList writes the 附件说明: one blank line below the body, two
+// characters in, "附件：1.×××", every name's wrapped lines hanging under its
+// first character.
+func attachmentList(d *typeset.Document, vs []VillageData) {
+	if len(vs) == 0 {
+		return
+	}
+	d.BlankLines(1)
+	const label = 3 // 附件：
+	for i, v := range vs {
+		num := strconv.Itoa(v.Number) + "."
+		text := num + v.Title
+		first := 2.0 + label
+		if i == 0 {
+			text = "附件：" + text
+			first = 2
+		}
+		d.Paragraph(text, typeset.Style{
+			Role:        typeset.RoleBody,
+			Size:        sizeBody,
+			Align:       typeset.Justify,
+			FirstIndent: first,
+			HangIndent:  2 + label + numberWidth(num),
+		})
+	}
+}
+
+// numberWidth estimates, in characters, how wide a list number ("1.",
+// "10.") is set: half-width digits and stop, half a character each. typeset
+// has no way to measure text, so this is the Noto faces' approximation.
+func numberWidth(num string) float64 { return 0.5 * float64(len(num)) }
+
+// signature writes the unsealed signature: one blank line below, the issuer
+// two characters from the right, the date on the next line starting two
+// characters right of the issuer's first character (GB/T 9704 7.3.5.2).
+func signature(d *typeset.Document, cfg *config.Config) {
+	d.BlankLines(1)
+	d.Paragraph(cfg.Issuer, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Right, RightIndent: 2})
+	date := cfg.Disclosure.Date.Chinese()
+	n := utf8.RuneCountInString(cfg.Issuer)
+	if n+2 <= 26 && n > 4 {
+		d.Paragraph(date, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Left, FirstIndent: float64(28 - 2 - n + 2)})
+	} else {
+		d.Paragraph(date, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Right, RightIndent: 2})
+	}
+}
+
+// ledgerColumn is one column of a published ledger table.
+type ledgerColumn struct {
+	Col    ledger.Column
+	Header string  // the column's name, broken over two lines in narrow columns
+	Width  float64 // mm
+	Align  typeset.Align
+}
+
+// ledgerColumns chooses and sizes the columns of a published ledger for a
+// text block width mm wide: 序号, 问题类别 and 备注 when any task has one,
+// 巡察反馈问题, 整改措施, 责任单位, 整改时限, 整改进展情况, 整改状态,
+// 完成时间; 责任领导 and 责任人 only when the config publishes them;
+// 佐证材料 never. The short columns get what their longest usual content
+// needs at 10.5 pt, their headers on two lines (a date on two lines too:
+// "2025年" over "3月31日"); problem,
+// measures and progress share the rest 22:26:52.
+func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []ledgerColumn {
+	has := func(c ledger.Column) bool {
+		for i := range items {
+			if strings.TrimSpace(items[i].Text(c)) != "" {
+				return true
+			}
+		}
+		return false
+	}
+	all := []struct {
+		col    ledger.Column
+		header string  // "" = the column's name
+		width  float64 // mm, or a negative share of what is left
+		align  typeset.Align
+		show   bool
+	}{
+		{ledger.ColSeq, "", 11, typeset.Center, true},
+		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory)},
+		{ledger.ColProblem, "", -22, typeset.Justify, true},
+		{ledger.ColMeasures, "", -26, typeset.Justify, true},
+		{ledger.ColLead, "责任\n领导", 15, typeset.Center, pub.Lead},
+		{ledger.ColUnit, "责任\n单位", 15, typeset.Center, true},
+		{ledger.ColPerson, "", 15, typeset.Center, pub.Person},
+		{ledger.ColDeadline, "整改\n时限", 18.5, typeset.Center, true},
+		{ledger.ColProgress, "", -52, typeset.Justify, true},
+		{ledger.ColStatus, "整改\n状态", 18.5, typeset.Center, true},
+		{ledger.ColDone, "完成\n时间", 17, typeset.Center, true},
+		{ledger.ColNote, "", 13, typeset.Justify, has(ledger.ColNote)},
+	}
+	fixed, shares := 0.0, 0.0
+	for _, c := range all {
+		if !c.show {
+			continue
+		}
+		if c.width > 0 {
+			fixed += c.width
+		} else {
+			shares -= c.width
+		}
+	}
+	left := width - fixed
+	if left < width/3 { // too many columns for the page: shrink the short ones too
+		left = width / 3
+		fixed = width - left
+	}
+	scale := (width - left) / math.Max(fixed, 1)
+	var out []ledgerColumn
+	for _, c := range all {
+		if !c.show {
+			continue
+		}
+		w := c.width * scale
+		if c.width < 0 {
+			w = left * -c.width / shares
+		}
+		h := c.header
+		if h == "" {
+			h = c.col.Name()
+		}
+		out = append(out, ledgerColumn{c.col, h, w, c.align})
+	}
+	return out
+}
+
+// ledgerTable sets a village's tasks as a table of the public columns.
+func ledgerTable(d *typeset.Document, items []ledger.Item, pub config.Publish) {
+	if len(items) == 0 {
+		d.Paragraph("暂无整改任务。", typeset.Style{Role: typeset.RoleBody, Size: sizeBody, FirstIndent: 2})
+		return
+	}
+	cols := ledgerColumns(items, pub, landscapeWidth)
+	t := typeset.Table{Size: sizeTable, HeaderSize: sizeTable}
+	for _, c := range cols {
+		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align})
+	}
+	for i := range items {
+		row := make([]string, len(cols))
+		for j, c := range cols {
+			row[j] = cell(&items[i], c.Col, i)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	d.Table(t)
+}
+
+// landscapeWidth is the text block's width on a landscape page: the
+// portrait block turned with the paper.
+var landscapeWidth = typeset.Official().BlockHeight
+
+// cell is the published text of one column of a task.
+func cell(it *ledger.Item, c ledger.Column, i int) string {
+	switch c {
+	case ledger.ColSeq:
+		if s := strings.TrimSpace(it.Seq); s != "" {
+			return s
+		}
+		return strconv.Itoa(i + 1)
+	case ledger.ColDeadline:
+		if it.Deadline.Kind == ledger.DeadlineNone {
+			return it.Deadline.Text
+		}
+		if it.Deadline.Kind == ledger.DeadlineOn {
+			return twoLineDate(it.Deadline.Date)
+		}
+		return it.Deadline.Chinese()
+	case ledger.ColDone:
+		return twoLineDate(it.Done)
+	}
+	return publishText(it.Text(c))
+}
+
+// twoLineDate writes a date for a narrow column: "2025年" over "3月31日".
+func twoLineDate(d ledger.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年\n%d月%d日", d.Year, int(d.Month), d.Day)
+}
+
+// publishText tidies a cell for print: line by line, punctuation made
+// full-width, lines kept (clerks break lists inside a cell).
+func publishText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l != "" {
+			out = append(out, NormalizePunctuation(l))
+		}
+	}
+	return strings.Join(out, "\n")
+}
