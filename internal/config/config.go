@@ -41,6 +41,12 @@ type Config struct {
 	Fonts   Fonts   `yaml:"fonts"`   // official faces, when the clerk's machine has them
 	Publish Publish `yaml:"publish"` // which private columns a published ledger shows
 
+	// Acknowledged lists personal-data warnings the clerk has looked at and
+	// allows to be published, each as the warning's place:
+	// "大布村整改台账.xlsx:台账!I12", or a file name alone for all of its
+	// warnings. build --final refuses while any other is left.
+	Acknowledged []string `yaml:"acknowledged"`
+
 	// Path is the file the config was read from ("" when built in code);
 	// relative paths in the config are relative to its folder.
 	Path string `yaml:"-"`
@@ -318,6 +324,29 @@ func (c *Config) VillageIndex(name string) int {
 		}
 	}
 	return -1
+}
+
+// IsAcknowledged reports whether the clerk allowed a personal-data warning
+// in the acknowledged list. An entry may be the whole warning line as
+// printed ("大布村.xlsx:台账!I12: 警告: …"): only its place counts.
+func (c *Config) IsAcknowledged(d ledger.Diagnostic) bool {
+	file := filepath.Base(d.File)
+	place := file
+	if d.Sheet != "" || d.Cell != "" {
+		place = file + ":" + d.Sheet + "!" + d.Cell
+	}
+	for _, a := range c.Acknowledged {
+		a = strings.TrimSpace(a)
+		if i := strings.Index(a, ": "); i >= 0 {
+			a = a[:i]
+		}
+		a = strings.ReplaceAll(a, "：", ":")
+		a = strings.ReplaceAll(a, "！", "!")
+		if a == place || a == file || (d.Cell != "" && a == file+":"+d.Cell) {
+			return true
+		}
+	}
+	return false
 }
 
 // DisclosureEnd is the last day of the disclosure period, counted inclusively:
