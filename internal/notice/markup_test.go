@@ -115,3 +115,29 @@ func TestChineseNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestBreakTitle(t *testing.T) {
+	for _, c := range []struct {
+		title string
+		cap   float64
+		names []string
+		want  string
+	}{
+		{"中共中山市三乡镇委员会关于十五届市委第六轮巡察整改进展情况的通报", 20,
+			[]string{"中共中山市三乡镇委员会", "十五届市委第六轮"},
+			"中共中山市三乡镇委员会关于\n十五届市委第六轮巡察整改进展情况的通报"},
+		{"中共中山市三乡镇圩仔社区委员会关于十五届市委第六轮对村巡察整改进展情况的通报台账", 28,
+			[]string{"中共中山市三乡镇圩仔社区委员会", "十五届市委第六轮"},
+			"中共中山市三乡镇圩仔社区委员会关于\n十五届市委第六轮对村巡察整改进展情况的通报台账"},
+		{"短标题", 20, nil, "短标题"},
+		{"第一行\n第二行很长很长很长很长很长很长很长很长很长", 5, nil, "第一行\n第二行很长很长很长很长很长很长很长很长很长"},
+		{"没有任何可以断开的地方的一个非常非常非常长的标题文字", 10, nil, "没有任何可以断开的地方的一个非常非常非常长的标题文字"},
+	} {
+		if got := breakTitle(c.title, c.cap, c.names...); got != c.want {
+			t.Errorf("breakTitle(%q)\n got %q\nwant %q", c.title, got, c.want)
+		}
+	}
+	if got := titleCapacity(156); got != 20 {
+		t.Errorf("portrait title capacity %v, want 20", got)
+	}
+}

@@ -83,11 +83,12 @@ func Town(w io.Writer, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	title := oneLine(blocks[blockTitle])
-	d := typeset.NewDocument(fonts, typeset.Official())
-	d.SetInfo(title, in.Config.Issuer)
+	title := titleText(blocks[blockTitle])
+	layout := typeset.Official()
+	d := typeset.NewDocument(fonts, layout)
+	d.SetInfo(strings.ReplaceAll(title, "\n", ""), in.Config.Issuer)
 	d.NewPage(typeset.Portrait)
-	d.Title(title)
+	d.Title(breakTitle(title, titleCapacity(layout.BlockWidth), in.Config.Issuer, in.Config.Round))
 	d.BlankLines(1)
 	paragraphs(d, blocks[blockLead])
 	paragraphs(d, body)
@@ -100,7 +101,7 @@ func Town(w io.Writer, in Input) (*Result, error) {
 		d.NewPage(typeset.Landscape)
 		d.Paragraph("附件"+strconv.Itoa(v.Number), typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typeset.Left})
 		d.BlankLines(1)
-		d.Title(v.Title)
+		d.Title(breakTitle(v.Title, titleCapacity(landscapeWidth), v.Org, in.Config.Round))
 		d.BlankLines(1)
 		ledgerTable(d, byVillage[v.Name], in.Config.Publish)
 	}
@@ -132,7 +133,7 @@ func Village(w io.Writer, in Input, village string) (*Result, error) {
 	d.SetInfo(title, in.Config.Issuer)
 	d.SetFirstPageNumber(1)
 	d.NewPage(typeset.Landscape)
-	d.Title(title)
+	d.Title(breakTitle(title, titleCapacity(landscapeWidth), v.Org, in.Config.Round))
 	d.BlankLines(1)
 	ledgerTable(d, items, in.Config.Publish)
 	return finish(w, d, &Result{}, filepath.ToSlash(filepath.Join("台账", village+".pdf")))
@@ -187,14 +188,17 @@ func paragraphs(d *typeset.Document, text string) {
 	}
 }
 
-// oneLine joins a template block's lines (a title must not break where the
-// template file happens to).
-func oneLine(s string) string {
-	var b strings.Builder
+// titleText is the 标题 block's text: its lines, trimmed, are the title's
+// lines, so a clerk who wants the title broken at a given place writes it
+// on two lines in the template.
+func titleText(s string) string {
+	var lines []string
 	for _, l := range strings.Split(s, "\n") {
-		b.WriteString(strings.TrimSpace(l))
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, NormalizePunctuation(l))
+		}
 	}
-	return NormalizePunctuation(b.String())
+	return strings.Join(lines, "\n")
 }
 
 // finishSentence ends a paragraph built from optional parts ("…；邮政编码：
@@ -271,7 +275,8 @@ type ledgerColumn struct {
 // 佐证材料 never. The short columns get what their longest usual content
 // needs at 10.5 pt, their headers on two lines (a date on two lines too:
 // "2025年" over "3月31日"); problem,
-// measures and progress share the rest 22:26:52.
+// measures and progress share the rest 25:28:47 (narrow columns set ragged, as justifying
+// them spreads a short line thin).
 func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []ledgerColumn {
 	has := func(c ledger.Column) bool {
 		for i := range items {
@@ -290,16 +295,16 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 	}{
 		{ledger.ColSeq, "", 11, typeset.Center, true},
 		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory)},
-		{ledger.ColProblem, "", -22, typeset.Justify, true},
-		{ledger.ColMeasures, "", -26, typeset.Justify, true},
+		{ledger.ColProblem, "", -25, typeset.Left, true},
+		{ledger.ColMeasures, "", -28, typeset.Left, true},
 		{ledger.ColLead, "责任\n领导", 15, typeset.Center, pub.Lead},
 		{ledger.ColUnit, "责任\n单位", 15, typeset.Center, true},
 		{ledger.ColPerson, "", 15, typeset.Center, pub.Person},
 		{ledger.ColDeadline, "整改\n时限", 18.5, typeset.Center, true},
-		{ledger.ColProgress, "", -52, typeset.Justify, true},
+		{ledger.ColProgress, "", -47, typeset.Justify, true},
 		{ledger.ColStatus, "整改\n状态", 18.5, typeset.Center, true},
 		{ledger.ColDone, "完成\n时间", 17, typeset.Center, true},
-		{ledger.ColNote, "", 13, typeset.Justify, has(ledger.ColNote)},
+		{ledger.ColNote, "", 13, typeset.Left, has(ledger.ColNote)},
 	}
 	fixed, shares := 0.0, 0.0
 	for _, c := range all {
