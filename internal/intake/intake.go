@@ -1,0 +1,256 @@
+// Package intake reads one village's ledger workbook into tasks and the
+// problems met while reading it: it finds the ledger sheet and its header,
+// fills merged cells, skips sections, blank rows and footers, reads dates,
+// statuses and 序号, and names the real Excel cell of every problem. It never
+// modifies a file and never panics; a file it cannot read becomes one error.
+package intake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/taizhang/taizhang/internal/ledger"
+)
+
+// Limits bound what one workbook may cost to read. A workbook beyond them is
+// refused with a too-large error, quickly and in bounded memory.
+type Limits struct {
+	MaxUnzipBytes int64 // total inflated size of the package's XML parts
+	MaxRows       int   // highest sheet row that may hold a value
+	MaxCellRunes  int   // characters in one cell (Excel's own limit is 32767)
+}
+
+// DefaultLimits are generous for any real ledger (a few hundred rows, well
+// under a megabyte of XML) and refuse zip bombs and runaway sheets.
+func DefaultLimits() Limits {
+	return Limits{MaxUnzipBytes: 64 << 20, MaxRows: 10000, MaxCellRunes: 32767}
+}
+
+// Options tune reading.
+type Options struct {
+	Villages []ledger.Village // the config's villages; nil when there is no config
+	Limits   Limits           // zero fields take DefaultLimits
+}
+
+// File describes one input file.
+type File struct {
+	Path     string `json:"path"`    // as given
+	Name     string `json:"name"`    // as shown in diagnostics: the base name
+	Village  string `json:"village"` // "" when it could not be told
+	Sheet    string `json:"sheet"`   // the ledger sheet, "" when none was found
+	RowsRead int    `json:"rows"`    // non-empty rows below the header
+	Items    int    `json:"items"`   // tasks taken
+	SHA256   string `json:"sha256"`
+	Size     int64  `json:"size"`
+	Rejected bool   `json:"rejected"` // the file has at least one error
+}
+
+// Result is what reading one file gives.
+type Result struct {
+	File        File
+	Items       []ledger.Item
+	Diagnostics []ledger.Diagnostic
+}
+
+// workbookExts are the extensions that claim to be a spreadsheet; a folder's
+// files with other extensions are not read.
+var workbookExts = map[string]bool{
+	".xlsx": true, ".xlsm": true, ".xls": true, ".xltx": true, ".xltm": true, ".xlt": true,
+	".xlsb": true, ".et": true, ".ett": true, ".ods": true,
+}
+
+// Skipped reports whether a file name is a lock, temporary or hidden file
+// that is never read: ~$x.xlsx, .~lock.x.xlsx#, x.tmp, .hidden.
+func Skipped(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") ||
+		strings.HasPrefix(name, "~") || strings.HasSuffix(lower, ".tmp") || strings.HasSuffix(name, "#")
+}
+
+// IsWorkbookName reports whether a file name claims to be a spreadsheet.
+func IsWorkbookName(name string) bool {
+	return workbookExts[strings.ToLower(filepath.Ext(name))] && !Skipped(name)
+}
+
+// Discover expands folders into the workbooks directly inside them (lock,
+// temporary and hidden files skipped silently) and keeps files given by
+// name. The result is sorted and free of repeats. A path that does not exist
+// is an error.
+func Discover(paths []string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	add := func(p string) {
+		key := filepath.Clean(p)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil, fmt.Errorf("找不到“%s”：请检查文件或文件夹的路径", p)
+			}
+			return nil, fmt.Errorf("无法访问“%s”：%v", p, err)
+		}
+		if !fi.IsDir() {
+			if !Skipped(filepath.Base(p)) {
+				add(p)
+			}
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("无法读取文件夹“%s”：%v", p, err)
+		}
+		for _, e := range entries {
+			if e.IsDir() || !IsWorkbookName(e.Name()) {
+				continue
+			}
+			add(filepath.Join(p, e.Name()))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// ReadAll reads the files in parallel, at most GOMAXPROCS at a time, and
+// returns their results in input order.
+func ReadAll(paths []string, opts Options) []*Result {
+	results := make([]*Result, len(paths))
+	workers := min(runtime.GOMAXPROCS(0), len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = Read(paths[i], opts)
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+// Read reads one workbook. It never panics and never modifies the file: a
+// file it cannot read gives a Result with one error naming it.
+func Read(path string, opts Options) (res *Result) {
+	res = &Result{File: File{Path: path, Name: filepath.Base(path)}}
+	defer func() {
+		if p := recover(); p != nil {
+			res.Items = nil
+			res.Diagnostics = append(res.Diagnostics, ledger.Diagnostic{
+				Severity: ledger.Error, Code: ledger.CodeInternal, File: res.File.Name,
+				Message: fmt.Sprintf("读取本文件时程序出错（%v），这是本程序的缺陷：请把此文件发给维护人员，其他文件不受影响", p),
+			})
+		}
+		res.File.Items = len(res.Items)
+		res.File.Rejected = hasError(res.Diagnostics)
+	}()
+	opts.Limits = opts.Limits.orDefault()
+	r := &reader{res: res, opts: opts}
+	if testHookRead != nil {
+		testHookRead(path)
+	}
+	r.read(path)
+	return res
+}
+
+func (l Limits) orDefault() Limits {
+	d := DefaultLimits()
+	if l.MaxUnzipBytes <= 0 {
+		l.MaxUnzipBytes = d.MaxUnzipBytes
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxCellRunes <= 0 {
+		l.MaxCellRunes = d.MaxCellRunes
+	}
+	return l
+}
+
+func hasError(ds []ledger.Diagnostic) bool {
+	for _, d := range ds {
+		if d.Severity == ledger.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// testHookRead, when set by a test, runs before a file is read.
+var testHookRead func(path string)
+
+// reader holds the state of reading one file.
+type reader struct {
+	res  *Result
+	opts Options
+}
+
+// fileError records an error about the whole file.
+func (r *reader) fileError(code, format string, args ...any) {
+	r.res.Diagnostics = append(r.res.Diagnostics, ledger.Diagnostic{
+		Severity: ledger.Error, Code: code, File: r.res.File.Name,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// read opens the file read-only, fingerprints it, sniffs what it is and, for
+// an xlsx package, reads the ledger.
+func (r *reader) read(path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		reason := "文件无法打开"
+		if os.IsPermission(err) {
+			reason = "没有读取这个文件的权限"
+		} else if os.IsNotExist(err) {
+			reason = "文件不存在（可能已被移走）"
+		}
+		r.fileError(ledger.CodeCorrupt, "%s：请检查后重新提交", reason)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.IsDir() {
+		r.fileError(ledger.CodeNotWorkbook, "这不是一个文件：请提交Excel工作簿（.xlsx）")
+		return
+	}
+	r.res.File.Size = fi.Size()
+	if fi.Size() == 0 {
+		r.fileError(ledger.CodeEmptyFile, "文件是空的（0字节），可能没有保存或没有传完：请重新保存台账后再提交")
+		return
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		r.fileError(ledger.CodeCorrupt, "文件读取出错，可能已损坏：请重新保存或重新发送")
+		return
+	}
+	r.res.File.SHA256 = hex.EncodeToString(h.Sum(nil))
+
+	var head [512]byte
+	n, _ := f.ReadAt(head[:], 0)
+	switch k := sniff(head[:n]); k {
+	case kindZip:
+		r.readPackage(f, fi.Size())
+	case kindCFB:
+		r.readCFB(f)
+	default:
+		r.fileError(ledger.CodeNotWorkbook, "%s", notWorkbookMessage(k))
+	}
+}

@@ -1,0 +1,754 @@
+package intake
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/taizhang/taizhang/internal/ledger"
+)
+
+// This file is a small, read-only, streaming reader of the parts of an xlsx
+// package a ledger needs: the sheet list with visibility, the 1904 flag, the
+// shared strings, which cell styles are dates, and each sheet's cells and
+// merged ranges.
+//
+// Why not excelize's reader: measured on a 100-row ledger, excelize's
+// OpenFile + Rows + GetMergeCells costs ~7 ms (GetMergeCells decodes the whole
+// sheet into a DOM, and Rows does not expose a cell's style, which dates
+// need); and the DOM of a sheet with a million formatted-but-empty rows takes
+// gigabytes. This reader streams every part once, keeps only non-empty cells,
+// and is bounded by Limits. Excelize still converts serial numbers to dates
+// (ExcelDateToTime, honouring the 1904 flag) and builds the tests' workbooks.
+
+// errTooLarge is returned when a package or sheet goes beyond the Limits.
+type errTooLarge struct{ msg string }
+
+func (e *errTooLarge) Error() string { return e.msg }
+
+// book is an opened xlsx package.
+type book struct {
+	zr       *zip.Reader
+	parts    map[string]*zip.File // by lower-case part name, no leading slash
+	sheets   []sheetRef           // in workbook order
+	date1904 bool
+	sst      []string
+	dateXF   []bool // cellXfs index → the style's number format is a date
+	limits   Limits
+}
+
+// sheetRef is one sheet of the workbook.
+type sheetRef struct {
+	Name   string
+	Part   string // part name inside the package
+	Hidden bool   // hidden or very hidden
+	Chart  bool   // not a worksheet
+}
+
+// cell is one non-empty cell of a sheet.
+type cell struct {
+	col    int    // 1-based column
+	text   string // the value as text; a date cell gives YYYY-MM-DD
+	date   ledger.Date
+	isDate bool // the cell holds a real Excel date
+	number bool // the cell holds a number (no date format)
+}
+
+// sheetRow is one row with at least one non-empty cell.
+type sheetRow struct {
+	num   int // 1-based Excel row
+	cells []cell
+}
+
+// rect is a merged range, 1-based and inclusive.
+type rect struct{ r1, c1, r2, c2 int }
+
+// sheet is the content of one worksheet.
+type sheet struct {
+	rows     []sheetRow
+	merges   []rect
+	tooLong  []string // references of cells cut to Limits.MaxCellRunes
+	lastRow  int      // highest row number holding a value
+}
+
+// openBook reads the package's structure and checks the declared sizes of
+// its parts against the limits before inflating anything.
+func openBook(ra io.ReaderAt, size int64, lim Limits) (*book, error) {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return nil, err
+	}
+	if len(zr.File) > maxParts {
+		return nil, &errTooLarge{fmt.Sprintf("压缩包内有%d个部件，远超正常台账", len(zr.File))}
+	}
+	var total uint64
+	b := &book{zr: zr, parts: make(map[string]*zip.File, len(zr.File)), limits: lim}
+	for _, f := range zr.File {
+		if inflated(f.Name) {
+			total += f.UncompressedSize64
+		}
+		if total > uint64(lim.MaxUnzipBytes) {
+			return nil, &errTooLarge{fmt.Sprintf("文件解压后超过%s", humanBytes(lim.MaxUnzipBytes))}
+		}
+		name := strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/"))
+		b.parts[name] = f
+	}
+	return b, nil
+}
+
+// inflated reports whether a part is one this reader may inflate: XML and
+// relationships. Pictures and other media are never read, so they do not
+// count against the limit.
+func inflated(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".xml") || strings.HasSuffix(n, ".rels") || !strings.Contains(path.Base(n), ".")
+}
+
+// maxParts bounds the number of entries in a package.
+const maxParts = 10000
+
+func humanBytes(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
+}
+
+// errNoWorkbook says the zip is not a spreadsheet package.
+var errNoWorkbook = errors.New("no workbook part")
+
+// load reads the workbook, its relationships, the shared strings and styles.
+func (b *book) load() error {
+	wbPart := b.officeDocument()
+	if wbPart == "" {
+		return errNoWorkbook
+	}
+	rels, err := b.readRels(wbPart)
+	if err != nil {
+		return err
+	}
+	if err := b.readWorkbook(wbPart, rels); err != nil {
+		return err
+	}
+	sstPart, stylesPart := "", ""
+	for _, r := range rels {
+		switch {
+		case strings.HasSuffix(r.typ, "/sharedStrings"):
+			sstPart = r.target
+		case strings.HasSuffix(r.typ, "/styles"):
+			stylesPart = r.target
+		}
+	}
+	if sstPart == "" {
+		sstPart = path.Join(path.Dir(wbPart), "sharedStrings.xml")
+	}
+	if stylesPart == "" {
+		stylesPart = path.Join(path.Dir(wbPart), "styles.xml")
+	}
+	if err := b.readSharedStrings(sstPart); err != nil {
+		return err
+	}
+	return b.readStyles(stylesPart)
+}
+
+// officeDocument finds the workbook part through the package relationships.
+func (b *book) officeDocument() string {
+	if rels, err := b.readRels(""); err == nil {
+		for _, r := range rels {
+			if strings.HasSuffix(r.typ, "/officeDocument") {
+				if _, ok := b.parts[strings.ToLower(r.target)]; ok {
+					return r.target
+				}
+			}
+		}
+	}
+	for _, p := range []string{"xl/workbook.xml", "xl/workbook.xlsm"} {
+		if _, ok := b.parts[p]; ok {
+			return p
+		}
+	}
+	return ""
+}
+
+type rel struct{ id, typ, target string }
+
+// readRels reads the relationships of a part ("" for the package's own).
+func (b *book) readRels(part string) ([]rel, error) {
+	dir, base := path.Split(part)
+	relsPart := path.Join(dir, "_rels", base+".rels")
+	dec, closer, err := b.decoder(relsPart)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	var out []rel
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "Relationship" {
+			continue
+		}
+		var r rel
+		external := false
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "Id":
+				r.id = a.Value
+			case "Type":
+				r.typ = a.Value
+			case "Target":
+				r.target = a.Value
+			case "TargetMode":
+				external = a.Value == "External"
+			}
+		}
+		if external {
+			continue
+		}
+		if strings.HasPrefix(r.target, "/") {
+			r.target = strings.TrimPrefix(r.target, "/")
+		} else {
+			r.target = path.Join(dir, r.target)
+		}
+		out = append(out, r)
+	}
+}
+
+// decoder opens a part for streaming XML.
+func (b *book) decoder(part string) (*xml.Decoder, io.Closer, error) {
+	f, ok := b.parts[strings.ToLower(part)]
+	if !ok {
+		return nil, nil, fmt.Errorf("missing part %s", part)
+	}
+	if !inflated(f.Name) {
+		return nil, nil, fmt.Errorf("part %s is not XML", part)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	// The declared size was checked in openBook; archive/zip refuses data
+	// beyond it, and the LimitReader is a second fence.
+	dec := xml.NewDecoder(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+	dec.Strict = false
+	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	return dec, rc, nil
+}
+
+func (b *book) readWorkbook(part string, rels []rel) error {
+	targets := make(map[string]rel, len(rels))
+	for _, r := range rels {
+		targets[r.id] = r
+	}
+	dec, closer, err := b.decoder(part)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "workbookPr":
+			for _, a := range se.Attr {
+				if a.Name.Local == "date1904" {
+					b.date1904 = a.Value == "1" || strings.EqualFold(a.Value, "true")
+				}
+			}
+		case "sheet":
+			var s sheetRef
+			var id string
+			for _, a := range se.Attr {
+				switch {
+				case a.Name.Local == "name":
+					s.Name = a.Value
+				case a.Name.Local == "state":
+					s.Hidden = a.Value == "hidden" || a.Value == "veryHidden"
+				case a.Name.Local == "id" && a.Name.Space != "":
+					id = a.Value
+				}
+			}
+			r, ok := targets[id]
+			if !ok {
+				continue
+			}
+			s.Part = r.target
+			s.Chart = !strings.HasSuffix(r.typ, "/worksheet")
+			b.sheets = append(b.sheets, s)
+		}
+	}
+}
+
+// readSharedStrings reads the shared string table (absent in some packages).
+func (b *book) readSharedStrings(part string) error {
+	if _, ok := b.parts[strings.ToLower(part)]; !ok {
+		return nil
+	}
+	dec, closer, err := b.decoder(part)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	var (
+		buf         strings.Builder
+		inSI, inT   bool
+		phoneticDep int
+	)
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "sst":
+				for _, a := range t.Attr {
+					if a.Name.Local == "uniqueCount" {
+						if n, err := strconv.Atoi(a.Value); err == nil && n > 0 && n < 1<<20 {
+							b.sst = make([]string, 0, n)
+						}
+					}
+				}
+			case "si":
+				inSI = true
+				buf.Reset()
+			case "t":
+				inT = inSI && phoneticDep == 0
+			case "rPh":
+				phoneticDep++
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "si":
+				inSI = false
+				b.sst = append(b.sst, buf.String())
+			case "t":
+				inT = false
+			case "rPh":
+				phoneticDep--
+			}
+		case xml.CharData:
+			if inT {
+				buf.Write(t)
+			}
+		}
+	}
+}
+
+// readStyles records, for every cell format (cellXfs), whether its number
+// format is a date.
+func (b *book) readStyles(part string) error {
+	if _, ok := b.parts[strings.ToLower(part)]; !ok {
+		return nil
+	}
+	dec, closer, err := b.decoder(part)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	custom := map[int]string{}
+	var xfNumFmt []int
+	inCellXfs := false
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "numFmt":
+				id, code := -1, ""
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "numFmtId":
+						id, _ = strconv.Atoi(a.Value)
+					case "formatCode":
+						code = a.Value
+					}
+				}
+				custom[id] = code
+			case "cellXfs":
+				inCellXfs = true
+			case "xf":
+				if inCellXfs {
+					id := 0
+					for _, a := range t.Attr {
+						if a.Name.Local == "numFmtId" {
+							id, _ = strconv.Atoi(a.Value)
+						}
+					}
+					xfNumFmt = append(xfNumFmt, id)
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "cellXfs" {
+				inCellXfs = false
+			}
+		}
+	}
+	b.dateXF = make([]bool, len(xfNumFmt))
+	for i, id := range xfNumFmt {
+		if code, ok := custom[id]; ok {
+			b.dateXF[i] = isDateFormat(code)
+		} else {
+			b.dateXF[i] = builtinDate(id)
+		}
+	}
+	return nil
+}
+
+// builtinDate reports whether a built-in number format id is a date format
+// (including the CJK built-ins 27–36 and 50–58 that Chinese Excel and WPS use).
+func builtinDate(id int) bool {
+	switch {
+	case id >= 14 && id <= 17, id == 22, id >= 27 && id <= 36, id >= 50 && id <= 58:
+		return true
+	}
+	return false
+}
+
+// isDateFormat reports whether a custom number format code shows a date:
+// it has a year or day token, or a month token without hours or seconds,
+// outside quoted text, escapes and [brackets].
+func isDateFormat(code string) bool {
+	if i := strings.IndexByte(code, ';'); i >= 0 {
+		code = code[:i] // the positive-number section decides
+	}
+	var y, d, m, hs bool
+	inQuote, inBracket := false, false
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch {
+		case inQuote:
+			inQuote = c != '"'
+		case inBracket:
+			inBracket = c != ']'
+		case c == '"':
+			inQuote = true
+		case c == '[':
+			inBracket = true
+		case c == '\\' || c == '_' || c == '*':
+			i++
+		default:
+			switch c | 0x20 {
+			case 'y':
+				y = true
+			case 'd':
+				d = true
+			case 'm':
+				m = true
+			case 'h', 's':
+				hs = true
+			}
+		}
+	}
+	if strings.EqualFold(code, "general") {
+		return false
+	}
+	return y || d || (m && !hs)
+}
+
+// readSheet streams one worksheet, keeping non-empty cells and merged ranges.
+func (b *book) readSheet(s sheetRef) (*sheet, error) {
+	dec, closer, err := b.decoder(s.Part)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	lim := b.limits
+	out := &sheet{}
+	var (
+		rowNum, colNum int
+		cur            sheetRow
+		c              cellXML
+		inCell, inV    bool
+		inIS, inT      bool
+		phonetic       int
+		vbuf           strings.Builder
+	)
+	flushRow := func() {
+		if len(cur.cells) > 0 {
+			out.rows = append(out.rows, cur)
+			out.lastRow = cur.num
+		}
+		cur = sheetRow{}
+	}
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				flushRow()
+				n := rowNum + 1
+				for _, a := range t.Attr {
+					if a.Name.Local == "r" {
+						if v, err := strconv.Atoi(a.Value); err == nil && v > 0 {
+							n = v
+						}
+					}
+				}
+				rowNum, colNum = n, 0
+				cur.num = n
+			case "c":
+				c = cellXML{col: colNum + 1}
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "r":
+						if col, _, err := excelize.CellNameToCoordinates(a.Value); err == nil {
+							c.col = col
+						}
+					case "s":
+						c.style, _ = strconv.Atoi(a.Value)
+					case "t":
+						c.typ = a.Value
+					}
+				}
+				colNum = c.col
+				inCell = true
+				vbuf.Reset()
+			case "v":
+				inV = inCell
+			case "is":
+				inIS = inCell
+			case "t":
+				inT = inIS && phonetic == 0
+			case "rPh":
+				phonetic++
+			case "mergeCell":
+				for _, a := range t.Attr {
+					if a.Name.Local == "ref" {
+						if r, ok := parseRange(a.Value); ok {
+							out.merges = append(out.merges, r)
+						}
+					}
+				}
+				if len(out.merges) > maxMerges {
+					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”有超过%d个合并单元格", s.Name, maxMerges)}
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "c":
+				inCell = false
+				cl, ok := b.cellValue(&c, vbuf.String())
+				if !ok {
+					continue
+				}
+				if rowNum > lim.MaxRows {
+					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”超过%d行（第%d行还有内容），不像一份台账", s.Name, lim.MaxRows, rowNum)}
+				}
+				if len(cl.text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.text) > lim.MaxCellRunes {
+					out.tooLong = append(out.tooLong, cellRef(cl.col, rowNum))
+					cl.text = truncateRunes(cl.text, lim.MaxCellRunes)
+				}
+				cur.cells = append(cur.cells, cl)
+			case "v":
+				inV = false
+			case "is":
+				inIS = false
+			case "t":
+				inT = false
+			case "rPh":
+				phonetic--
+			case "sheetData":
+				flushRow()
+			}
+		case xml.CharData:
+			if inV || inT {
+				if vbuf.Len()+len(t) > 4*lim.MaxCellRunes+64 {
+					// Keep what the limit check needs, not a megabyte.
+					t = t[:max(0, min(len(t), 4*lim.MaxCellRunes+64-vbuf.Len()))]
+				}
+				vbuf.Write(t)
+			}
+		}
+	}
+	flushRow()
+	return out, nil
+}
+
+// maxMerges bounds the merged ranges of one sheet.
+const maxMerges = 20000
+
+// cellXML is a cell as read from the sheet XML.
+type cellXML struct {
+	col   int
+	style int
+	typ   string
+}
+
+// cellValue turns a raw cell into its value; ok is false for an empty cell.
+func (b *book) cellValue(c *cellXML, raw string) (cell, bool) {
+	out := cell{col: c.col}
+	switch c.typ {
+	case "s":
+		i, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil || i < 0 || i >= len(b.sst) {
+			return out, false
+		}
+		out.text = unescapeOOXML(b.sst[i])
+	case "inlineStr", "str", "e":
+		out.text = unescapeOOXML(raw)
+	case "b":
+		if strings.TrimSpace(raw) == "1" {
+			out.text = "TRUE"
+		} else if raw != "" {
+			out.text = "FALSE"
+		}
+	case "d":
+		if d, ok := ledger.ParseDateText(raw); ok {
+			out.date, out.isDate, out.text = d, true, d.String()
+		} else {
+			out.text = raw
+		}
+	default: // a number
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			return out, false
+		}
+		v, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			out.text = raw
+			break
+		}
+		if c.style >= 0 && c.style < len(b.dateXF) && b.dateXF[c.style] {
+			if t, err := excelize.ExcelDateToTime(v, b.date1904); err == nil && v >= 0 {
+				out.date, out.isDate = ledger.DateOf(t), true
+				out.text = out.date.String()
+				break
+			}
+		}
+		out.number = true
+		out.text = formatNumber(raw, v)
+	}
+	if out.text == "" {
+		return out, false
+	}
+	return out, true
+}
+
+// formatNumber gives the number as Excel shows it in a General cell: at most
+// 15 significant digits ("0.30000000000000004" → "0.3").
+func formatNumber(raw string, v float64) string {
+	if len(raw) <= 15 && !strings.ContainsAny(raw, "eE") {
+		return raw
+	}
+	s := strconv.FormatFloat(v, 'g', 15, 64)
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int64(f)) && f < 1e15 && f > -1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return s
+}
+
+// unescapeOOXML decodes the _xHHHH_ escapes Excel writes for control
+// characters ("_x000D_" before a line feed is the common one).
+func unescapeOOXML(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "_x")
+		if i < 0 || len(s) < i+7 || s[i+6] != '_' {
+			if i < 0 {
+				break
+			}
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
+		v, err := strconv.ParseUint(s[i+2:i+6], 16, 16)
+		if err != nil {
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
+		b.WriteString(s[:i])
+		if v != '\r' {
+			b.WriteRune(rune(v))
+		}
+		s = s[i+7:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func truncateRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+// parseRange reads "A1:C3" (or a single cell).
+func parseRange(ref string) (rect, bool) {
+	a, b, found := strings.Cut(ref, ":")
+	if !found {
+		b = a
+	}
+	c1, r1, err1 := excelize.CellNameToCoordinates(a)
+	c2, r2, err2 := excelize.CellNameToCoordinates(b)
+	if err1 != nil || err2 != nil {
+		return rect{}, false
+	}
+	if r2 < r1 {
+		r1, r2 = r2, r1
+	}
+	if c2 < c1 {
+		c1, c2 = c2, c1
+	}
+	return rect{r1, c1, r2, c2}, true
+}
+
+// colName gives the Excel column letters of a 1-based column.
+func colName(c int) string {
+	s, err := excelize.ColumnNumberToName(c)
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+func cellRef(col, row int) string { return colName(col) + strconv.Itoa(row) }
