@@ -319,11 +319,11 @@ func TestVillage(t *testing.T) {
 
 func TestVillageIn(t *testing.T) {
 	for in, want := range map[string]string{
-		title:                   "大布村",
-		"关于对村巡察整改台账（前陇社区）":      "前陇社区",
+		title: "大布村",
+		"关于对村巡察整改台账（前陇社区）":  "前陇社区",
 		"中共中山市三乡镇振华社区总支委员会": "振华社区",
-		"2025年整改台账":              "",
-		"第六轮对村巡察":                "",
+		"2025年整改台账":         "",
+		"第六轮对村巡察":           "",
 	} {
 		if got := villageIn(in); got != want {
 			t.Errorf("villageIn(%q) = %q, want %q", in, got, want)

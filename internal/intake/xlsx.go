@@ -73,10 +73,10 @@ type rect struct{ r1, c1, r2, c2 int }
 
 // sheet is the content of one worksheet.
 type sheet struct {
-	rows     []sheetRow
-	merges   []rect
-	tooLong  []string // references of cells cut to Limits.MaxCellRunes
-	lastRow  int      // highest row number holding a value
+	rows    []sheetRow
+	merges  []rect
+	tooLong []string // references of cells cut to Limits.MaxCellRunes
+	lastRow int      // highest row number holding a value
 }
 
 // openBook reads the package's structure and checks the declared sizes of
