@@ -51,6 +51,9 @@ type Desk struct {
 	Quiet    time.Duration                                             // debounce before a rebuild; default DefaultInterval
 	Rel      func(path string) string                                  // how paths are shown; default filepath.Base
 	Context  context.Context                                           // passed to Build; default Background
+	// IsWorkbook tells a ledger file by its name; default: .xlsx, .xlsm,
+	// .xls and .et. Anything else is noted once and left alone.
+	IsWorkbook func(name string) bool
 
 	subs    map[string]*submission // by path, files in the inbox the desk has judged
 	dirty   bool                   // the accepted set changed since the last build
@@ -141,7 +144,11 @@ func isWorkbook(name string) bool {
 
 func (d *Desk) take(path string, mtime time.Time) []string {
 	name := filepath.Base(path)
-	if !isWorkbook(name) {
+	isWB := d.IsWorkbook
+	if isWB == nil {
+		isWB = isWorkbook
+	}
+	if !isWB(name) {
 		d.logf("收件箱里的 %s 不是 Excel 台账（.xlsx），未处理", name)
 		return nil
 	}
