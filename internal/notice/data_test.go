@@ -222,3 +222,20 @@ func TestSampleNarrativeExecutes(t *testing.T) {
 		t.Errorf("sample narrative lacks the computed figures:\n%s", out)
 	}
 }
+
+func TestReadNarrative(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig()
+	cfg.Path = filepath.Join(dir, config.FileName)
+	if _, have, err := ReadNarrative(cfg); have || err != nil {
+		t.Errorf("missing file: have %v, err %v", have, err)
+	}
+	os.WriteFile(filepath.Join(dir, "通报正文.txt"), []byte("一、总体情况\n"), 0o644)
+	if text, have, err := ReadNarrative(cfg); !have || err != nil || text != "一、总体情况\n" {
+		t.Errorf("got %q, %v, %v", text, have, err)
+	}
+	os.WriteFile(filepath.Join(dir, "通报正文.txt"), []byte{0xd2, 0xbb, 0xa1, 0xa2}, 0o644) // GBK 一、
+	if text, have, err := ReadNarrative(cfg); !have || err != nil || text != "一、" {
+		t.Errorf("GBK file: got %q, %v, %v", text, have, err)
+	}
+}

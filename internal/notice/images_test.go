@@ -58,6 +58,9 @@ func TestDocImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if keep := os.Getenv("NOTICE_KEEP"); keep != "" {
+		os.WriteFile(filepath.Join(keep, "通报-九村.pdf"), buf.Bytes(), 0o644)
+	}
 	sizes := pdftest.PageSizes(t, buf.Bytes())
 	first := 0
 	for i, s := range sizes {

@@ -1,14 +1,18 @@
 package notice
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
@@ -139,6 +143,28 @@ func Village(w io.Writer, in Input, village string) (*Result, error) {
 	return finish(w, d, &Result{}, filepath.ToSlash(filepath.Join("台账", village+".pdf")))
 }
 
+// ReadNarrative reads the clerk's narrative (config.NarrativePath), UTF-8
+// or GBK. A missing file is not an error: have is false, and Town then words the body
+// from the template and warns.
+func ReadNarrative(cfg *config.Config) (text string, have bool, err error) {
+	b, err := os.ReadFile(cfg.NarrativePath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("无法读取通报正文 %s：%w", cfg.NarrativePath(), err)
+	}
+	if !utf8.Valid(b) {
+		// Older Notepad and WPS save 简体中文 text as GBK (GB18030).
+		u, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+		if err != nil {
+			return "", false, fmt.Errorf("通报正文 %s 既不是 UTF-8 也不是 GBK 编码的文本（请用记事本“另存为”UTF-8）", cfg.NarrativePath())
+		}
+		b = u
+	}
+	return string(b), true, nil
+}
+
 func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
 	if f != nil {
 		return f, nil
@@ -161,7 +187,7 @@ func finish(w io.Writer, d *typeset.Document, res *Result, file string) (*Result
 			Severity: ledger.Warning,
 			Code:     ledger.CodeMissingGlyph,
 			File:     file,
-			Message:  fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，印出来会是空白：“%s”", m.Rune, m.Rune, m.Context),
+			Message:  fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”，出现在：“%s”", m.Rune, m.Rune, m.Context),
 		})
 	}
 	return res, nil
@@ -252,6 +278,9 @@ func signature(d *typeset.Document, cfg *config.Config) {
 	d.BlankLines(1)
 	d.Paragraph(cfg.Issuer, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Right, RightIndent: 2})
 	date := cfg.Disclosure.Date.Chinese()
+	if date == "" {
+		return
+	}
 	n := utf8.RuneCountInString(cfg.Issuer)
 	if n+2 <= 26 && n > 4 {
 		d.Paragraph(date, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Left, FirstIndent: float64(28 - 2 - n + 2)})

@@ -243,3 +243,49 @@ func TestVillagePDF(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a > b-1 && a < b+1 }
+
+func TestMissingGlyphAndEmptyVillage(t *testing.T) {
+	cfg := testConfig()
+	cfg.Villages = append(cfg.Villages, ledger.Village{Name: "桥头村", Org: "中共中山市三乡镇桥头村支部委员会"})
+	in := townInput(t, cfg)
+	in.Items[0].Progress = "已迁入\U00020000字号新址。" // 𠀀, beyond what the PDF library embeds
+	var buf bytes.Buffer
+	res, err := Town(&buf, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, d := range res.Diagnostics {
+		if d.Code == ledger.CodeMissingGlyph && strings.Contains(d.Message, "\U00020000") && strings.Contains(d.Message, "U+20000") && strings.Contains(d.Message, "已迁入") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("diagnostics %v lack the missing character, its code point and where it is", res.Diagnostics)
+	}
+	pdf := readDoc(t, buf.Bytes(), "通报-缺字.pdf")
+	all := squeeze(pdf.text(1, len(pdf.pages)))
+	for _, want := range []string{"附件3", "3.中共中山市三乡镇桥头村支部委员会关于十五届市委第六轮对村巡察整改进展情况的通报台账", "暂无整改任务。"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("a village with no tasks: notice lacks %q", want)
+		}
+	}
+
+	buf.Reset()
+	vres, err := Village(&buf, in, "桥头村")
+	if err != nil || vres.Pages != 1 {
+		t.Fatalf("Village(桥头村) = %+v, %v", vres, err)
+	}
+}
+
+func TestEmptyNarrative(t *testing.T) {
+	in := townInput(t, testConfig())
+	in.Narrative = "\n  \n{{/* 还没写 */}}\n"
+	res, err := Town(&bytes.Buffer{}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Diagnostics) != 1 || res.Diagnostics[0].Code != ledger.CodeNarrative {
+		t.Errorf("diagnostics = %v, want one about the empty narrative", res.Diagnostics)
+	}
+}
