@@ -573,7 +573,7 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 					continue
 				}
 				if rowNum > lim.MaxRows {
-					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”超过%d行（第%d行还有内容），不像一份台账", s.Name, lim.MaxRows, rowNum)}
+					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”超过%d行（第%d行还有内容）", s.Name, lim.MaxRows, rowNum)}
 				}
 				if len(cl.text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.text) > lim.MaxCellRunes {
 					out.tooLong = append(out.tooLong, cellRef(cl.col, rowNum))
