@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/template"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -49,7 +50,7 @@ const (
 // numbers running on throughout.
 func Town(w io.Writer, in Input) (*Result, error) {
 	if in.Config == nil {
-		return nil, fmt.Errorf("notice: no config")
+		return nil, errors.New("生成通报：没有读入配置文件")
 	}
 	res := &Result{}
 	data := NewData(in.Config, in.Items, in.Summary, in.Since)
@@ -63,25 +64,11 @@ func Town(w io.Writer, in Input) (*Result, error) {
 			return nil, err
 		}
 	}
-	var body string
-	narrativeName := filepath.Base(in.Config.NarrativePath())
-	if in.HaveNarrative {
-		if body, err = execNarrative(narrativeName, in.Narrative, data); err != nil {
-			return nil, err
-		}
-		if len(ParseNarrative(body)) == 0 {
-			res.Diagnostics = append(res.Diagnostics, narrativeDiag(in.Config, "通报正文是空的，通报只包含模板生成的内容"))
-			body = ""
-		}
-	} else {
-		res.Diagnostics = append(res.Diagnostics, narrativeDiag(in.Config,
-			fmt.Sprintf("没有找到通报正文（%s），通报正文由模板按统计数字生成；请把党委履行整改责任、重点事项整改等情况写进这个文件", narrativeName)))
+	body, diags, err := narrativeBody(in, tm, data)
+	if err != nil {
+		return nil, err
 	}
-	if body == "" {
-		if body, err = execBlock(tm, blockBody, data); err != nil {
-			return nil, err
-		}
-	}
+	res.Diagnostics = append(res.Diagnostics, diags...)
 
 	fonts, err := fontsOf(in.Fonts)
 	if err != nil {
@@ -112,11 +99,37 @@ func Town(w io.Writer, in Input) (*Result, error) {
 	return finish(w, d, res, "通报.pdf")
 }
 
+// narrativeBody is the notice's body: the clerk's narrative executed over
+// data, or, when there is none or it is empty, the template's 正文 block
+// and a warning.
+func narrativeBody(in Input, tm *template.Template, data *Data) (string, []ledger.Diagnostic, error) {
+	name := filepath.Base(in.Config.NarrativePath())
+	var diag ledger.Diagnostic
+	if in.HaveNarrative {
+		body, err := execNarrative(name, in.Narrative, data)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(ParseNarrative(body)) > 0 {
+			return body, nil, nil
+		}
+		diag = narrativeDiag(in.Config, fmt.Sprintf("通报正文（%s）是空的，通报正文由模板按统计数字生成", name))
+	} else {
+		diag = narrativeDiag(in.Config, fmt.Sprintf("没有找到通报正文（%s），通报正文由模板按统计数字生成；"+
+			"请把党委履行整改责任、重点事项整改等情况写进这个文件", name))
+	}
+	body, err := execBlock(tm, blockBody, data)
+	if err != nil {
+		return "", nil, err
+	}
+	return body, []ledger.Diagnostic{diag}, nil
+}
+
 // Village writes one village's ledger on its own, for posting in the
 // village: landscape pages, the attachment's title, page numbers from 1.
 func Village(w io.Writer, in Input, village string) (*Result, error) {
 	if in.Config == nil {
-		return nil, fmt.Errorf("notice: no config")
+		return nil, errors.New("生成通报：没有读入配置文件")
 	}
 	v, ok := in.Config.Village(village)
 	if !ok {

@@ -289,3 +289,19 @@ func TestEmptyNarrative(t *testing.T) {
 		t.Errorf("diagnostics = %v, want one about the empty narrative", res.Diagnostics)
 	}
 }
+
+// TestConcurrent renders the notice and the village ledgers from one Input
+// at once, as the build does (run with -race).
+func TestConcurrent(t *testing.T) {
+	in := townInput(t, testConfig())
+	done := make(chan error)
+	go func() { _, err := Town(&bytes.Buffer{}, in); done <- err }()
+	for _, v := range in.Config.Villages {
+		go func() { _, err := Village(&bytes.Buffer{}, in, v.Name); done <- err }()
+	}
+	for range 1 + len(in.Config.Villages) {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
