@@ -59,6 +59,26 @@ func canBreak(a, b rune) bool {
 	return true
 }
 
+// breakAt reports whether a line may end before rs[i] (0 < i < len(rs)):
+// canBreak for the pair, and a single dash between numbers or words (the
+// range connector of 1—9, 2024—2025) holds both its neighbours.
+func breakAt(rs []rune, i int) bool {
+	a, b := rs[i-1], rs[i]
+	if !canBreak(a, b) {
+		return false
+	}
+	single := func(j int) bool {
+		return rs[j] == '—' && (j == 0 || rs[j-1] != '—') && (j+1 == len(rs) || rs[j+1] != '—')
+	}
+	if single(i) && isWordRune(a) && i+1 < len(rs) && isWordRune(rs[i+1]) {
+		return false
+	}
+	if single(i-1) && isWordRune(b) && i >= 2 && isWordRune(rs[i-2]) {
+		return false
+	}
+	return true
+}
+
 // canForce is the weaker rule used to split a run that has no break
 // opportunity and is wider than the line (a long URL, a row of commas):
 // still keep punctuation at the right end of lines where possible.
@@ -123,7 +143,7 @@ func breakHard(rs []rune, width func(int) float64, measure func(rune) float64) [
 	}
 	for start := 0; start < len(rs); {
 		end := start + 1
-		for end < len(rs) && !canBreak(rs[end-1], rs[end]) {
+		for end < len(rs) && !breakAt(rs, end) {
 			end++
 		}
 		c := rs[start:end]

@@ -171,28 +171,39 @@ func (d *Document) NewPage(o Orientation) {
 // with the sheet, so that all numbers of a bound document line up.
 func (d *Document) pageNumber(n int) {
 	l := d.l
-	text := []rune("— " + strconv.Itoa(n) + " —")
 	size := l.PageNumberSize
 	sizeMM := size * ptToMM
-	width := 0.0
-	for _, r := range text {
-		width += d.advance(d.fonts.faceFor(RoleSong, r), r, size)
+	// "— n —": em dashes set off from the digits by a third of an em.
+	parts := [][]rune{[]rune("—"), []rune(strconv.Itoa(n)), []rune("—")}
+	gap := sizeMM / 3
+	widths := make([]float64, len(parts))
+	width := 2 * gap
+	for i, p := range parts {
+		for _, r := range p {
+			widths[i] += float64(d.fonts.faceFor(RoleSong, r).adv[r]) / 1000 * sizeMM
+		}
+		width += widths[i]
 	}
-	width -= sizeMM * d.tracking
 	// Position on the upright sheet.
 	x := l.Left + sizeMM
 	if n%2 != 0 {
 		x = l.Left + l.BlockWidth - sizeMM - width
 	}
 	base := l.Top + l.BlockHeight + l.PageNumberGap + emAscent*sizeMM
+	draw := func(x, base float64) {
+		for i, p := range parts {
+			d.drawRun(p, RoleSong, size, false, x, base, -sizeMM*d.tracking)
+			x += widths[i] + gap
+		}
+	}
 	if d.orient == Portrait {
-		d.drawRun(text, RoleSong, size, false, x, base, 0)
+		draw(x, base)
 		return
 	}
 	lx, ly := l.PageHeight-base, x
 	d.pdf.TransformBegin()
 	d.pdf.TransformRotate(-90, lx, ly)
-	d.drawRun(text, RoleSong, size, false, lx, ly, 0)
+	draw(lx, ly)
 	d.pdf.TransformEnd()
 }
 

@@ -29,6 +29,8 @@ type FontSet struct {
 	// chain lists, for each role, the faces to try for a character: the
 	// role's own face first, then the others.
 	chain [numRoles][]*face
+	// extra are faces that serve no role, last in every chain.
+	extra []*face
 }
 
 //go:embed fonts/*.ttf.gz
@@ -42,6 +44,10 @@ var embeddedFiles = [numRoles]string{
 	RoleKai:   "kai",
 	RoleSong:  "serif-regular",
 }
+
+// fallbackFile is a last-resort face for the few GBK symbols the CJK faces
+// lack (≒).
+const fallbackFile = "fallback"
 
 var (
 	embeddedOnce  sync.Once
@@ -69,6 +75,12 @@ func EmbeddedFonts() (*FontSet, error) {
 			}
 			fs.roles[role] = f
 		}
+		f, err := loadEmbedded(fallbackFile)
+		if err != nil {
+			embeddedErr = fmt.Errorf("内置字体 %s：%w", fallbackFile, err)
+			return
+		}
+		fs.extra = []*face{f}
 		fs.buildChains()
 		embeddedSet = &fs
 	})
@@ -155,7 +167,7 @@ func loadFontFile(name, key string) (*face, error) {
 func (fs *FontSet) buildChains() {
 	for role := range fs.roles {
 		chain := []*face{fs.roles[role]}
-		for _, f := range fs.roles {
+		for _, f := range append(fs.roles[:], fs.extra...) {
 			dup := false
 			for _, c := range chain {
 				dup = dup || c == f

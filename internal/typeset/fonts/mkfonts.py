@@ -28,6 +28,8 @@ SOURCES = {
     "sans-regular": (NOTO + "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
     "kai": ("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf", None),
 }
+# The last resort, subset to what none of the faces above has (≒ is in GBK).
+FALLBACK = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", None)
 
 # Cubic-to-quadratic tolerance in font units (of 1000): invisible at text
 # sizes, and it keeps the TrueType outlines small.
@@ -163,8 +165,13 @@ def main():
             cff_to_glyf(font)
         write(name, font, converted)
     rest = chars - covered
-    print("%d characters in no face: %s" % (
-        len(rest), "".join(chr(c) for c in sorted(rest))))
+    font = open_face(*FALLBACK)
+    do_subset(font, rest)
+    got = cmap_chars(font)
+    print("fallback has %d of the %d characters the others lack; in no face: %s" % (
+        len(got & rest), len(rest), "".join(chr(c) for c in sorted(rest - got))))
+    if not only or "fallback" in only:
+        write("fallback", font, False)
 
 if __name__ == "__main__":
     main()
