@@ -169,7 +169,7 @@ func writeTownLedger(path string, v ledger.Village, tasks int, rng *rand.Rand) e
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	return f.SaveAs(path)
+	return save(f, path)
 }
 
 // townGen draws the tasks of one synthetic village.

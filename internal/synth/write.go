@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,17 @@ func Write(path string, l *Ledger) error {
 		return err
 	}
 	defer f.Close()
-	if err := f.SaveAs(path); err != nil {
+	return save(f, path)
+}
+
+// save writes the workbook with ordinary file permissions (excelize's
+// SaveAs makes files executable).
+func save(f *excelize.File, path string) error {
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
 	return nil
@@ -325,8 +336,13 @@ func (w *sheetWriter) write(l *Ledger) error {
 	if w.old {
 		return nil
 	}
+	// A4 landscape, all columns on one page wide, as clerks print it.
+	fit := true
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
 	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{
-		Size: intPtr(9), Orientation: strPtr("landscape"),
+		Size: intPtr(9), Orientation: strPtr("landscape"), FitToWidth: intPtr(1), FitToHeight: intPtr(0),
 	}); err != nil {
 		return err
 	}
@@ -637,7 +653,7 @@ func (w *sheetWriter) tail(r int) error {
 // writeInstructions fills the 填表说明 sheet.
 func writeInstructions(f *excelize.File, st *styles, lines []string) error {
 	const sh = "填表说明"
-	if err := f.SetColWidth(sh, "A", "A", 100); err != nil {
+	if err := f.SetColWidth(sh, "A", "A", 80); err != nil {
 		return err
 	}
 	if err := f.SetCellStr(sh, "A1", "填表说明"); err != nil {
@@ -658,7 +674,7 @@ func writeInstructions(f *excelize.File, st *styles, lines []string) error {
 		if err := f.SetCellStyle(sh, ref, ref, st.plain); err != nil {
 			return err
 		}
-		h := math.Ceil(textLines(line, 100, 11)*11*1.4 + 6)
+		h := math.Ceil(textLines(line, 80, 11)*11*1.4 + 6)
 		if err := f.SetRowHeight(sh, r, h); err != nil {
 			return err
 		}
