@@ -1,0 +1,127 @@
+package check
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/text/width"
+)
+
+// PersonalData is a phone or ID number found in text.
+type PersonalData struct {
+	Kind  string // 手机号码, 固定电话, 身份证号码
+	Value string // as found, full-width digits folded
+}
+
+// Masked hides the middle digits, so the diagnostic itself does not spread
+// the number: 138****8000, 4401**********1234, 0760-****8888.
+func (p PersonalData) Masked() string {
+	keepHead, keepTail := 3, 4
+	if p.Kind != "手机号码" {
+		keepHead = 4
+	}
+	n := 0
+	for i := 0; i < len(p.Value); i++ {
+		if p.Value[i] >= '0' && p.Value[i] <= '9' {
+			n++
+		}
+	}
+	b := []byte(p.Value)
+	k := 0
+	for i, c := range b {
+		if c < '0' || c > '9' {
+			continue
+		}
+		if k >= keepHead && k < n-keepTail {
+			b[i] = '*'
+		}
+		k++
+	}
+	return string(b)
+}
+
+// advice says what to do about it in a published ledger.
+func (p PersonalData) advice() string {
+	switch p.Kind {
+	case "手机号码":
+		return "请删除，或改为单位的办公电话"
+	case "固定电话":
+		return "如是个人电话请删除"
+	}
+	return "请删除"
+}
+
+var (
+	// An 18-digit resident ID: region, birth date 19xx/20xx, sequence, check digit.
+	idRe = regexp.MustCompile(`[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx]`)
+	// A mainland mobile number, optionally after +86.
+	mobileRe = regexp.MustCompile(`(?:\+?86[- ]?)?(1[3-9]\d{9})`)
+	// A landline with its area code: 0760-88888888, (0760)88888888, 0760 8888888.
+	landlineRe = regexp.MustCompile(`\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}`)
+)
+
+// FindPersonalData finds mobile numbers, landlines with an area code and
+// 18-digit ID numbers in text, with full-width digits folded first. A match
+// must stand alone: a digit right before or after it makes it part of a
+// longer number (an amount, a document number), which is not reported.
+func FindPersonalData(s string) []PersonalData {
+	if s == "" || !hasDigits(s) {
+		return nil
+	}
+	s = width.Fold.String(s)
+	var out []PersonalData
+	add := func(kind, v string) {
+		for _, f := range out {
+			if strings.Contains(f.Value, v) || strings.Contains(f.Value, digitsOf(v)) {
+				return
+			}
+		}
+		out = append(out, PersonalData{Kind: kind, Value: v})
+	}
+	for _, v := range standalone(idRe, s, 0) {
+		add("身份证号码", v)
+	}
+	for _, v := range standalone(mobileRe, s, 1) {
+		add("手机号码", v)
+	}
+	for _, v := range standalone(landlineRe, s, 0) {
+		if len(digitsOf(v)) >= 10 {
+			add("固定电话", v)
+		}
+	}
+	return out
+}
+
+// standalone returns group g of each match of re in s that has no digit (or
+// letter, for an ID's X) right before or after it.
+func standalone(re *regexp.Regexp, s string, g int) []string {
+	var out []string
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		start, end := m[0], m[1]
+		if start > 0 && isDigit(s[start-1]) || end < len(s) && (isDigit(s[end]) || s[end] == 'X' || s[end] == 'x') {
+			continue
+		}
+		out = append(out, s[m[2*g]:m[2*g+1]])
+	}
+	return out
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+func hasDigits(s string) bool {
+	for _, r := range s {
+		if (r >= '0' && r <= '9') || (r >= '０' && r <= '９') {
+			return true
+		}
+	}
+	return false
+}
