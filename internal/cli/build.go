@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pipeline"
+)
+
+// BuildOptions are the flags and arguments of `taizhang build`.
+type BuildOptions struct {
+	Dir        string
+	ConfigPath string
+	OutDir     string
+	AsOf       string
+	Since      string
+	JSON       bool
+	Quiet      bool
+	Final      bool // the disclosure-day set, in a dated folder (final.go)
+}
+
+// NewCmdBuild builds `taizhang build`. runF replaces the work in tests.
+func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
+	opts := &BuildOptions{}
+	cmd := &cobra.Command{
+		Use:   "build [文件夹]",
+		Short: "汇总各村台账，生成汇总台账（Excel）、通报和各村台账（PDF）",
+		Long: `读取文件夹中的 taizhang.yaml 和各村（社区）整改台账，先做与 check 相同的检查：
+有任何错误就不生成任何文件，列出错误并以退出码 1 结束；只有警告时照常生成。
+输出（默认写到文件夹下的 out）：
+  汇总台账.xlsx   全镇汇总、统计、校验、来源四张表
+  通报.pdf        镇党委通报及附件（各村台账），公文格式
+  台账/<村>.pdf   各村（社区）单独张贴用的台账
+  汇总台账.json、manifest.json   供其他程序读取和核对
+同样的输入和配置，每次生成的文件逐字节相同。`,
+		Example: `  taizhang build samples
+  taizhang build 三乡镇 --as-of 2025-09-12
+  taizhang build samples --since samples/snapshots/2025-06-30汇总台账.json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Dir = "."
+			if len(args) == 1 {
+				opts.Dir = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runBuild(c.Context(), s, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.ConfigPath, "config", "", "配置文件（默认：文件夹中的 taizhang.yaml）")
+	f.StringVar(&opts.OutDir, "out", "", "输出文件夹（默认：文件夹下的 out）")
+	f.StringVar(&opts.AsOf, "as-of", "", "统计截止日期（格式 2025-09-12，默认取配置中的 as_of 或公开日期）")
+	f.StringVar(&opts.Since, "since", "", "与上次生成的 汇总台账.json 对比整改进展")
+	f.BoolVar(&opts.JSON, "json", false, "输出 JSON，供其他程序读取")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "只在出错时输出")
+	f.BoolVar(&opts.Final, "final", false, "公开日用：各村（社区）都已报送、没有错误和未登记的个人信息时，生成公开版到 输出/公开-<公开日期>/")
+	f.BoolP("help", "h", false, "显示帮助")
+	return cmd
+}
+
+func loadWorkspaceConfig(explicit, dir string) (*config.Config, error) {
+	cfg, err := config.Find(explicit, dir)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: err}
+	}
+	if cfg == nil {
+		return nil, usageError("在“%s”中找不到配置文件 %s：请用 --config 指定，或先运行 taizhang init 建立工作文件夹", dir, config.FileName)
+	}
+	return cfg, nil
+}
+
+func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	cfg, err := loadWorkspaceConfig(opts.ConfigPath, opts.Dir)
+	if err != nil {
+		return err
+	}
+	asOf, err := parseAsOf(opts.AsOf, ledger.Date{})
+	if err != nil {
+		return err
+	}
+	if opts.Final {
+		return runFinal(ctx, s, opts, cfg, asOf)
+	}
+	pipeline.ToolVersion = Version
+	popts := pipeline.Options{Config: cfg, OutDir: opts.OutDir, AsOf: asOf, Since: opts.Since}
+	if !opts.JSON && !opts.Quiet {
+		popts.Progress = newProgress(s).step
+	}
+	res, err := pipeline.Build(ctx, popts)
+	if err != nil {
+		if res != nil && !opts.JSON {
+			printDiagnostics(s, res.Diagnostics)
+		}
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if opts.JSON {
+		if err := writeBuildJSON(s.Out, res); err != nil {
+			return err
+		}
+	} else {
+		if !opts.Quiet || res.Errors() > 0 {
+			printDiagnostics(s, res.Diagnostics)
+		}
+		if !opts.Quiet {
+			printBuildSummary(s.Out, cfg, res)
+		}
+	}
+	if res.Errors() > 0 {
+		if !opts.JSON {
+			fmt.Fprintf(s.Err, "有 %d 条错误，没有生成任何文件：请按上面的提示改正台账后重新生成。\n", res.Errors())
+		}
+		return problems()
+	}
+	return nil
+}
+
+func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
+	t := res.Summary.Town
+	fmt.Fprintf(w, "\n%s截至%s：共读取 %d 个村（社区）台账、%d 项整改任务，已完成 %d 项，完成率 %s；基本完成 %d 项，持续整改 %d 项，长期坚持 %d 项；逾期 %d 项，7 日内到期 %d 项。警告 %d 条",
+		cfg.Town, res.AsOf.Chinese(), len(res.Report.Files), t.Tasks, t.Done, t.Rate(), t.Mostly, t.Ongoing, t.LongTerm, t.Overdue, t.DueSoon, res.Warnings())
+	if res.Warnings() > 0 {
+		fmt.Fprint(w, "（见上方，也列在汇总台账.xlsx 的“校验”表中）")
+	}
+	fmt.Fprintln(w, "。")
+	if c := res.Comparison; c != nil {
+		fmt.Fprintf(w, "与%s相比：%s。\n", c.Then.AsOf.Chinese(), c.Sentence())
+	}
+	fmt.Fprintf(w, "\n文件已写入 %s：\n", displayPath(res.OutDir))
+	for _, f := range res.Outputs {
+		fmt.Fprintf(w, "  %s\n", f.Path)
+	}
+}
+
+func displayPath(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return p
+}
+
+// buildJSON is what `build --json` prints.
+type buildJSON struct {
+	OK          bool                 `json:"ok"`
+	AsOf        ledger.Date          `json:"as_of"`
+	Out         string               `json:"out"`
+	Outputs     any                  `json:"outputs"`
+	Statistics  *consolidate.Summary `json:"statistics"`
+	Diagnostics []ledger.Diagnostic  `json:"diagnostics"`
+}
+
+func writeBuildJSON(w io.Writer, res *pipeline.Result) error {
+	out := buildJSON{OK: res.Errors() == 0, AsOf: res.AsOf, Out: res.OutDir, Outputs: res.Outputs,
+		Statistics: res.Summary, Diagnostics: res.Diagnostics}
+	if out.Diagnostics == nil {
+		out.Diagnostics = []ledger.Diagnostic{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

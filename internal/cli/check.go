@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pipeline"
+)
+
+// CheckOptions are the flags and arguments of `taizhang check`.
+type CheckOptions struct {
+	Paths      []string
+	ConfigPath string
+	AsOf       string
+	JSON       bool
+}
+
+// NewCmdCheck builds `taizhang check`. runF replaces the work in tests.
+func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [--config 配置文件] [--as-of 日期] [--json] 路径...",
+		Short: "检查各村（社区）报来的整改台账，列出错误和警告",
+		Long: `检查整改台账工作簿（.xlsx）。路径可以是文件，也可以是文件夹（检查其中所有台账）。
+每个问题一行：文件:工作表!单元格: 错误|警告: 说明。
+有错误时退出码为 1；只有警告时为 0；命令本身无法运行（选项错误、配置文件有误）时为 2。`,
+		Example: `  taizhang check samples
+  taizhang check --as-of 2025-09-12 收件箱/大布村.xlsx
+  taizhang check --json 收件箱 > 结果.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Paths = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCheck(s, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.ConfigPath, "config", "", "配置文件（默认：文件夹中的 taizhang.yaml）")
+	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "按哪一天判断逾期、完成时间（格式 2025-09-12，默认今天）")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "输出 JSON，供其他程序读取")
+	cmd.Flags().BoolP("help", "h", false, "显示帮助")
+	return cmd
+}
+
+func runCheck(s *Streams, opts *CheckOptions) error {
+	cfg, err := findConfig(opts.ConfigPath, opts.Paths)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	asOf, err := parseAsOf(opts.AsOf, ledger.DateOf(time.Now()))
+	if err != nil {
+		return err
+	}
+	rep, err := pipeline.Check(opts.Paths, cfg, asOf)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(rep.JSON()); err != nil {
+			return err
+		}
+	} else {
+		printDiagnostics(s, rep.Diagnostics)
+		fmt.Fprintf(s.Out, "共检查 %d 个文件，读取 %d 项整改任务：错误 %d 条，警告 %d 条。\n",
+			len(rep.Files), len(rep.Items), rep.Errors(), rep.Warnings())
+		if len(rep.Files) == 0 {
+			fmt.Fprintln(s.Out, "没有找到台账文件（.xlsx）：请检查路径是否正确。")
+		}
+	}
+	if rep.Errors() > 0 || len(rep.Files) == 0 {
+		return problems()
+	}
+	return nil
+}
+
+// findConfig loads --config, else a taizhang.yaml in the first folder
+// among paths; no config is not an error for check.
+func findConfig(explicit string, paths []string) (*config.Config, error) {
+	if explicit != "" {
+		return config.Load(explicit)
+	}
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return config.Find("", p)
+		}
+		if len(paths) == 1 {
+			return config.Find("", filepath.Dir(p))
+		}
+	}
+	return nil, nil
+}
+
+func parseAsOf(flag string, fallback ledger.Date) (ledger.Date, error) {
+	if flag == "" {
+		return fallback, nil
+	}
+	d, err := ledger.ParseISODate(flag)
+	if err != nil {
+		return ledger.Date{}, usageError("--as-of：%v", err)
+	}
+	return d, nil
+}
+
+// printDiagnostics prints errors first, then warnings, one line each.
+func printDiagnostics(s *Streams, ds []ledger.Diagnostic) {
+	for _, sev := range []ledger.Severity{ledger.Error, ledger.Warning} {
+		for _, d := range ds {
+			if d.Severity == sev {
+				fmt.Fprintln(s.Out, d.String())
+			}
+		}
+	}
+}

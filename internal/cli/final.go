@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pipeline"
+	"github.com/taizhang/taizhang/internal/workspace"
+)
+
+// FinalDirPrefix starts the dated folder of the published set:
+// 输出/公开-2025-09-12/.
+const FinalDirPrefix = "公开-"
+
+// FinalDir is where build --final writes: a folder named for the
+// disclosure date (the as-of day when the config has none) under out.
+func FinalDir(cfg *config.Config, out string, asOf ledger.Date) string {
+	if out == "" {
+		out = cfg.OutDir()
+	}
+	day := cfg.Disclosure.Date
+	if day.IsZero() {
+		day = asOf
+	}
+	return filepath.Join(out, FinalDirPrefix+day.String())
+}
+
+// finalRefusals lists why the published set cannot be made yet: a village
+// that has not sent a good ledger, any error, personal data not
+// acknowledged. Empty means go.
+func finalRefusals(st *workspace.Status, errs int) []string {
+	var why []string
+	if len(st.Missing) > 0 {
+		why = append(why, fmt.Sprintf("还有 %d 个村（社区）没有报送台账：%s", len(st.Missing), strings.Join(st.Missing, "、")))
+	}
+	if len(st.Rejected) > 0 {
+		why = append(why, fmt.Sprintf("%s的台账被退回，还没有改好", strings.Join(st.Rejected, "、")))
+	}
+	for _, u := range st.Unknown {
+		why = append(why, fmt.Sprintf("收件箱里的“%s”看不出是哪个村（社区）的，请改名或移走", u.Name))
+	}
+	if errs > 0 {
+		why = append(why, fmt.Sprintf("台账中还有 %d 条错误（运行 taizhang status 查看）", errs))
+	}
+	if n := len(st.PersonalData); n > 0 {
+		why = append(why, fmt.Sprintf("有 %d 处可能含有个人信息（手机号码、身份证号码等），请核实后删除，或在 taizhang.yaml 的 acknowledged 中登记：", n))
+		for _, d := range st.PersonalData {
+			why = append(why, "    "+d.String())
+		}
+	}
+	return why
+}
+
+// runFinal is build --final: the disclosure-day build. It refuses unless
+// every configured village is in with no error and no unacknowledged
+// personal data, then writes the whole set into the dated folder. The same
+// inputs give the same bytes, so re-running it changes nothing.
+func runFinal(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date) error {
+	if asOf.IsZero() {
+		asOf = cfg.BuildAsOf()
+	}
+	if asOf.IsZero() {
+		asOf = ledger.DateOf(time.Now())
+	}
+	st, errs, err := inboxStatus(cfg, asOf)
+	if err != nil {
+		return err
+	}
+	if why := finalRefusals(st, errs); len(why) > 0 {
+		fmt.Fprintln(s.Err, "不能生成公开版：")
+		for _, w := range why {
+			if strings.HasPrefix(w, "    ") {
+				fmt.Fprintln(s.Err, w)
+				continue
+			}
+			fmt.Fprintf(s.Err, "  · %s\n", w)
+		}
+		fmt.Fprintln(s.Err, "处理好以后再运行 taizhang build --final。平时的工作版可以照常用 taizhang build 生成。")
+		return problems()
+	}
+	dir := FinalDir(cfg, opts.OutDir, asOf)
+	pipeline.ToolVersion = Version
+	popts := pipeline.Options{Config: cfg, OutDir: dir, AsOf: asOf, Since: opts.Since}
+	if !opts.JSON && !opts.Quiet {
+		popts.Progress = newProgress(s).step
+	}
+	res, err := pipeline.Build(ctx, popts)
+	if err != nil {
+		if res != nil && !opts.JSON {
+			printDiagnostics(s, res.Diagnostics)
+		}
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if opts.JSON {
+		if err := writeBuildJSON(s.Out, res); err != nil {
+			return err
+		}
+	} else if !opts.Quiet || res.Errors() > 0 {
+		printDiagnostics(s, res.Diagnostics)
+	}
+	if res.Errors() > 0 {
+		if !opts.JSON {
+			fmt.Fprintf(s.Err, "有 %d 条错误，没有生成公开版。\n", res.Errors())
+		}
+		return problems()
+	}
+	if !opts.Quiet && !opts.JSON {
+		printBuildSummary(s.Out, cfg, res)
+		fmt.Fprintf(s.Out, "\n这是公开版（%s公开）。manifest.json 记有每个文件的校验值；同样的台账再运行一次，文件逐字节相同。\n", cfg.Disclosure.Date.Chinese())
+	}
+	return nil
+}

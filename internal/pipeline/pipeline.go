@@ -1,0 +1,133 @@
+// Package pipeline drives a Taizhang run. A build is a short, ordered list of
+// steps; each lives in its own package and knows nothing of the steps after
+// it:
+//
+//	intake      → read every village workbook into tasks and diagnostics
+//	check       → rules across tasks and files; any error stops the build here
+//	consolidate → the town's ordered list and its statistics
+//	compare     → progress since an earlier snapshot (--since)
+//	workbook    → 汇总台账.xlsx
+//	notice      → 通报.pdf and 台账/<村>.pdf
+//	manifest    → 汇总台账.json and manifest.json, with every digest
+//	publish     → rename the staged files into place, all or nothing
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/taizhang/taizhang/internal/check"
+	"github.com/taizhang/taizhang/internal/compare"
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/intake"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/output"
+)
+
+// Options configure a build.
+type Options struct {
+	Config *config.Config // required
+	OutDir string         // default: Config.OutDir()
+	AsOf   ledger.Date    // default: Config.BuildAsOf(), else today
+	Since  string         // an earlier build's 汇总台账.json, or ""
+	// Progress, when set, is told each step's name as it starts, and how far
+	// long steps have got.
+	Progress func(step string, done, total int)
+}
+
+// Result is what a build found and wrote.
+type Result struct {
+	AsOf        ledger.Date
+	Report      *check.Report        // intake and checks
+	Summary     *consolidate.Summary // nil when the build stopped at check
+	Comparison  *compare.Result      // nil without --since
+	Diagnostics []ledger.Diagnostic  // every diagnostic: the report's, then comparison and notice warnings
+	OutDir      string
+	Outputs     []output.File // what was published; empty when the build stopped
+}
+
+// Errors counts the error diagnostics.
+func (r *Result) Errors() int { e, _ := ledger.Count(r.Diagnostics); return e }
+
+// Warnings counts the warning diagnostics.
+func (r *Result) Warnings() int { _, w := ledger.Count(r.Diagnostics); return w }
+
+// run carries one build's state from step to step.
+type run struct {
+	opts    Options
+	cfg     *config.Config
+	res     *Result
+	results []*intake.Result
+	items   []ledger.Item
+	staged  *output.Set
+}
+
+// step is one stage of the build.
+type step struct {
+	name string // shown to the clerk in progress output
+	do   func(*run, context.Context) error
+}
+
+// steps is the whole build, in order.
+var steps = []step{
+	{"读取台账", (*run).intake},     // every workbook in the inbox → tasks + diagnostics
+	{"校验", (*run).check},        // rules across files; errors stop here, nothing written
+	{"汇总", (*run).consolidate},  // order the town's list, count it
+	{"进展对比", (*run).compare},    // against --since, when given
+	{"生成汇总台账", (*run).workbook}, // 汇总台账.xlsx
+	{"生成通报", (*run).notices},    // 通报.pdf, 台账/<村>.pdf
+	{"生成清单", (*run).manifest},   // 汇总台账.json, manifest.json
+	{"写入输出", (*run).publish},    // rename everything into place together
+}
+
+// errStop ends a build early without an error of its own: the diagnostics
+// say why.
+var errStop = fmt.Errorf("stopped")
+
+// Build runs the whole pipeline. An error return means the build could not
+// run (I/O, a lock, a bad --since file); problems in the input are in the
+// result's diagnostics, and then nothing is written.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	r := &run{opts: opts, cfg: opts.Config, res: &Result{}}
+	r.res.AsOf = opts.AsOf
+	if r.res.AsOf.IsZero() {
+		r.res.AsOf = r.cfg.BuildAsOf()
+	}
+	if r.res.AsOf.IsZero() {
+		r.res.AsOf = ledger.DateOf(time.Now())
+	}
+	r.res.OutDir = opts.OutDir
+	if r.res.OutDir == "" {
+		r.res.OutDir = r.cfg.OutDir()
+	}
+	lock, err := output.Acquire(r.res.OutDir, "生成输出")
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	output.CleanStale(r.res.OutDir)
+	r.staged = output.NewSet(r.res.OutDir)
+	defer r.staged.Discard() // no-op after a successful publish
+
+	for _, s := range steps {
+		if err := ctx.Err(); err != nil {
+			return r.res, err
+		}
+		r.progress(s.name, 0, 0)
+		if err := s.do(r, ctx); err != nil {
+			if err == errStop {
+				return r.res, nil
+			}
+			return r.res, err
+		}
+	}
+	return r.res, nil
+}
+
+func (r *run) progress(step string, done, total int) {
+	if r.opts.Progress != nil {
+		r.opts.Progress(step, done, total)
+	}
+}

@@ -1,0 +1,289 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/taizhang/taizhang/internal/check"
+	"github.com/taizhang/taizhang/internal/compare"
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/intake"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/notice"
+	"github.com/taizhang/taizhang/internal/output"
+	"github.com/taizhang/taizhang/internal/typeset"
+	"github.com/taizhang/taizhang/internal/workbook"
+)
+
+// Output names, as a clerk sees them in the out folder.
+const (
+	WorkbookName = "汇总台账.xlsx"
+	SnapshotName = "汇总台账.json"
+	ManifestName = "manifest.json"
+	NoticeName   = "通报.pdf"
+	LedgerDir    = "台账"
+)
+
+// Check reads and checks the workbooks at paths (files or folders): the
+// first two steps of a build, and all of `taizhang check`.
+func Check(paths []string, cfg *config.Config, asOf ledger.Date) (*check.Report, error) {
+	results, err := read(paths, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return check.Run(results, check.Options{Config: cfg, AsOf: asOf}), nil
+}
+
+func read(paths []string, cfg *config.Config) ([]*intake.Result, error) {
+	files, err := intake.Discover(paths)
+	if err != nil {
+		return nil, err
+	}
+	opts := intake.Options{Limits: intake.DefaultLimits()}
+	if cfg != nil {
+		opts.Villages = cfg.Villages
+	}
+	return intake.ReadAll(files, opts), nil
+}
+
+func (r *run) intake(ctx context.Context) error {
+	results, err := read([]string{r.cfg.InboxDir()}, r.cfg)
+	r.results = results
+	return err
+}
+
+func (r *run) check(ctx context.Context) error {
+	rep := check.Run(r.results, check.Options{Config: r.cfg, AsOf: r.res.AsOf})
+	r.results = nil // the report holds what is needed from here on
+	r.res.Report = rep
+	r.res.Diagnostics = append(r.res.Diagnostics, rep.Diagnostics...)
+	if rep.Errors() > 0 {
+		return errStop
+	}
+	return nil
+}
+
+func (r *run) consolidate(ctx context.Context) error {
+	r.items = r.res.Report.Items
+	consolidate.Order(r.items, r.cfg.Villages)
+	r.res.Summary = consolidate.Summarize(r.items, r.cfg.Villages, r.res.AsOf)
+	return nil
+}
+
+func (r *run) compare(ctx context.Context) error {
+	if r.opts.Since == "" {
+		return nil
+	}
+	snap, err := compare.LoadSnapshot(r.opts.Since)
+	if err != nil {
+		return err
+	}
+	r.res.Comparison = compare.Compare(snap, r.items, r.cfg.Villages, r.res.AsOf)
+	r.res.Diagnostics = append(r.res.Diagnostics, r.res.Comparison.Diagnostics...)
+	return nil
+}
+
+func (r *run) workbook(ctx context.Context) error {
+	in := workbook.Input{
+		Town:       r.cfg.Town,
+		AsOf:       r.res.AsOf,
+		Villages:   r.cfg.Villages,
+		Items:      r.items,
+		Summary:    r.res.Summary,
+		Warnings:   r.res.Diagnostics, // no errors reach this step
+		Comparison: r.res.Comparison,
+	}
+	for _, f := range r.res.Report.Files {
+		in.Sources = append(in.Sources, workbook.Source{
+			File: f.Name, Village: f.Village, Sheet: f.Sheet, SHA256: f.SHA256,
+			RowsRead: f.RowsRead, Tasks: f.Items,
+		})
+	}
+	return r.staged.Add(WorkbookName, func(w io.Writer) error { return workbook.Write(w, in) })
+}
+
+func (r *run) notices(ctx context.Context) error {
+	fonts, err := loadFonts(r.cfg)
+	if err != nil {
+		return err
+	}
+	tmpl, err := notice.LoadTemplates(r.cfg.TemplatesDir())
+	if err != nil {
+		return err
+	}
+	in := notice.Input{
+		Config:    r.cfg,
+		Items:     r.items,
+		Summary:   r.res.Summary,
+		Templates: tmpl,
+		Fonts:     fonts,
+	}
+	if r.res.Comparison != nil {
+		in.Since = r.res.Comparison
+	}
+	if in.Narrative, in.HaveNarrative, err = notice.ReadNarrative(r.cfg); err != nil {
+		return err
+	}
+
+	// The town notice and each village's ledger are independent documents:
+	// typeset them on every core.
+	type job struct {
+		rel    string
+		render func(io.Writer) (*notice.Result, error)
+	}
+	jobs := []job{{NoticeName, func(w io.Writer) (*notice.Result, error) { return notice.Town(w, in) }}}
+	for _, v := range r.cfg.Villages {
+		v := v
+		jobs = append(jobs, job{LedgerDir + "/" + v.Name + ".pdf", func(w io.Writer) (*notice.Result, error) { return notice.Village(w, in, v.Name) }})
+	}
+	diags := make([][]ledger.Diagnostic, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = r.staged.Add(jobs[i].rel, func(w io.Writer) error {
+					res, err := jobs[i].render(w)
+					if res != nil {
+						diags[i] = res.Diagnostics
+					}
+					return err
+				})
+				r.progress("生成通报", i+1, len(jobs))
+			}
+		}()
+	}
+	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// The same missing glyph or narrative warning may come from several
+	// documents: keep the first of each.
+	seen := map[string]bool{}
+	for _, ds := range diags {
+		for _, d := range ds {
+			if k := d.Code + d.Message; !seen[k] {
+				seen[k] = true
+				r.res.Diagnostics = append(r.res.Diagnostics, d)
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+func loadFonts(cfg *config.Config) (*typeset.FontSet, error) {
+	f := cfg.Fonts
+	if f == (config.Fonts{}) {
+		return typeset.EmbeddedFonts()
+	}
+	return typeset.LoadFonts(typeset.FontFiles{
+		Title: cfg.Resolve(f.Title), Body: cfg.Resolve(f.Body),
+		Hei: cfg.Resolve(f.Hei), Kai: cfg.Resolve(f.Kai), Song: cfg.Resolve(f.Song),
+	})
+}
+
+// Snapshot is 汇总台账.json: the consolidated tasks and statistics for other
+// programs, and the "then" of a later build's --since.
+type Snapshot struct {
+	Town       string               `json:"town"`
+	AsOf       ledger.Date          `json:"as_of"`
+	Items      []ledger.Item        `json:"items"`
+	Statistics *consolidate.Summary `json:"statistics"`
+}
+
+// Manifest is manifest.json: what went in and what came out, with digests,
+// so anyone can check that the published files are the ones built.
+type Manifest struct {
+	Tool    string          `json:"tool"`
+	Version string          `json:"version"`
+	AsOf    ledger.Date     `json:"as_of"`
+	Config  ManifestConfig  `json:"config"`
+	Since   string          `json:"since,omitempty"`
+	Inputs  []ManifestInput `json:"inputs"`
+	Outputs []output.File   `json:"outputs"`
+}
+
+// ManifestConfig identifies the config a build used.
+type ManifestConfig struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// ManifestInput is one village workbook read.
+type ManifestInput struct {
+	Path    string `json:"path"`
+	Village string `json:"village"`
+	SHA256  string `json:"sha256"`
+	Tasks   int    `json:"tasks"`
+}
+
+// ToolVersion is written into manifests; the CLI sets it.
+var ToolVersion = "dev"
+
+func (r *run) manifest(ctx context.Context) error {
+	snap := Snapshot{Town: r.cfg.Town, AsOf: r.res.AsOf, Items: r.items, Statistics: r.res.Summary}
+	if err := r.staged.Add(SnapshotName, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
+		return err
+	}
+	m := Manifest{
+		Tool:    "taizhang",
+		Version: ToolVersion,
+		AsOf:    r.res.AsOf,
+		Config:  ManifestConfig{Path: r.rel(r.cfg.Path), SHA256: r.cfg.Digest},
+		Outputs: r.staged.Files(),
+		Inputs:  []ManifestInput{},
+	}
+	if r.opts.Since != "" {
+		m.Since = r.rel(r.opts.Since)
+	}
+	for _, f := range r.res.Report.Files {
+		m.Inputs = append(m.Inputs, ManifestInput{Path: r.rel(f.Path), Village: f.Village, SHA256: f.SHA256, Tasks: f.Items})
+	}
+	sort.SliceStable(m.Inputs, func(i, j int) bool { return m.Inputs[i].Path < m.Inputs[j].Path })
+	return r.staged.Add(ManifestName, func(w io.Writer) error { return writeJSON(w, m) })
+}
+
+// rel gives a path relative to the workspace, with forward slashes, so the
+// manifest is the same on every machine.
+func (r *run) rel(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if rel, err := filepath.Rel(r.cfg.Dir(), abs); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func (r *run) publish(ctx context.Context) error {
+	if err := r.staged.Commit(); err != nil {
+		return err
+	}
+	r.res.Outputs = r.staged.Files()
+	return nil
+}
