@@ -119,7 +119,7 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 		if !opts.Quiet || res.Errors() > 0 {
 			printDiagnostics(s, res.Diagnostics)
 		}
-		if !opts.Quiet {
+		if !opts.Quiet && res.Summary != nil {
 			printBuildSummary(s.Out, cfg, res)
 		}
 	}
