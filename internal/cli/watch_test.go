@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -178,9 +179,11 @@ func TestWatchDeskEndToEnd(t *testing.T) {
 		t.Errorf("comments = %+v", cm)
 	}
 	f.Close()
-	manifest, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
-	if !strings.Contains(string(manifest), `"path": "收件箱/大布村整改台账.xlsx"`) || strings.Contains(string(manifest), "圩仔社区") {
-		t.Errorf("manifest inputs:\n%s", manifest)
+	var manifest struct{ Inputs []struct{ Path, Village string } }
+	raw, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	json.Unmarshal(raw, &manifest)
+	if len(manifest.Inputs) != 1 || manifest.Inputs[0].Path != "收件箱/大布村整改台账.xlsx" {
+		t.Errorf("manifest inputs = %+v, want only the accepted ledger, named as in the inbox", manifest.Inputs)
 	}
 
 	// A newer ledger from 大布村: the older goes to 归档/, one rebuild.
