@@ -3,6 +3,7 @@ package typeset
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -354,7 +355,10 @@ func (d *Document) measurer(role Role, size float64) func(rune) float64 {
 }
 
 // drawLine sets one broken line in [x, x+avail] with its baseline at base.
-// Justified lines spread the extra space evenly between their characters.
+// A justified line spreads its slack evenly over the places where it could
+// have been broken — between ideographs, after punctuation and spaces —
+// so that a mark stays against the character before it, and dashes,
+// ellipses, numbers and Latin words are not letter-spaced.
 func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align Align) {
 	for len(line) > 0 && isSpace(line[len(line)-1]) {
 		line = line[:len(line)-1]
@@ -362,36 +366,68 @@ func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align
 	if len(line) == 0 {
 		return
 	}
+	adv := make([]float64, len(line))
 	natural := 0.0
-	for _, r := range line {
-		natural += d.advance(d.fonts.faceFor(st.Role, r), r, st.Size)
+	for i, r := range line {
+		adv[i] = d.advance(d.fonts.faceFor(st.Role, r), r, st.Size)
+		natural += adv[i]
 	}
 	visual := natural - st.Size*ptToMM*d.tracking
+	stretch := make([]bool, len(line))
 	extra := 0.0
 	switch align {
 	case Justify:
-		if len(line) > 1 && avail > visual {
-			extra = (avail - visual) / float64(len(line)-1)
+		n := 0
+		for i := 1; i < len(line); i++ {
+			stretch[i] = breakAt(line, i) || isSpace(line[i-1])
+			if stretch[i] {
+				n++
+			}
+		}
+		if n > 0 && avail > visual {
+			extra = (avail - visual) / float64(n)
 		}
 	case Center:
 		x += (avail - visual) / 2
 	case Right:
 		x += avail - visual
 	}
-	d.drawRun(line, st.Role, st.Size, st.Bold, x, base, extra)
+	xs := make([]float64, len(line))
+	for i := range line {
+		if i > 0 {
+			x += adv[i-1]
+			if stretch[i] {
+				x += extra
+			}
+		}
+		xs[i] = x
+	}
+	d.drawGlyphs(line, st.Role, st.Size, st.Bold, xs, base)
 }
 
-// drawRun draws runes from x on baseline base, each face's stretch as one
-// text object with the character spacing set to tracking plus extra.
+// drawRun draws runes from x on baseline base, spaced by their advances
+// plus extra.
 func (d *Document) drawRun(line []rune, role Role, size float64, bold bool, x, base, extra float64) {
+	xs := make([]float64, len(line))
+	for i, r := range line {
+		xs[i] = x
+		x += d.advance(d.fonts.faceFor(role, r), r, size) + extra
+	}
+	d.drawGlyphs(line, role, size, bold, xs, base)
+}
+
+// drawGlyphs draws each rune at its x on baseline base. Runs of one face
+// whose glyphs follow each other at the tracked advance become one text
+// object, with the tracking as character spacing (Tc).
+func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, xs []float64, base float64) {
 	sizeMM := size * ptToMM
-	gap := sizeMM*d.tracking + extra
+	gap := sizeMM * d.tracking
 	for i := 0; i < len(line); {
 		f := d.fonts.faceFor(role, line[i])
-		j := i
-		w := 0.0
-		for j < len(line) && d.fonts.faceFor(role, line[j]) == f {
-			w += float64(f.adv[line[j]])/1000*sizeMM + gap
+		scaled := line[i] == '—' && f.dashScale > 0
+		j := i + 1
+		for j < len(line) && d.fonts.faceFor(role, line[j]) == f && (line[j] == '—') == scaled &&
+			math.Abs(xs[j]-xs[j-1]-float64(f.adv[line[j-1]])/1000*sizeMM-gap) < 0.001 {
 			j++
 		}
 		d.use(f)
@@ -400,12 +436,20 @@ func (d *Document) drawRun(line []rune, role Role, size float64, bold bool, x, b
 		if fake {
 			d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
 		}
-		d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", gap/ptToMM))
-		d.pdf.Text(x, base, string(line[i:j]))
+		tc := gap
+		if scaled {
+			// Horizontal scaling also scales Tc: divide it back out.
+			tc /= f.dashScale
+			d.pdf.RawWriteStr(fmt.Sprintf("%.3f Tz", 100*f.dashScale))
+		}
+		d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", tc/ptToMM))
+		d.pdf.Text(xs[i], base, string(line[i:j]))
+		if scaled {
+			d.pdf.RawWriteStr("100 Tz")
+		}
 		if fake {
 			d.pdf.RawWriteStr("Q")
 		}
-		x += w
 		i = j
 	}
 }

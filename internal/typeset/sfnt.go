@@ -17,6 +17,9 @@ type face struct {
 	// runes the face can draw (mapped to a glyph with an outline, or a space).
 	adv []uint16
 	has []uint64
+	// dashScale stretches a proportional em dash (Noto's is 0.89 em) to the
+	// full em that Chinese usage expects: —— is two characters wide.
+	dashScale float64
 }
 
 func (f *face) covers(r rune) bool {
@@ -200,6 +203,10 @@ func parseFace(key string, b []byte) (*face, error) {
 		}
 		f.adv[r] = advance(g)
 		f.has[r>>6] |= 1 << (uint(r) & 63)
+	}
+	if a := f.adv['—']; f.covers('—') && a >= 800 && a < 1000 {
+		f.dashScale = 1000 / float64(a)
+		f.adv['—'] = 1000
 	}
 	return f, nil
 }
