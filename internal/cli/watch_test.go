@@ -179,7 +179,9 @@ func TestWatchDeskEndToEnd(t *testing.T) {
 		t.Errorf("comments = %+v", cm)
 	}
 	f.Close()
-	var manifest struct{ Inputs []struct{ Path, Village string } }
+	var manifest struct {
+		Inputs []struct{ Path, Village string }
+	}
 	raw, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
 	json.Unmarshal(raw, &manifest)
 	if len(manifest.Inputs) != 1 || manifest.Inputs[0].Path != "收件箱/大布村整改台账.xlsx" {
