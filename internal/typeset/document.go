@@ -224,6 +224,21 @@ func (d *Document) room(h float64) {
 	}
 }
 
+// LinesLeft returns how many more lines of the body grid fit on the current
+// page (0 before the first page), so that a caller can keep lines together.
+func (d *Document) LinesLeft() int {
+	if d.pages == 0 {
+		return 0
+	}
+	f := d.frame()
+	sizeMM := d.l.BodySize * ptToMM
+	n := 0
+	for y := d.y; y+sizeMM <= f.y+f.h+0.01; y += d.pitch() {
+		n++
+	}
+	return n
+}
+
 // BlankLines leaves n lines of the body grid empty.
 func (d *Document) BlankLines(n int) {
 	d.ensurePage()

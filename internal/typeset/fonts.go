@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // FontFiles names the user's own font files, one per role. A name may be a
@@ -159,7 +161,22 @@ func loadFontFile(name, key string) (*face, error) {
 	if err != nil {
 		return fail(err)
 	}
+	if err := tryFPDF(f); err != nil {
+		return fail(err)
+	}
 	return f, nil
+}
+
+// tryFPDF loads the face into a throwaway PDF, because fpdf reports a font
+// it cannot parse only on standard output and then fails later.
+func tryFPDF(f *face) error {
+	p := fpdf.New("P", "mm", "A4", "")
+	p.AddUTF8FontFromBytes(f.key, "", f.data)
+	p.SetFont(f.key, "", 12)
+	if err := p.Error(); err != nil {
+		return fmt.Errorf("PDF 库无法使用这个字体：%w", err)
+	}
+	return nil
 }
 
 // buildChains orders the fallback faces of every role: its own face, then

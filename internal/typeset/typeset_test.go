@@ -417,8 +417,19 @@ func BenchmarkThirtyPages(b *testing.B) {
 	for b.Loop() {
 		d := NewDocument(fs, Official())
 		d.Title("关于十五届市委第六轮巡察整改进展情况的通报")
-		for d.Pages() < 30 {
+		for i := 0; d.Pages() < 30; i++ {
+			d.Paragraph("一、党委履行巡察整改主体责任情况", Style{Role: RoleHei, FirstIndent: 2})
+			d.Paragraph("（一）提高政治站位，强化组织领导", Style{Role: RoleKai, FirstIndent: 2})
+			d.Paragraph("1.压实整改责任", Style{Bold: true, FirstIndent: 2})
 			d.Paragraph(text, Style{FirstIndent: 2})
+			if i%10 == 9 {
+				d.NewPage(Landscape)
+				d.Table(Table{
+					Columns: []Column{{Header: "序号", Width: 1}, {Header: "巡察反馈问题", Width: 5}, {Header: "整改措施", Width: 6}},
+					Rows:    [][]string{{"1", sampleText, text}, {"2", text, sampleText}},
+				})
+				d.NewPage(Portrait)
+			}
 		}
 		var buf bytes.Buffer
 		if err := d.Write(&buf); err != nil {
