@@ -174,7 +174,14 @@ func abs(x float64) float64 {
 // from the left, and is 156 × 225 mm.
 func TestTextBlock(t *testing.T) {
 	d := NewDocument(embedded(t), Official())
+	d.NewPage(Portrait)
+	if n := d.LinesLeft(); n != 22 {
+		t.Errorf("a new page has %d lines, want 22", n)
+	}
 	d.Paragraph(strings.Repeat("国", 28*22), Style{})
+	if n := d.LinesLeft(); n != 0 {
+		t.Errorf("%d lines left after 22, want 0", n)
+	}
 	if d.Pages() != 1 {
 		t.Fatalf("22 lines of 28 characters take %d pages, want 1", d.Pages())
 	}
@@ -182,8 +189,18 @@ func TestTextBlock(t *testing.T) {
 	if d.Pages() != 2 {
 		t.Fatalf("a 23rd line did not start page 2")
 	}
+	pdf := render(t, d)
+	lines := strings.Split(strings.TrimSpace(pageNumberRE.ReplaceAllString(pdftest.Pages(t, pdf)[0], "")), "\n")
+	if len(lines) != 22 {
+		t.Errorf("page 1 has %d lines, want 22", len(lines))
+	}
+	for i, l := range lines {
+		if n := utf8.RuneCountInString(squeeze(l)); n != 28 {
+			t.Errorf("line %d has %d characters, want 28", i+1, n)
+		}
+	}
 	const dpi = 150
-	img := pdftest.Render(t, render(t, d), 1, dpi)
+	img := pdftest.Render(t, pdf, 1, dpi)
 	ink, ok := pdftest.Ink(img, dpi, pdftest.Box{X0: 0, Y0: 0, X1: 210, Y1: 265})
 	if !ok {
 		t.Fatal("no ink on page 1")
