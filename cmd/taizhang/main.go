@@ -1,14 +1,43 @@
 // Command taizhang checks the rectification ledgers (整改台账) villages send to
 // the town, consolidates them, and writes the summary workbook and the
 // notices in the official document layout.
+//
+// On Windows, double-clicking taizhang.exe in a workspace folder (no
+// arguments, a console window of its own) starts `taizhang watch` in the
+// exe's folder and keeps the window open when it ends, instead of printing
+// the help into a window that closes at once.
 package main
 
 import (
+	"bufio"
 	"os"
+	"path/filepath"
 
 	"github.com/taizhang/taizhang/internal/cli"
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.System()))
+	setupConsole()
+	args := os.Args[1:]
+	s := cli.System()
+	if len(args) == 0 && launchedFromExplorer() {
+		code := cli.Main(doubleClickArgs(), s)
+		s.Err.Write([]byte("\n按回车键关闭窗口……"))
+		bufio.NewReader(os.Stdin).ReadString('\n')
+		os.Exit(code)
+	}
+	os.Exit(cli.Main(args, s))
+}
+
+// doubleClickArgs runs watch in the folder holding the exe: that is where
+// the clerk put it, next to taizhang.yaml.
+func doubleClickArgs() []string {
+	dir := "."
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		dir = filepath.Dir(exe)
+	}
+	return []string{"watch", dir}
 }
