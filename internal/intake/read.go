@@ -339,8 +339,13 @@ func classifyRow(g *grid, h header, row int) (rowKind, string) {
 	if !written {
 		return rowBlank, ""
 	}
+	head := distinct[0]
+	if len(head) > 64 {
+		head = head[:64]
+	}
+	head = ledger.NormalizeText(head)
 	for _, w := range footerWords {
-		if strings.HasPrefix(ledger.NormalizeText(distinct[0]), w) {
+		if strings.HasPrefix(head, w) {
 			if _, isStatus := ledger.ParseStatus(g.text(row, h.col[ledger.ColStatus])); !isStatus {
 				return rowFooter, ""
 			}

@@ -307,59 +307,76 @@ func (b *book) readSharedStrings(part string) error {
 	if _, ok := b.parts[strings.ToLower(part)]; !ok {
 		return nil
 	}
-	dec, closer, err := b.decoder(part)
+	sc, closer, err := b.scanner(part)
 	if err != nil {
 		return err
 	}
 	defer closer.Close()
 	var (
-		buf         strings.Builder
+		buf         []byte
 		inSI, inT   bool
 		phoneticDep int
 	)
 	for {
-		tok, err := dec.RawToken()
+		err := sc.next(inT)
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch sc.kind {
+		case tokStart:
+			switch string(sc.name()) {
 			case "sst":
-				for _, a := range t.Attr {
-					if a.Name.Local == "uniqueCount" {
-						if n, err := strconv.Atoi(a.Value); err == nil && n > 0 && n < 1<<20 {
-							b.sst = make([]string, 0, n)
-						}
-					}
+				if n, err := strconv.Atoi(sc.attr("uniqueCount")); err == nil && n > 0 && n < 1<<20 {
+					b.sst = make([]string, 0, n)
 				}
 			case "si":
-				inSI = true
-				buf.Reset()
+				inSI, buf = true, buf[:0]
+				if sc.empty {
+					inSI = false
+					b.sst = append(b.sst, "")
+				}
 			case "t":
-				inT = inSI && phoneticDep == 0
+				inT = inSI && phoneticDep == 0 && !sc.empty
 			case "rPh":
-				phoneticDep++
+				if !sc.empty {
+					phoneticDep++
+				}
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch string(sc.name()) {
 			case "si":
 				inSI = false
-				b.sst = append(b.sst, buf.String())
+				b.sst = append(b.sst, string(buf))
 			case "t":
 				inT = false
 			case "rPh":
 				phoneticDep--
 			}
-		case xml.CharData:
+		case tokText:
 			if inT {
-				buf.Write(t)
+				buf = append(buf, sc.text...)
 			}
 		}
 	}
+}
+
+// scanner opens a part for the fast tokenizer.
+func (b *book) scanner(part string) (*scanner, io.Closer, error) {
+	f, ok := b.parts[strings.ToLower(part)]
+	if !ok {
+		return nil, nil, fmt.Errorf("missing part %s", part)
+	}
+	if !inflated(f.Name) {
+		return nil, nil, fmt.Errorf("part %s is not XML", part)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	return newScanner(io.LimitReader(rc, int64(f.UncompressedSize64)+1)), rc, nil
 }
 
 // readStyles records, for every cell format (cellXfs), whether its number
@@ -481,7 +498,7 @@ func isDateFormat(code string) bool {
 
 // readSheet streams one worksheet, keeping non-empty cells and merged ranges.
 func (b *book) readSheet(s sheetRef) (*sheet, error) {
-	dec, closer, err := b.decoder(s.Part)
+	sc, closer, err := b.scanner(s.Part)
 	if err != nil {
 		return nil, err
 	}
@@ -492,10 +509,10 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 		rowNum, colNum int
 		cur            sheetRow
 		c              cellXML
-		inCell, inV    bool
-		inIS, inT      bool
+		inCell, inText bool
+		inIS           bool
 		phonetic       int
-		vbuf           strings.Builder
+		vbuf           []byte
 	)
 	flushRow := func() {
 		if len(cur.cells) > 0 {
@@ -504,71 +521,66 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 		}
 		cur = sheetRow{}
 	}
+	maxText := 4*lim.MaxCellRunes + 64
 	for {
-		tok, err := dec.RawToken()
+		err := sc.next(inText)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch sc.kind {
+		case tokStart:
+			switch string(sc.name()) {
 			case "row":
 				flushRow()
 				n := rowNum + 1
-				for _, a := range t.Attr {
-					if a.Name.Local == "r" {
-						if v, err := strconv.Atoi(a.Value); err == nil && v > 0 {
-							n = v
-						}
-					}
+				if v, err := strconv.Atoi(sc.attr("r")); err == nil && v > 0 {
+					n = v
 				}
 				rowNum, colNum = n, 0
 				cur.num = n
 			case "c":
 				c = cellXML{col: colNum + 1}
-				for _, a := range t.Attr {
-					switch a.Name.Local {
+				sc.attrs(func(name, v []byte) {
+					switch string(name) {
 					case "r":
-						if col, _, err := excelize.CellNameToCoordinates(a.Value); err == nil {
+						if col := columnOfRef(v); col > 0 {
 							c.col = col
 						}
 					case "s":
-						c.style, _ = strconv.Atoi(a.Value)
+						c.style, _ = strconv.Atoi(string(v))
 					case "t":
-						c.typ = a.Value
+						c.typ = string(v)
 					}
-				}
+				})
 				colNum = c.col
-				inCell = true
-				vbuf.Reset()
+				vbuf = vbuf[:0]
+				inCell = !sc.empty
 			case "v":
-				inV = inCell
+				inText = inCell && !sc.empty
 			case "is":
-				inIS = inCell
+				inIS = inCell && !sc.empty
 			case "t":
-				inT = inIS && phonetic == 0
+				inText = inIS && phonetic == 0 && !sc.empty
 			case "rPh":
-				phonetic++
+				if !sc.empty {
+					phonetic++
+				}
 			case "mergeCell":
-				for _, a := range t.Attr {
-					if a.Name.Local == "ref" {
-						if r, ok := parseRange(a.Value); ok {
-							out.merges = append(out.merges, r)
-						}
-					}
+				if r, ok := parseRange(sc.attr("ref")); ok {
+					out.merges = append(out.merges, r)
 				}
 				if len(out.merges) > maxMerges {
 					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”有超过%d个合并单元格", s.Name, maxMerges)}
 				}
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch string(sc.name()) {
 			case "c":
 				inCell = false
-				cl, ok := b.cellValue(&c, vbuf.String())
+				cl, ok := b.cellValue(&c, string(vbuf))
 				if !ok {
 					continue
 				}
@@ -580,29 +592,47 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 					cl.text = truncateRunes(cl.text, lim.MaxCellRunes)
 				}
 				cur.cells = append(cur.cells, cl)
-			case "v":
-				inV = false
+			case "v", "t":
+				inText = false
 			case "is":
 				inIS = false
-			case "t":
-				inT = false
 			case "rPh":
 				phonetic--
 			case "sheetData":
 				flushRow()
 			}
-		case xml.CharData:
-			if inV || inT {
-				if vbuf.Len()+len(t) > 4*lim.MaxCellRunes+64 {
-					// Keep what the limit check needs, not a megabyte.
-					t = t[:max(0, min(len(t), 4*lim.MaxCellRunes+64-vbuf.Len()))]
-				}
-				vbuf.Write(t)
+		case tokText:
+			if inText && len(vbuf) < maxText {
+				// Keep what the limit check needs, not a megabyte.
+				vbuf = append(vbuf, sc.text[:min(len(sc.text), maxText-len(vbuf))]...)
 			}
 		}
 	}
 	flushRow()
 	return out, nil
+}
+
+// columnOfRef reads the column of a cell reference ("AB12" → 28); 0 when
+// there are no letters or too many.
+func columnOfRef(ref []byte) int {
+	col := 0
+	for i, ch := range ref {
+		switch {
+		case ch >= 'A' && ch <= 'Z':
+			col = col*26 + int(ch-'A'+1)
+		case ch >= 'a' && ch <= 'z':
+			col = col*26 + int(ch-'a'+1)
+		default:
+			if i == 0 {
+				return 0
+			}
+			return col
+		}
+		if i >= 3 {
+			return 0
+		}
+	}
+	return col
 }
 
 // maxMerges bounds the merged ranges of one sheet.

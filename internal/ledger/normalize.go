@@ -67,6 +67,9 @@ const maxHeaderRunes = 24
 // spaces, line breaks, full-width forms, a leading required-marker (*, ※) and
 // bracketed remarks such as "整改时限（年月日）".
 func MatchHeader(s string) (Column, bool) {
+	if len(s) > 8*maxHeaderRunes {
+		return 0, false // a sentence, even before spaces and remarks are dropped
+	}
 	k := headerKey(s)
 	if k == "" || len([]rune(k)) > maxHeaderRunes {
 		return 0, false
