@@ -93,3 +93,29 @@ func TestIntakeReadsSamples(t *testing.T) {
 		t.Errorf("warnings %v, want 3 overdue and 1 due soon", codes)
 	}
 }
+
+// TestIntakeReadsTown: the synthetic benchmark town reads with no errors and
+// every task found.
+func TestIntakeReadsTown(t *testing.T) {
+	dir := t.TempDir()
+	paths, err := WriteTown(dir, Spec{Villages: 3, Tasks: 120, Seed: 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, config.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := intake.ReadAll(paths, intake.Options{Villages: cfg.Villages})
+	rep := check.Run(res, check.Options{Config: cfg, AsOf: cfg.BuildAsOf()})
+	for _, f := range rep.Files {
+		if f.Items != 120 || f.Village == "" {
+			t.Errorf("%s: village %q, %d tasks, want 120", f.Name, f.Village, f.Items)
+		}
+	}
+	for _, d := range rep.Diagnostics {
+		if d.Severity == ledger.Error {
+			t.Errorf("unexpected error: %s", d)
+		}
+	}
+}

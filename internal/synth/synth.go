@@ -77,8 +77,8 @@ type Layout struct {
 	// Seq numbers the rows: "row" (1, 2, 3 … as numbers, the default) or
 	// "problem" (1-1, 1-2, 2 … by problem and measure, as text).
 	Seq string `yaml:"seq"`
-	// MergeProblems merges a problem's cell down over its measure rows (and
-	// the 序号 cell too when Seq numbers problems).
+	// MergeProblems merges a problem's cell down over its measure rows; the
+	// 序号 cells stay one per row, so every task keeps its own number.
 	MergeProblems bool `yaml:"merge_problems"`
 	// MergeUnits merges equal 责任领导 and 责任单位 cells within a problem.
 	MergeUnits bool `yaml:"merge_units"`

@@ -22,9 +22,6 @@ type Spec struct {
 	Seed     int64
 }
 
-// TownAsOf is the as-of (and disclosure) date of synthetic towns.
-var TownAsOf = ledger.NewDate(2025, time.September, 12)
-
 // TownVillage returns the name and organisation of the i-th (0-based)
 // synthetic village: 第001村, 中共中山市三乡镇第001村委员会 (the suffix varies).
 func TownVillage(i int) ledger.Village {
