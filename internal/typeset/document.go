@@ -446,6 +446,11 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 			j++
 		}
 		d.use(f)
+		if f.scale > 0 && f.scale != 1 {
+			d.drawScaled(f, line[i:j], xs[i:j], size, bold, base)
+			i = j
+			continue
+		}
 		d.pdf.SetFont(f.key, "", size)
 		fake := bold && !f.bold
 		if fake {
@@ -466,6 +471,28 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 			d.pdf.RawWriteStr("Q")
 		}
 		i = j
+	}
+}
+
+// drawScaled draws each glyph of a face with a scale enlarged about the
+// centre of its cell: centred horizontally on its advance, and lowered so
+// that the middle of the ideographic em box stays where it was.
+func (d *Document) drawScaled(f *face, rs []rune, xs []float64, size float64, bold bool, base float64) {
+	sizeMM := size * ptToMM
+	d.pdf.SetFont(f.key, "", size*f.scale)
+	fake := bold && !f.bold
+	if fake {
+		d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
+	}
+	d.pdf.RawWriteStr("0 Tc")
+	const mid = emAscent - 0.5 // centre of the em box above the baseline, in em
+	dy := (f.scale - 1) * mid * sizeMM
+	for k, r := range rs {
+		w := float64(f.adv[r]) / 1000 * sizeMM
+		d.pdf.Text(xs[k]-(f.scale-1)*w/2, base+dy, string(r))
+	}
+	if fake {
+		d.pdf.RawWriteStr("Q")
 	}
 }
 

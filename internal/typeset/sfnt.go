@@ -20,6 +20,9 @@ type face struct {
 	// dashScale stretches a proportional em dash (Noto's is 0.89 em) to the
 	// full em that Chinese usage expects: —— is two characters wide.
 	dashScale float64
+	// scale enlarges the drawn glyphs of a face designed small in its em
+	// (AR PL KaitiM GB), each centred on its unchanged advance; 0 = 1.
+	scale float64
 }
 
 func (f *face) covers(r rune) bool {

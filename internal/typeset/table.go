@@ -8,7 +8,7 @@ const (
 	cellPadY     = 1.2
 	cellLeading  = 1.45
 	tableRule    = 0.25 // line width of the grid, mm
-	minRowPieceN = 1    // lines of a split row worth starting on a page
+	minRowPieceN = 2    // lines of a split row worth starting on a page
 )
 
 // wline is one broken line and whether it ends its paragraph (and so is
