@@ -127,5 +127,10 @@ func submissions(files []intake.File, diags []ledger.Diagnostic) []workspace.Sub
 			subs[i].Diagnostics = append(subs[i].Diagnostics, d)
 		}
 	}
+	for i := range subs {
+		if subs[i].Tasks == 0 && subs[i].Errors() == 0 {
+			subs[i].Diagnostics = append(subs[i].Diagnostics, noTasks(subs[i].Name))
+		}
+	}
 	return subs
 }

@@ -41,3 +41,19 @@ func TestStatusListsMissingAndRejectedVillages(t *testing.T) {
 		t.Errorf("status = %+v", st)
 	}
 }
+
+func TestBlankFormSentBackCountsAsRejected(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "大布村整改台账.xlsx"), "大布村", nil)
+	var out bytes.Buffer
+	if err := runStatus(&Streams{Out: &out}, &StatusOptions{Dir: dir, Today: "2025-09-05"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "是不是交回了空白表") || !strings.Contains(out.String(), "退回待改 1 个") {
+		t.Errorf("status:\n%s", out.String())
+	}
+	v, err := checkOne(cfg, filepath.Join(cfg.InboxDir(), "大布村整改台账.xlsx"))
+	if err != nil || v.Errors() != 1 {
+		t.Errorf("checkOne: %v, %+v", err, v)
+	}
+}

@@ -153,7 +153,17 @@ func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
 			v.Diagnostics = append(v.Diagnostics, d)
 		}
 	}
+	if len(v.Items) == 0 && v.Errors() == 0 {
+		v.Diagnostics = append(v.Diagnostics, noTasks(filepath.Base(path)))
+	}
 	return v, nil
+}
+
+// noTasks is the error for a workbook that reads cleanly but holds no task:
+// most often the blank form sent back.
+func noTasks(name string) ledger.Diagnostic {
+	return ledger.Diagnostic{Severity: ledger.Error, Code: ledger.CodeNoLedgerSheet, File: name,
+		Message: "没有读到任何整改任务（是不是交回了空白表？），请填写后重新报送"}
 }
 
 // buildAccepted rebuilds the outputs from the accepted files only: rejected

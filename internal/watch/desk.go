@@ -128,9 +128,20 @@ func (d *Desk) Take(paths []string) (archived []string) {
 		return batch[i].path < batch[j].path
 	})
 	for _, e := range batch {
-		archived = append(archived, d.take(e.path, e.mtime)...)
+		archived = append(archived, d.safeTake(e.path, e.mtime)...)
 	}
 	return archived
+}
+
+// safeTake judges one file; a bug met on one file is logged and never stops
+// the desk.
+func (d *Desk) safeTake(path string, mtime time.Time) (archived []string) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.logf("处理 %s 时程序出错（%v），已跳过；请把这个文件发给技术人员", filepath.Base(path), r)
+		}
+	}()
+	return d.take(path, mtime)
 }
 
 // Ledger file extensions the desk judges; anything else is noted once.

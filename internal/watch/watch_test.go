@@ -411,3 +411,23 @@ func TestGuessVillagePrefersTheLongestName(t *testing.T) {
 		t.Errorf("got %q", g)
 	}
 }
+
+func TestAPanicOnOneFileIsLoggedAndSkipped(t *testing.T) {
+	inbox, out := t.TempDir(), t.TempDir()
+	c := newClock()
+	var builds [][]string
+	d, log := newDesk(t, out, c, fakeCheck{}, &builds)
+	d.Check = func(p string) (*Verdict, error) {
+		if strings.Contains(p, "怪") {
+			panic("boom")
+		}
+		return &Verdict{Village: "茅湾村", Items: items("茅湾村", 1)}, nil
+	}
+	a, b := filepath.Join(inbox, "怪.xlsx"), filepath.Join(inbox, "茅湾村.xlsx")
+	os.WriteFile(a, []byte("x"), 0o644)
+	os.WriteFile(b, []byte("y"), 0o644)
+	d.Take([]string{a, b})
+	if len(d.Accepted()) != 1 || !strings.Contains(log.String(), "程序出错") {
+		t.Errorf("accepted %v, log:\n%s", d.Accepted(), log)
+	}
+}

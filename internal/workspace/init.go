@@ -107,6 +107,12 @@ func (r *InitResult) file(path, rel string, fill func(io.Writer) error) error {
 }
 
 func relTo(dir, p string) string {
+	if a, err := filepath.Abs(dir); err == nil {
+		dir = a
+	}
+	if a, err := filepath.Abs(p); err == nil {
+		p = a
+	}
 	if rel, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(rel, "..") {
 		return filepath.ToSlash(rel)
 	}
