@@ -155,6 +155,7 @@ func TestMergedProblemSectionsFootersAndBlankRows(t *testing.T) {
 		[]any{3},
 		nil,
 		[]any{"填表人：张三", "", "", "", "审核人：王五"},
+		[]any{"填表：张三", "", "", "", "", "", "", "审核：王五"},
 	)
 	s := &b.Sheets[0]
 	s.Merges = append(s.Merges, "A4:M4", "A5:A7", "C5:C7", "A9:M9")
@@ -179,7 +180,7 @@ func TestMergedProblemSectionsFootersAndBlankRows(t *testing.T) {
 		t.Errorf("立行立改 read as %+v", res.Items[3].Deadline)
 	}
 	// Sections, the pre-numbered empty row and the footer are looked at, not taken.
-	if res.File.RowsRead != 8 || res.File.Items != 4 {
+	if res.File.RowsRead != 9 || res.File.Items != 4 {
 		t.Errorf("rows read %d, items %d", res.File.RowsRead, res.File.Items)
 	}
 }
