@@ -3,6 +3,14 @@
 // villages or inspections: it takes fonts, styled paragraphs and tables, and
 // writes pages.
 //
+// The pieces: fonts.go and sfnt.go load the faces (embedded Noto/Arphic
+// substitutes, or the user's TrueType files and .ttc faces) and fall back
+// per character; breaker.go breaks lines by the clreq rules; document.go
+// sets paragraphs on the GB/T 9704 grid (22 lines of 28 characters, tracked
+// to fit 156 mm) with page numbers; table.go sets tables across pages.
+// fpdf writes the PDF, but never breaks a line: its MultiCell drops
+// characters at CJK breaks.
+//
 // This file is the package's contract; the implementation lives beside it.
 package typeset
 

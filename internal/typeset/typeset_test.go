@@ -454,3 +454,13 @@ func BenchmarkThirtyPages(b *testing.B) {
 		}
 	}
 }
+
+func TestEmbeddedFontsOnce(t *testing.T) {
+	a, b := embedded(t), embedded(t)
+	if a != b {
+		t.Error("EmbeddedFonts parsed the faces twice")
+	}
+	if len(a.faces()) != 5 {
+		t.Errorf("%d distinct embedded faces, want 5 (serif, serif bold, sans, kai, fallback)", len(a.faces()))
+	}
+}
