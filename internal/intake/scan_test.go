@@ -59,3 +59,22 @@ func TestScanner(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScanner: any input ends in EOF or an error, without a panic or a hang.
+func FuzzScanner(f *testing.F) {
+	for _, s := range []string{`<a b="1">x</a>`, `<!-- c -->`, `<![CDATA[x]]>`, `<?pi?>`, `&amp;&#x4E2D;&#99999999;`, `<a b='>'/>`, `<!DOCTYPE x [<!ENTITY e "v">]>`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sc := newScanner(strings.NewReader(s))
+		for i := 0; ; i++ {
+			if i > len(s)+2 {
+				t.Fatalf("more tokens than bytes in %q", s)
+			}
+			if err := sc.next(true); err != nil {
+				return
+			}
+			sc.attrs(func(_, _ []byte) {})
+		}
+	})
+}
