@@ -85,7 +85,7 @@ func runWatch(ctx context.Context, s *Streams, opts *WatchOptions) error {
 	}
 	defer release()
 	if !opts.Quiet {
-		fmt.Fprintf(s.Out, "%s 开始监视收件箱 %s（每 %s 查看一次），按 Ctrl+C 停止。\n",
+		fmt.Fprintf(s.Out, "%s 开始监视收件箱 %s（每 %s查看一次），按 Ctrl+C 停止。\n",
 			time.Now().Format("15:04"), relWorkspace(cfg, cfg.InboxDir()), chineseDuration(w.Interval))
 	}
 	err = watch.Serve(ctx, w, d)
@@ -263,5 +263,5 @@ func chineseDuration(d time.Duration) string {
 	if d%time.Second == 0 {
 		return fmt.Sprintf("%d 秒", int(d/time.Second))
 	}
-	return d.String()
+	return fmt.Sprintf("%d 毫秒", d.Milliseconds())
 }

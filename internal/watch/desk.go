@@ -153,6 +153,17 @@ func isWorkbook(name string) bool {
 	return false
 }
 
+// workspaceFile reports whether a name is one of the workspace's own files
+// (the config, the narrative, the program itself), which sit in the inbox
+// when the inbox is the workspace folder: they are skipped without a word.
+func workspaceFile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".txt", ".md", ".json", ".exe", ".lock", ".ini", ".log":
+		return true
+	}
+	return false
+}
+
 func (d *Desk) take(path string, mtime time.Time) []string {
 	name := filepath.Base(path)
 	isWB := d.IsWorkbook
@@ -160,7 +171,9 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		isWB = isWorkbook
 	}
 	if !isWB(name) {
-		d.logf("收件箱里的 %s 不是 Excel 台账（.xlsx），未处理", name)
+		if !workspaceFile(name) {
+			d.logf("收件箱里的 %s 不是 Excel 台账（.xlsx），未处理", name)
+		}
 		return nil
 	}
 	v, err := d.Check(path)
