@@ -137,13 +137,9 @@ func villageRules(results []*intake.Result, cfg *config.Config, diags [][]ledger
 		}
 		byVillage[v] = append(byVillage[v], i)
 		if cfg != nil && cfg.VillageIndex(v) < 0 && !hasCode(diags[i], ledger.CodeUnknownVillage) {
-			names := make([]string, len(cfg.Villages))
-			for k, cv := range cfg.Villages {
-				names[k] = cv.Name
-			}
 			diags[i] = append(diags[i], ledger.Diagnostic{
 				Severity: ledger.Error, Code: ledger.CodeUnknownVillage, File: res.File.Name,
-				Message: fmt.Sprintf("台账中的村（社区）“%s”不在配置的名单中（%s）：请核对标题或“填报单位”中的名称", v, strings.Join(names, "、")),
+				Message: intake.NotInConfigMessage(v, cfg.Villages),
 			})
 		}
 	}

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -55,7 +56,7 @@ func (r *reader) village(g *grid, h header, sheetName string) string {
 			}
 		}
 		if guess := guessVillage(texts); guess != "" {
-			r.fileError(ledger.CodeUnknownVillage, "台账中的村（社区）“%s”不在配置的名单中（%s）：请核对标题或“填报单位”中的名称", guess, strings.Join(names, "、"))
+			r.fileError(ledger.CodeUnknownVillage, "%s", NotInConfigMessage(guess, vs))
 		} else {
 			r.fileError(ledger.CodeUnknownVillage, "无法确定这份台账属于哪个村（社区），配置的名单是：%s。请在标题或“填报单位”中写明村（社区）名称，或把文件命名为“大布村.xlsx”这样的名称", strings.Join(names, "、"))
 		}
@@ -66,6 +67,16 @@ func (r *reader) village(g *grid, h header, sheetName string) string {
 	}
 	r.fileError(ledger.CodeUnknownVillage, "无法确定这份台账属于哪个村（社区）：请在标题或“填报单位”中写明村（社区）名称，或把文件命名为“大布村.xlsx”这样的名称")
 	return ""
+}
+
+// NotInConfigMessage says that a ledger's village is not one of the
+// configured ones, listing them.
+func NotInConfigMessage(village string, villages []ledger.Village) string {
+	names := make([]string, len(villages))
+	for i, v := range villages {
+		names[i] = v.Name
+	}
+	return fmt.Sprintf("台账中的村（社区）“%s”不在配置的名单中（%s）：请核对标题或“填报单位”中的名称", village, strings.Join(names, "、"))
 }
 
 // fillUnit reads "填报单位：大布村党委　填报日期：…"; ok is true when the text
