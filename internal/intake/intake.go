@@ -186,12 +186,8 @@ func (l Limits) orDefault() Limits {
 }
 
 func hasError(ds []ledger.Diagnostic) bool {
-	for _, d := range ds {
-		if d.Severity == ledger.Error {
-			return true
-		}
-	}
-	return false
+	e, _ := ledger.Count(ds)
+	return e > 0
 }
 
 // testHookRead, when set by a test, runs before a file is read.
