@@ -21,10 +21,10 @@ import (
 type Options struct {
 	Config *config.Config // may be nil
 	AsOf   ledger.Date    // the day deadlines are counted against; zero means today
+	// Complete says the results are the whole inbox, so a configured village
+	// with no workbook is worth a warning (it is not when checking one file).
+	Complete bool
 }
-
-// DueSoonDays is how far ahead a deadline counts as due soon (临期).
-const DueSoonDays = 7
 
 // Report is the outcome of checking a set of workbooks.
 type Report struct {
@@ -59,7 +59,29 @@ func Run(results []*intake.Result, opts Options) *Report {
 		rep.Items = append(rep.Items, res.Items...)
 		rep.Diagnostics = append(rep.Diagnostics, diags[i]...)
 	}
+	if opts.Complete && opts.Config != nil {
+		rep.Diagnostics = append(rep.Diagnostics, missingVillages(results, opts.Config)...)
+	}
 	return rep
+}
+
+// missingVillages warns of every configured village that sent no workbook,
+// in config order: the town clerk's 催报 list.
+func missingVillages(results []*intake.Result, cfg *config.Config) []ledger.Diagnostic {
+	in := map[string]bool{}
+	for _, res := range results {
+		in[res.File.Village] = true
+	}
+	var ds []ledger.Diagnostic
+	for _, v := range cfg.Villages {
+		if !in[v.Name] {
+			ds = append(ds, ledger.Diagnostic{
+				Severity: ledger.Warning, Code: ledger.CodeMissingVillage, File: config.FileName,
+				Message: fmt.Sprintf("%s还没有报送整改台账：配置中有这个村（社区），但没有找到它的工作簿，请催报", v.Name),
+			})
+		}
+	}
+	return ds
 }
 
 // ordered sorts results by the config's village order (villages it does not
@@ -100,16 +122,16 @@ func checkItem(it *ledger.Item, asOf ledger.Date) []ledger.Diagnostic {
 		ds = append(ds, ledger.At(ledger.Warning, ledger.CodeDoneWithoutDate, it, col,
 			"整改状态为“已完成”，但没有填写完成时间：请补填完成时间"))
 	}
-	if it.Deadline.Kind == ledger.DeadlineOn && it.Status != "" && !it.Status.Finished() {
+	if it.Status != "" { // an unknown status is already an error of its own
 		days := asOf.DaysUntil(it.Deadline.Date)
 		switch {
-		case days < 0:
+		case it.Overdue(asOf):
 			ds = append(ds, ledger.At(ledger.Warning, ledger.CodeOverdue, it, ledger.ColDeadline,
 				"已逾期%d天：整改时限为%s，整改状态仍为“%s”，请加快整改或说明原因", -days, it.Deadline.Date.Chinese(), it.Status))
-		case days == 0:
+		case it.DueSoon(asOf) && days == 0:
 			ds = append(ds, ledger.At(ledger.Warning, ledger.CodeDueSoon, it, ledger.ColDeadline,
 				"临期：整改时限%s就是今天，整改状态为“%s”", it.Deadline.Date.Chinese(), it.Status))
-		case days <= DueSoonDays:
+		case it.DueSoon(asOf):
 			ds = append(ds, ledger.At(ledger.Warning, ledger.CodeDueSoon, it, ledger.ColDeadline,
 				"临期：距整改时限%s还有%d天，整改状态为“%s”", it.Deadline.Date.Chinese(), days, it.Status))
 		}

@@ -251,3 +251,23 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("empty report %s", empty)
 	}
 }
+
+func TestMissingVillagesAreWarnedOnlyForAWholeInbox(t *testing.T) {
+	villages := []ledger.Village{{Name: "圩仔社区", Org: "甲"}, {Name: "大布村", Org: "乙"}, {Name: "桥头村", Org: "丙"}}
+	cfg := &config.Config{Villages: villages}
+	res := readAll(t, map[string]testbuild.Book{
+		"大布村.xlsx": ledgerOf("大布村", row(1, "已完成", "已完成", day(2025, 3, 31), day(2025, 3, 20))),
+	}, villages)
+
+	rep := Run(res, Options{Config: cfg, AsOf: asOf, Complete: true})
+	wantLines(t, rep,
+		"taizhang.yaml: 警告: 圩仔社区还没有报送整改台账：配置中有这个村（社区），但没有找到它的工作簿，请催报",
+		"taizhang.yaml: 警告: 桥头村还没有报送整改台账：配置中有这个村（社区），但没有找到它的工作簿，请催报",
+	)
+	if rep.Diagnostics[0].Code != ledger.CodeMissingVillage || rep.Errors() != 0 {
+		t.Errorf("diagnostics = %+v", rep.Diagnostics)
+	}
+
+	// Checking one file on its own says nothing about the others.
+	wantLines(t, Run(res, Options{Config: cfg, AsOf: asOf}))
+}

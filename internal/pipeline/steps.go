@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -32,13 +33,20 @@ const (
 )
 
 // Check reads and checks the workbooks at paths (files or folders): the
-// first two steps of a build, and all of `taizhang check`.
+// first two steps of a build, and all of `taizhang check`. A folder is taken
+// to be the whole inbox, so configured villages missing from it are warned of.
 func Check(paths []string, cfg *config.Config, asOf ledger.Date) (*check.Report, error) {
 	results, err := read(paths, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return check.Run(results, check.Options{Config: cfg, AsOf: asOf}), nil
+	complete := false
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			complete = true
+		}
+	}
+	return check.Run(results, check.Options{Config: cfg, AsOf: asOf, Complete: complete}), nil
 }
 
 func read(paths []string, cfg *config.Config) ([]*intake.Result, error) {
@@ -60,7 +68,7 @@ func (r *run) intake(ctx context.Context) error {
 }
 
 func (r *run) check(ctx context.Context) error {
-	rep := check.Run(r.results, check.Options{Config: r.cfg, AsOf: r.res.AsOf})
+	rep := check.Run(r.results, check.Options{Config: r.cfg, AsOf: r.res.AsOf, Complete: true})
 	r.results = nil // the report holds what is needed from here on
 	r.res.Report = rep
 	r.res.Diagnostics = append(r.res.Diagnostics, rep.Diagnostics...)
