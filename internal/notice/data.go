@@ -3,6 +3,7 @@ package notice
 import (
 	"fmt"
 
+	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -23,9 +24,9 @@ type Data struct {
 	Contact    config.Contact // the feedback paragraph; Hours defaults to 工作时间
 	Villages   []VillageData  // config (attachment) order
 	Categories []Figures      // the town's figures per problem category, first-appearance order
-	// Since is the comparison with an earlier snapshot (issue 7), passed
-	// through from Input.Since; nil when there is none.
-	Since any
+	// Since is the comparison with an earlier snapshot (build --since); nil
+	// when there is none. See SinceData for what it offers.
+	Since *SinceData
 
 	villages map[string]int
 }
@@ -97,7 +98,7 @@ func (d *Data) VillageCount() int { return len(d.Villages) }
 
 // NewData builds the template data from the config, the ordered items and
 // their summary (computed here when nil).
-func NewData(cfg *config.Config, items []ledger.Item, sum *consolidate.Summary, since any) *Data {
+func NewData(cfg *config.Config, items []ledger.Item, sum *consolidate.Summary, since *compare.Result) *Data {
 	if sum == nil {
 		sum = consolidate.Summarize(items, cfg.Villages, cfg.BuildAsOf())
 	}
@@ -132,7 +133,7 @@ func NewData(cfg *config.Config, items []ledger.Item, sum *consolidate.Summary, 
 			Period: DisclosurePeriod(cfg.Disclosure.Date, days),
 		},
 		Contact:  contact,
-		Since:    since,
+		Since:    sinceData(since),
 		villages: map[string]int{},
 	}
 	if cfg.Disclosure.Date.IsZero() {

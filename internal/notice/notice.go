@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -30,7 +31,7 @@ type Input struct {
 	HaveNarrative bool                 // false: the template's 正文 stands in, with a warning
 	Templates     fs.FS                // nil = the embedded templates
 	Fonts         *typeset.FontSet     // nil = the embedded faces
-	Since         any                  // comparison with an earlier snapshot (issue 7); may be nil
+	Since         *compare.Result      // comparison with an earlier snapshot (build --since); may be nil
 }
 
 // Result is what composing a document produced besides the PDF.

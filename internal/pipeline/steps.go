@@ -132,9 +132,7 @@ func (r *run) notices(ctx context.Context) error {
 		Summary:   r.res.Summary,
 		Templates: tmpl,
 		Fonts:     fonts,
-	}
-	if r.res.Comparison != nil {
-		in.Since = r.res.Comparison
+		Since:     r.res.Comparison,
 	}
 	if in.Narrative, in.HaveNarrative, err = notice.ReadNarrative(r.cfg); err != nil {
 		return err
