@@ -117,7 +117,7 @@ func Load(path string) (*Config, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, &Error{File: path, Msg: "找不到配置文件"}
 		}
-		return nil, &Error{File: path, Msg: fmt.Sprintf("无法读取配置文件: %v", err)}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("无法读取配置文件：%v", err)}
 	}
 	c, err := Parse(path, data)
 	if err != nil {
@@ -188,13 +188,13 @@ func yamlError(name string, err error) error {
 		if i := strings.Index(msg, "field "); i >= 0 {
 			key = strings.Fields(msg[i+len("field "):])[0]
 		}
-		msg = fmt.Sprintf("未知的配置项“%s”(请检查拼写)", key)
+		msg = fmt.Sprintf("未知的配置项“%s”（请检查拼写）", key)
 	case strings.Contains(msg, "日期"):
 		// already Chinese, from ledger.Date
 	case strings.Contains(msg, "cannot unmarshal"):
-		msg = fmt.Sprintf("配置值的类型不对: %s", msg)
+		msg = fmt.Sprintf("配置值的类型不对：%s", msg)
 	default:
-		msg = fmt.Sprintf("配置文件格式有误: %s", msg)
+		msg = fmt.Sprintf("配置文件格式有误：%s", msg)
 	}
 	return &Error{File: name, Line: line, Msg: msg}
 }
@@ -202,7 +202,7 @@ func yamlError(name string, err error) error {
 // validate checks what the YAML types cannot, reporting lines from the node tree.
 func (c *Config) validate(name string, root *yaml.Node) error {
 	if len(c.Villages) == 0 {
-		return &Error{File: name, Line: keyLine(root, "villages"), Msg: "没有配置任何村(社区): 请在 villages 下列出各村(社区)及其党组织名称"}
+		return &Error{File: name, Line: keyLine(root, "villages"), Msg: "没有配置任何村（社区）：请在 villages 下列出各村（社区）及其党组织名称"}
 	}
 	seen := map[string]bool{}
 	vnodes := valueNode(root, "villages")
@@ -212,24 +212,24 @@ func (c *Config) validate(name string, root *yaml.Node) error {
 			line = vnodes.Content[i].Line
 		}
 		if strings.TrimSpace(v.Name) == "" {
-			return &Error{File: name, Line: line, Msg: fmt.Sprintf("第%d个村(社区)没有填写名称(name)", i+1)}
+			return &Error{File: name, Line: line, Msg: fmt.Sprintf("第%d个村（社区）没有填写名称（name）", i+1)}
 		}
 		if strings.TrimSpace(v.Org) == "" {
-			return &Error{File: name, Line: line, Msg: fmt.Sprintf("村(社区)“%s”没有填写党组织名称(org)", v.Name)}
+			return &Error{File: name, Line: line, Msg: fmt.Sprintf("村（社区）“%s”没有填写党组织名称（org）", v.Name)}
 		}
 		if seen[v.Name] {
-			return &Error{File: name, Line: line, Msg: fmt.Sprintf("村(社区)“%s”重复配置了两次", v.Name)}
+			return &Error{File: name, Line: line, Msg: fmt.Sprintf("村（社区）“%s”重复配置了两次", v.Name)}
 		}
 		seen[v.Name] = true
 	}
 	if c.Disclosure.Days < 0 {
-		return &Error{File: name, Line: keyLine(root, "disclosure"), Msg: "公开天数(disclosure.days)不能是负数"}
+		return &Error{File: name, Line: keyLine(root, "disclosure"), Msg: "公开天数（disclosure.days）不能是负数"}
 	}
 	if c.Disclosure.Days == 0 {
 		c.Disclosure.Days = 15
 	}
 	if !c.Inspection.From.IsZero() && !c.Inspection.To.IsZero() && c.Inspection.To.Before(c.Inspection.From) {
-		return &Error{File: name, Line: keyLine(root, "inspection"), Msg: "巡察结束日期(inspection.to)早于开始日期(inspection.from)"}
+		return &Error{File: name, Line: keyLine(root, "inspection"), Msg: "巡察结束日期（inspection.to）早于开始日期（inspection.from）"}
 	}
 	return nil
 }

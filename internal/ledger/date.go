@@ -32,7 +32,7 @@ func DateOf(t time.Time) Date {
 func ParseISODate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return Date{}, fmt.Errorf("日期“%s”不是“年-月-日”格式(例如 2025-03-31)", s)
+		return Date{}, fmt.Errorf("日期“%s”不是“年-月-日”格式（例如 2025-03-31）", s)
 	}
 	return DateOf(t), nil
 }
