@@ -99,8 +99,16 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 	if opts.Final {
 		return runFinal(ctx, s, opts, cfg, asOf)
 	}
+	_, err = buildAndReport(ctx, s, opts, cfg, asOf, opts.OutDir, "任何文件")
+	return err
+}
+
+// buildAndReport runs the pipeline into outDir and reports what it did the
+// way a clerk reads it (or as JSON). refused names what was not written when
+// errors stopped the build: "任何文件", or "公开版" for --final.
+func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
 	pipeline.ToolVersion = Version
-	popts := pipeline.Options{Config: cfg, OutDir: opts.OutDir, AsOf: asOf, Since: opts.Since}
+	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since}
 	if !opts.JSON && !opts.Quiet {
 		popts.Progress = newProgress(s).step
 	}
@@ -109,11 +117,11 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 		if res != nil && !opts.JSON {
 			printDiagnostics(s, res.Diagnostics)
 		}
-		return &ExitError{Code: ExitUsage, Err: err}
+		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
 	if opts.JSON {
 		if err := writeBuildJSON(s.Out, res); err != nil {
-			return err
+			return nil, err
 		}
 	} else {
 		if !opts.Quiet || res.Errors() > 0 {
@@ -125,11 +133,11 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 	}
 	if res.Errors() > 0 {
 		if !opts.JSON {
-			fmt.Fprintf(s.Err, "有 %d 条错误，没有生成任何文件：请按上面的提示改正台账后重新生成。\n", res.Errors())
+			fmt.Fprintf(s.Err, "有 %d 条错误，没有生成%s：请按上面的提示改正台账后重新生成。\n", res.Errors(), refused)
 		}
-		return problems()
+		return res, problems()
 	}
-	return nil
+	return res, nil
 }
 
 func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {

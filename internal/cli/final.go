@@ -9,7 +9,6 @@ import (
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
-	"github.com/taizhang/taizhang/internal/pipeline"
 	"github.com/taizhang/taizhang/internal/workspace"
 )
 
@@ -83,34 +82,10 @@ func runFinal(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.C
 		fmt.Fprintln(s.Err, "处理好以后再运行 taizhang build --final。平时的工作版可以照常用 taizhang build 生成。")
 		return problems()
 	}
-	dir := FinalDir(cfg, opts.OutDir, asOf)
-	pipeline.ToolVersion = Version
-	popts := pipeline.Options{Config: cfg, OutDir: dir, AsOf: asOf, Since: opts.Since}
-	if !opts.JSON && !opts.Quiet {
-		popts.Progress = newProgress(s).step
-	}
-	res, err := pipeline.Build(ctx, popts)
-	if err != nil {
-		if res != nil && !opts.JSON {
-			printDiagnostics(s, res.Diagnostics)
-		}
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
-	if opts.JSON {
-		if err := writeBuildJSON(s.Out, res); err != nil {
-			return err
-		}
-	} else if !opts.Quiet || res.Errors() > 0 {
-		printDiagnostics(s, res.Diagnostics)
-	}
-	if res.Errors() > 0 {
-		if !opts.JSON {
-			fmt.Fprintf(s.Err, "有 %d 条错误，没有生成公开版。\n", res.Errors())
-		}
-		return problems()
+	if _, err := buildAndReport(ctx, s, opts, cfg, asOf, FinalDir(cfg, opts.OutDir, asOf), "公开版"); err != nil {
+		return err
 	}
 	if !opts.Quiet && !opts.JSON {
-		printBuildSummary(s.Out, cfg, res)
 		fmt.Fprintf(s.Out, "\n这是公开版（%s公开）。manifest.json 记有每个文件的校验值；同样的台账再运行一次，文件逐字节相同。\n", cfg.Disclosure.Date.Chinese())
 	}
 	return nil
