@@ -9,15 +9,13 @@ package form
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/workbook"
 )
 
 // Sheet names.
@@ -282,10 +280,10 @@ func (b *builder) rows() int {
 				}
 			}
 			b.check(err)
-			lines = max(lines, lineCount(it.Text(c), widths[c]))
+			lines = max(lines, workbook.LineCount(it.Text(c), widths[c]))
 		}
 		b.styleRow(r)
-		b.check(f.SetRowHeight(Sheet, r, rowHeight(lines)))
+		b.check(f.SetRowHeight(Sheet, r, workbook.RowHeight(lines)))
 		r++
 	}
 	for i := 0; i < BlankRows; i++ {
@@ -420,43 +418,7 @@ func (b *builder) instructions() {
 			continue
 		}
 		b.check(f.SetCellStyle(Instructions, ref, ref, body))
-		b.check(f.SetRowHeight(Instructions, i+1, rowHeight(lineCount(line, 110))))
+		b.check(f.SetRowHeight(Instructions, i+1, workbook.RowHeight(workbook.LineCount(line, 110))))
 	}
 	b.check(f.ProtectSheet(Instructions, &excelize.SheetProtectionOptions{SelectLockedCells: true, SelectUnlockedCells: true}))
-}
-
-// Row height for wrapped text: 10 pt lines are about 13.5 pt apart.
-const (
-	lineHeight = 13.5
-	rowPadding = 4
-	minHeight  = 20
-	maxHeight  = 409 // Excel's limit
-)
-
-func rowHeight(lines int) float64 {
-	return math.Min(math.Max(float64(lines)*lineHeight+rowPadding, minHeight), maxHeight)
-}
-
-// lineCount estimates the lines v wraps to in a column of the given width:
-// a wide character takes 1.9 units, anything else one.
-func lineCount(v string, colWidth float64) int {
-	room := math.Max(colWidth-1, 2)
-	lines := 0
-	for _, para := range strings.Split(v, "\n") {
-		lines++
-		used := 0.0
-		for _, r := range para {
-			w := 1.0
-			switch width.LookupRune(r).Kind() {
-			case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
-				w = 1.9
-			}
-			if used+w > room {
-				lines++
-				used = 0
-			}
-			used += w
-		}
-	}
-	return lines
 }

@@ -193,6 +193,16 @@ func (s *sheet) freeze(cols, rows int) {
 // headerText escapes & for a page header.
 func headerText(s string) string { return strings.ReplaceAll(s, "&", "&&") }
 
+// RowHeight is the height in points to store for a wrapped row of that many
+// lines of 10 pt text. LibreOffice prints wrapped rows at 15 pt and overlaps
+// them unless a height is stored, so every writer of printable workbooks
+// (this one and the village form) stores one.
+func RowHeight(lines int) float64 { return rowHeight(lines) }
+
+// LineCount estimates the lines v wraps to in a column of the given width
+// (Excel width units); see lineCount.
+func LineCount(v string, colWidth float64) int { return lineCount(v, colWidth) }
+
 func rowHeight(lines int) float64 {
 	h := float64(lines)*lineHeight + rowPadding
 	return math.Min(math.Max(h, minHeight), maxHeight)
