@@ -65,6 +65,36 @@ type Document struct {
 	missing     []MissingGlyph
 	seen        map[rune]bool
 	placeholder rune
+	// text is the font, size and character spacing in the page's graphics
+	// state, so that drawing a run does not repeat them (they were half of
+	// every table page's content stream).
+	text textState
+}
+
+// textState is what the current page's content stream last set; the zero
+// value knows nothing, so the next run sets both.
+type textState struct {
+	key         string
+	size, tc    float64
+	font, tcSet bool
+}
+
+// setFont selects a face at size, unless the page already has it.
+func (d *Document) setFont(key string, size float64) {
+	if d.text.font && d.text.key == key && d.text.size == size {
+		return
+	}
+	d.pdf.SetFont(key, "", size)
+	d.text.key, d.text.size, d.text.font = key, size, true
+}
+
+// setTc sets the character spacing (Tc) to tc mm, unless it is already so.
+func (d *Document) setTc(tc float64) {
+	if d.text.tcSet && d.text.tc == tc {
+		return
+	}
+	d.pdf.RawWriteStr(strconv.FormatFloat(tc/ptToMM, 'f', 4, 64) + " Tc")
+	d.text.tc, d.text.tcSet = tc, true
 }
 
 // NewDocument starts an empty document.
@@ -156,6 +186,7 @@ func (d *Document) pitch() float64 { return d.l.BlockHeight / float64(d.l.Lines)
 // NewPage starts a page. Its text starts at the top of the block.
 func (d *Document) NewPage(o Orientation) {
 	d.orient = o
+	d.text = textState{} // every page starts from the default graphics state
 	if o == Landscape {
 		d.pdf.AddPageFormat("L", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
 	} else {
@@ -206,6 +237,7 @@ func (d *Document) pageNumber(n int) {
 	d.pdf.TransformRotate(-90, lx, ly)
 	draw(lx, ly)
 	d.pdf.TransformEnd()
+	d.text = textState{} // Q restored what the page had before q
 }
 
 // ensurePage opens a portrait page if there is none yet.
@@ -451,18 +483,21 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 			i = j
 			continue
 		}
-		d.pdf.SetFont(f.key, "", size)
-		fake := bold && !f.bold
-		if fake {
-			d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
-		}
+		d.setFont(f.key, size)
 		tc := gap
 		if scaled {
 			// Horizontal scaling also scales Tc: divide it back out.
 			tc /= f.dashScale
+		}
+		// Tc before q, so that it outlives the Q.
+		d.setTc(tc)
+		fake := bold && !f.bold
+		if fake {
+			d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
+		}
+		if scaled {
 			d.pdf.RawWriteStr(fmt.Sprintf("%.3f Tz", 100*f.dashScale))
 		}
-		d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", tc/ptToMM))
 		d.pdf.Text(xs[i], base, string(line[i:j]))
 		if scaled {
 			d.pdf.RawWriteStr("100 Tz")
@@ -479,12 +514,12 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 // that the middle of the ideographic em box stays where it was.
 func (d *Document) drawScaled(f *face, rs []rune, xs []float64, size float64, bold bool, base float64) {
 	sizeMM := size * ptToMM
-	d.pdf.SetFont(f.key, "", size*f.scale)
+	d.setFont(f.key, size*f.scale)
+	d.setTc(0)
 	fake := bold && !f.bold
 	if fake {
 		d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
 	}
-	d.pdf.RawWriteStr("0 Tc")
 	const mid = emAscent - 0.5 // centre of the em box above the baseline, in em
 	dy := (f.scale - 1) * mid * sizeMM
 	for k, r := range rs {
