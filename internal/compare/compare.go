@@ -109,7 +109,7 @@ func Compare(then *Snapshot, now []ledger.Item, villages []ledger.Village, asOf 
 			Code:     ledger.CodeTaskRemoved,
 			File:     it.Source.File,
 			Sheet:    it.Source.Sheet,
-			Message: fmt.Sprintf("%s的任务(%s序号%s：%s)在本次台账中找不到，请确认是否误删",
+			Message: fmt.Sprintf("%s的任务（%s序号%s：%s）在本次台账中找不到，请确认是否误删",
 				snapshotName(then.AsOf), it.Village, it.Seq, Abbrev(it.Problem, 20)),
 		})
 	}

@@ -57,9 +57,9 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 		case errors.Is(err, io.EOF):
 			return nil, errors.New("文件是空的，不是汇总台账JSON")
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, errors.New("文件不完整(JSON在中途结束)，可能没有保存完整")
+			return nil, errors.New("文件不完整（JSON在中途结束），可能没有保存完整")
 		case errors.As(err, &se):
-			return nil, fmt.Errorf("不是有效的JSON(第%d个字节附近有误)，请使用 taizhang build 生成的“汇总台账.json”", se.Offset)
+			return nil, fmt.Errorf("不是有效的JSON（第%d个字节附近有误），请使用 taizhang build 生成的“汇总台账.json”", se.Offset)
 		case errors.As(err, &te):
 			return nil, fmt.Errorf("不是汇总台账JSON：字段“%s”的类型不对", te.Field)
 		default:
@@ -67,7 +67,7 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 		}
 	}
 	if sf.Items == nil {
-		return nil, errors.New("不是汇总台账JSON：缺少任务清单(items)，请使用 taizhang build 生成的“汇总台账.json”")
+		return nil, errors.New("不是汇总台账JSON：缺少任务清单（items），请使用 taizhang build 生成的“汇总台账.json”")
 	}
 	return &Snapshot{Town: sf.Town, AsOf: sf.AsOf, Items: *sf.Items}, nil
 }

@@ -168,12 +168,12 @@ func (l *Ledger) Items() ([]ledger.Item, error) {
 		}
 		dl, err := parseDeadline(r.task.Deadline)
 		if err != nil {
-			return fmt.Errorf("%s: 第%s项: %v", l.Village, r.seq, err)
+			return fmt.Errorf("%s: 第%s项：%v", l.Village, r.seq, err)
 		}
 		var done ledger.Date
 		if r.task.Done != "" {
 			if done, err = parseDay(r.task.Done); err != nil {
-				return fmt.Errorf("%s: 第%s项: %v", l.Village, r.seq, err)
+				return fmt.Errorf("%s: 第%s项：%v", l.Village, r.seq, err)
 			}
 		}
 		items = append(items, ledger.Item{

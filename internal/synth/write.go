@@ -200,7 +200,7 @@ func (lay Layout) columns() ([]column, error) {
 		}
 	}
 	if lay.Category != CategorySection && !seen[ledger.ColCategory] {
-		return nil, fmt.Errorf("类别放在列里(category: %s)却没有“问题类别”列", lay.Category)
+		return nil, fmt.Errorf("类别放在列里（category: %s）却没有“问题类别”列", lay.Category)
 	}
 	for _, g := range lay.Groups {
 		a, b := -1, -1

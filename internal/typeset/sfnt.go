@@ -51,13 +51,13 @@ func extractFace(b []byte, index int) ([]byte, error) {
 	}
 	if string(b[:4]) != "ttcf" {
 		if index != 0 {
-			return nil, fmt.Errorf("不是字体集合(.ttc)，没有第 %d 个字体", index)
+			return nil, fmt.Errorf("不是字体集合（.ttc），没有第 %d 个字体", index)
 		}
 		return b, nil
 	}
 	n := int(binary.BigEndian.Uint32(b[8:]))
 	if index < 0 || index >= n {
-		return nil, fmt.Errorf("字体集合只有 %d 个字体(#0–#%d)，没有 #%d", n, n-1, index)
+		return nil, fmt.Errorf("字体集合只有 %d 个字体（#0–#%d），没有 #%d", n, n-1, index)
 	}
 	if len(b) < 12+4*n {
 		return nil, errNotSfnt
@@ -107,7 +107,7 @@ func tableDirectory(b []byte, off int) ([]sfntTable, uint32, error) {
 	switch version {
 	case 0x00010000, 0x74727565: // 1.0, 'true'
 	case 0x4F54544F: // 'OTTO'
-		return nil, 0, errors.New("是 CFF 轮廓的 OpenType 字体(.otf)，PDF 库只支持 TrueType 轮廓，请换用 .ttf 字体")
+		return nil, 0, errors.New("是 CFF 轮廓的 OpenType 字体（.otf），PDF 库只支持 TrueType 轮廓，请换用 .ttf 字体")
 	default:
 		return nil, 0, errNotSfnt
 	}
@@ -173,7 +173,7 @@ func parseFace(key string, b []byte) (*face, error) {
 	numHM := int(binary.BigEndian.Uint16(hhea[34:]))
 	hmtx, loca := tab["hmtx"], tab["loca"]
 	if numHM == 0 || len(hmtx) < 4*numHM {
-		return nil, errors.New("字体水平度量表(hmtx)已损坏")
+		return nil, errors.New("字体水平度量表（hmtx）已损坏")
 	}
 	advance := func(g int) uint16 {
 		if g >= numHM {
@@ -221,7 +221,7 @@ func isSpace(r rune) bool {
 // cmapFormat4 returns the rune → glyph map of the font's Unicode BMP
 // subtable, the one fpdf uses: (3,1) or platform 0, format 4.
 func cmapFormat4(c []byte) ([]int, error) {
-	bad := errors.New("字体没有 Unicode 字符映射表(cmap 格式 4)，无法用于中文")
+	bad := errors.New("字体没有 Unicode 字符映射表（cmap 格式 4），无法用于中文")
 	if len(c) < 4 {
 		return nil, bad
 	}

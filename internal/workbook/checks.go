@@ -55,7 +55,7 @@ func (b *book) writeChecks(s *sheet) error {
 // written to 汇总 beside it, so a reader sees that nothing was lost.
 func (b *book) writeSources(s *sheet) error {
 	s.cols(22, 11, 10, 36, 9, 9)
-	for i, h := range []string{"文件", "村(社区)", "工作表", "SHA-256", "读取行数", "采用任务数"} {
+	for i, h := range []string{"文件", "村（社区）", "工作表", "SHA-256", "读取行数", "采用任务数"} {
 		s.text(i+1, 1, h, b.st.header)
 	}
 	row := 2
@@ -71,7 +71,7 @@ func (b *book) writeSources(s *sheet) error {
 		tasks += src.Tasks
 		row++
 	}
-	s.span(1, 4, row, fmt.Sprintf("%s(%d个文件)", TotalLabel, len(b.in.Sources)), b.st.totalText)
+	s.span(1, 4, row, fmt.Sprintf("%s（%d个文件）", TotalLabel, len(b.in.Sources)), b.st.totalText)
 	s.int(5, row, rows, b.st.totalInt)
 	s.int(6, row, tasks, b.st.totalInt)
 	row++
@@ -79,7 +79,7 @@ func (b *book) writeSources(s *sheet) error {
 	verdict := "与采用任务数一致"
 	style := b.st.done
 	if written != tasks {
-		verdict = fmt.Sprintf("与采用任务数不一致(相差%d项)，请检查", written-tasks)
+		verdict = fmt.Sprintf("与采用任务数不一致（相差%d项），请检查", written-tasks)
 		style = b.st.overdue
 	}
 	s.span(1, 4, row, "写入“"+SheetTasks+"”的任务数："+verdict, style)

@@ -16,7 +16,7 @@ func (b *book) writeProgress(s *sheet) error {
 	s.cols(12, 8, 9, 9, 9, 9, 9, 17, 16)
 	row := 1
 
-	s.span(1, 9, row, fmt.Sprintf("一、各村(社区)完成率：%s → %s。%s，%s。", thenDay, nowDay, r.Town().Sentence(), r.Town().NowText()), b.st.section)
+	s.span(1, 9, row, fmt.Sprintf("一、各村（社区）完成率：%s → %s。%s，%s。", thenDay, nowDay, r.Town().Sentence(), r.Town().NowText()), b.st.section)
 	row++
 	for i, h := range []string{villageHeader, "上次任务数", "上次已完成", "上次完成率", "本次任务数", "本次已完成", "本次完成率", "变化"} {
 		s.text(i+1, row, h, b.st.header)
@@ -32,7 +32,7 @@ func (b *book) writeProgress(s *sheet) error {
 	// alone at the foot of the first.
 	s.check(b.f.InsertPageBreak(s.name, cell(1, row)))
 
-	s.span(1, 9, row, fmt.Sprintf("二、整改状态有变化的任务(%d项，其中退回%d项)", len(r.Changed), len(r.Backwards)), b.st.section)
+	s.span(1, 9, row, fmt.Sprintf("二、整改状态有变化的任务（%d项，其中退回%d项）", len(r.Changed), len(r.Backwards)), b.st.section)
 	row++
 	b.taskHeader(s, row, "说明")
 	row++
@@ -48,7 +48,7 @@ func (b *book) writeProgress(s *sheet) error {
 	row = b.none(s, row, len(r.Changed))
 	row++
 
-	s.span(1, 9, row, fmt.Sprintf("三、新增任务(%d项)", len(r.New)), b.st.section)
+	s.span(1, 9, row, fmt.Sprintf("三、新增任务（%d项）", len(r.New)), b.st.section)
 	row++
 	b.taskHeader(s, row, "说明")
 	row++
@@ -60,7 +60,7 @@ func (b *book) writeProgress(s *sheet) error {
 	row = b.none(s, row, len(r.New))
 	row++
 
-	s.span(1, 9, row, fmt.Sprintf("四、本次找不到的任务(%d项)", len(r.Removed)), b.st.section)
+	s.span(1, 9, row, fmt.Sprintf("四、本次找不到的任务（%d项）", len(r.Removed)), b.st.section)
 	row++
 	b.taskHeader(s, row, "说明")
 	row++

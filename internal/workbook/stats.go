@@ -36,7 +36,7 @@ func (b *book) writeStats(s *sheet) error {
 				Values:     ref("H"),
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4472C4"}},
 			}},
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各村(社区)整改完成率", Font: &excelize.Font{Family: fontFamily, Size: 12, Bold: true}}}},
+			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各村（社区）整改完成率", Font: &excelize.Font{Family: fontFamily, Size: 12, Bold: true}}}},
 			Legend:    excelize.ChartLegend{Position: "none"},
 			PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: percentFormat}},
 			XAxis:     excelize.ChartAxis{Font: axisFont},

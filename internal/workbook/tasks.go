@@ -8,7 +8,7 @@ import (
 
 // Column headers of 汇总 around the canonical columns.
 const (
-	villageHeader = "村(社区)"
+	villageHeader = "村（社区）"
 	sourceHeader  = "来源"
 )
 

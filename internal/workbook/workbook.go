@@ -129,7 +129,7 @@ func newBook(f *excelize.File, in Input) (*book, error) {
 func (b *book) title(what string) string {
 	s := b.in.Town + what
 	if !b.in.AsOf.IsZero() {
-		s += "(截至" + b.in.AsOf.Chinese() + ")"
+		s += "（截至" + b.in.AsOf.Chinese() + "）"
 	}
 	return s
 }

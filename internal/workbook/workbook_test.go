@@ -414,7 +414,7 @@ func TestChecksAndSources(t *testing.T) {
 	in.Items = in.Items[1:]
 	in.Summary = nil
 	rs = rows(t, open(t, write(t, in)), SheetSources)
-	if !strings.Contains(rs[11][0], "不一致(相差-1项)") || rs[11][5] != "196" {
+	if !strings.Contains(rs[11][0], "不一致（相差-1项）") || rs[11][5] != "196" {
 		t.Errorf("check row = %v", rs[11])
 	}
 }
