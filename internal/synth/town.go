@@ -60,7 +60,7 @@ func WriteTown(dir string, spec Spec) ([]string, error) {
 
 func townConfig(n int) []byte {
 	var b strings.Builder
-	b.WriteString(`# 合成的基准测试镇(由 internal/synth.WriteTown 生成)
+	b.WriteString(`# 合成的基准测试镇（由 internal/synth.WriteTown 生成）
 town: 三乡镇
 issuer: 中共中山市三乡镇委员会
 round: 十五届市委第六轮
