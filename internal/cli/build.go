@@ -114,7 +114,7 @@ func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *co
 	}
 	res, err := pipeline.Build(ctx, popts)
 	if err != nil {
-		if res != nil && !opts.JSON {
+		if res != nil && !opts.JSON && !opts.Quiet {
 			printDiagnostics(s, res.Diagnostics)
 		}
 		return nil, &ExitError{Code: ExitUsage, Err: err}

@@ -285,3 +285,20 @@ func TestBuildSinceTheSampleSnapshotComparesProgress(t *testing.T) {
 		t.Errorf("manifest since = %q", m.Since)
 	}
 }
+
+func TestAFontThatCannotBeLoadedIsAClearErrorNotAFallback(t *testing.T) {
+	dir := copySamples(t)
+	f, err := os.OpenFile(filepath.Join(dir, "taizhang.yaml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("fonts:\n  body: 字体/simfang.ttf\n")
+	f.Close()
+	code, out, errs := run(t, "build", "--quiet", dir)
+	if code != ExitUsage || !strings.Contains(errs, "无法读取字体文件") || !strings.Contains(errs, "simfang.ttf") {
+		t.Errorf("exit %d\nstdout %q\nstderr %q", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "通报.pdf")); !os.IsNotExist(err) {
+		t.Error("a notice was written with a fallback font")
+	}
+}
