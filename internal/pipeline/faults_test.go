@@ -1,0 +1,316 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/output"
+	"github.com/taizhang/taizhang/internal/synth"
+)
+
+// childEnv, when set to a workspace, makes the test binary run one build of
+// it (as of childAsOf) and exit: the process the kill test kills.
+const childEnv = "TAIZHANG_FAULT_BUILD"
+
+// childAsOf differs from the town's own as_of, so that the child's outputs
+// differ from the first build's.
+var childAsOf = ledger.NewDate(2025, 9, 20)
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(childEnv); dir != "" {
+		cfg, err := config.Load(filepath.Join(dir, "taizhang.yaml"))
+		if err == nil {
+			_, err = Build(context.Background(), Options{Config: cfg, AsOf: childAsOf})
+		}
+		if err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// town writes a small synthetic town and loads its config.
+func town(t *testing.T, villages, tasks int) *config.Config {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := synth.WriteTown(dir, synth.Spec{Villages: villages, Tasks: tasks, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, "taizhang.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func build(t *testing.T, cfg *config.Config, asOf ledger.Date) *Result {
+	t.Helper()
+	res, err := Build(context.Background(), Options{Config: cfg, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Outputs) == 0 {
+		t.Fatalf("build published nothing: %v", res.Diagnostics)
+	}
+	return res
+}
+
+// outputs maps every published file under dir (relative path) to its
+// SHA-256; the lock file and staged temporaries are not outputs.
+func outputs(t *testing.T, dir string) (files map[string][32]byte, temps []string) {
+	t.Helper()
+	files = map[string][32]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		n := d.Name()
+		switch {
+		case n == output.LockName:
+		case strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".tmp"):
+			temps = append(temps, rel)
+		default:
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files[filepath.ToSlash(rel)] = sha256.Sum256(b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, temps
+}
+
+// TestKilledBuildLeavesEveryOutputWhole builds a town, then starts a second
+// build (with other figures) in a child process and SIGKILLs it at several
+// moments. After each kill every output must be wholly the first build's
+// bytes or wholly the second's, never truncated or missing; a build run
+// afterwards must succeed and leave no temporary file behind.
+func TestKilledBuildLeavesEveryOutputWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills child builds")
+	}
+	cfg := town(t, 4, 15)
+	out := cfg.OutDir()
+	build(t, cfg, cfg.BuildAsOf())
+	old, _ := outputs(t, out)
+
+	// The second build's bytes, from a copy of the workspace: the outputs
+	// do not depend on where the workspace lies.
+	want := t.TempDir()
+	copyTree(t, cfg.Dir(), want, "out")
+	runChild(t, want, 0)
+	fresh, _ := outputs(t, filepath.Join(want, "out"))
+	if len(fresh) != len(old) || fresh[WorkbookName] == old[WorkbookName] {
+		t.Fatalf("the child build should rewrite the same files with other bytes: %d vs %d files", len(fresh), len(old))
+	}
+
+	killed := 0
+	for _, delay := range []time.Duration{5, 40, 80, 120, 180, 250, 350, 500} {
+		if runChild(t, cfg.Dir(), delay*time.Millisecond) {
+			killed++
+		}
+		got, _ := outputs(t, out)
+		for name, sum := range old {
+			g, ok := got[name]
+			switch {
+			case !ok:
+				t.Errorf("killed after %v ms: %s is missing", int(delay), name)
+			case g != sum && g != fresh[name]:
+				t.Errorf("killed after %v ms: %s is neither the old nor the new file", int(delay), name)
+			}
+		}
+		for name := range got {
+			if _, ok := old[name]; !ok {
+				t.Errorf("killed after %v ms: unexpected output %s", int(delay), name)
+			}
+		}
+	}
+	if killed == 0 {
+		t.Error("every child build finished before it was killed: the test proved nothing")
+	}
+	t.Logf("%d of 8 child builds were killed mid-way", killed)
+
+	runChild(t, cfg.Dir(), 0)
+	got, temps := outputs(t, out)
+	if len(temps) > 0 {
+		t.Errorf("temporary files left after a successful build: %v", temps)
+	}
+	for name, sum := range fresh {
+		if got[name] != sum {
+			t.Errorf("after the final build %s differs from a clean build's", name)
+		}
+	}
+}
+
+// runChild runs one build of dir in a child process; with a delay, it kills
+// the child with SIGKILL after that long and reports whether it was still
+// running.
+func runChild(t *testing.T, dir string, kill time.Duration) (killed bool) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+dir)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if kill == 0 {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child build: %v: %s", err, stderr.String())
+		}
+		return false
+	}
+	time.Sleep(kill)
+	cmd.Process.Signal(syscall.SIGKILL)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return true
+		}
+		t.Fatalf("child build failed on its own: %v: %s", err, stderr.String())
+	}
+	return false
+}
+
+func copyTree(t *testing.T, src, dst, skip string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			if rel == skip {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOutFolderBlockedByAFile: the out folder's path is taken by a file.
+func TestOutFolderBlockedByAFile(t *testing.T) {
+	cfg := town(t, 2, 5)
+	out := cfg.OutDir()
+	if err := os.WriteFile(out, []byte("不是文件夹"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(context.Background(), Options{Config: cfg})
+	if err == nil || !strings.Contains(err.Error(), "无法创建文件夹") {
+		t.Fatalf("want a clear Chinese error, got %v", err)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "不是文件夹" {
+		t.Error("the blocking file was changed")
+	}
+}
+
+// TestLedgerFolderBlockedByAFile: 台账/ is a file, so the village PDFs
+// cannot be staged after the workbook was: nothing at all is published.
+func TestLedgerFolderBlockedByAFile(t *testing.T) {
+	cfg := town(t, 2, 5)
+	out := cfg.OutDir()
+	os.MkdirAll(out, 0o755)
+	if err := os.WriteFile(filepath.Join(out, LedgerDir), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Build(context.Background(), Options{Config: cfg})
+	if err == nil || !strings.Contains(err.Error(), "无法创建输出文件夹") {
+		t.Fatalf("want a clear Chinese error, got %v", err)
+	}
+	if res != nil && len(res.Outputs) > 0 {
+		t.Errorf("published %v", res.Outputs)
+	}
+	got, temps := outputs(t, out)
+	delete(got, LedgerDir)
+	if len(got) > 0 || len(temps) > 0 {
+		t.Errorf("half a build is in the out folder: %v %v", got, temps)
+	}
+}
+
+// TestReadOnlyOutFolderKeepsOldOutputs: the out folder turned read-only
+// between two builds; the second fails clearly and the first's files stay.
+func TestReadOnlyOutFolderKeepsOldOutputs(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes into read-only folders")
+	}
+	cfg := town(t, 2, 5)
+	out := cfg.OutDir()
+	build(t, cfg, cfg.BuildAsOf())
+	old, _ := outputs(t, out)
+	os.Chmod(out, 0o555)
+	defer os.Chmod(out, 0o755)
+	_, err := Build(context.Background(), Options{Config: cfg, AsOf: childAsOf})
+	if err == nil || !strings.Contains(err.Error(), "只读") {
+		t.Fatalf("want a clear Chinese error about a read-only folder, got %v", err)
+	}
+	got, temps := outputs(t, out)
+	if len(temps) > 0 {
+		t.Errorf("temporary files left: %v", temps)
+	}
+	for name, sum := range old {
+		if got[name] != sum {
+			t.Errorf("%s changed", name)
+		}
+	}
+}
+
+// TestSecondBuildOnTheSameFolderIsRefused holds a build in the middle of
+// its notices while a second build of the same folder starts: the second is
+// refused at once with a Chinese message, and the first then completes.
+func TestSecondBuildOnTheSameFolderIsRefused(t *testing.T) {
+	cfg := town(t, 2, 5)
+	reached := make(chan struct{})
+	release := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		once := false
+		_, err := Build(context.Background(), Options{Config: cfg, Progress: func(step string, done, total int) {
+			if step == "生成通报" && !once {
+				once = true
+				close(reached)
+				<-release
+			}
+		}})
+		first <- err
+	}()
+	<-reached
+	_, err := Build(context.Background(), Options{Config: cfg, AsOf: childAsOf})
+	close(release)
+	if !errors.Is(err, output.ErrLocked) || !strings.Contains(err.Error(), "正被占用") {
+		t.Errorf("second build: want a refusal saying the folder is in use, got %v", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first build: %v", err)
+	}
+	got, temps := outputs(t, cfg.OutDir())
+	if len(temps) > 0 || got[WorkbookName] == ([32]byte{}) {
+		t.Errorf("first build's outputs: %d files, temporaries %v", len(got), temps)
+	}
+}
