@@ -63,12 +63,18 @@ func init() {
 // sentence (an instruction), not a column name.
 const maxHeaderRunes = 24
 
+// maxHeaderBytes bounds a header cell before its bracketed remarks are
+// dropped: templates put long instructions in brackets after the name
+// (整改时限（请填写具体日期，如……；长期坚持的事项填写“长期坚持”……）), so
+// the bound is generous; it only spares normalising whole paragraphs.
+const maxHeaderBytes = 4096
+
 // MatchHeader maps a header cell's text to its canonical column, ignoring
 // spaces, line breaks, full-width forms, a leading required-marker (*, ※) and
 // bracketed remarks such as "整改时限（年月日）".
 func MatchHeader(s string) (Column, bool) {
-	if len(s) > 8*maxHeaderRunes {
-		return 0, false // a sentence, even before spaces and remarks are dropped
+	if len(s) > maxHeaderBytes {
+		return 0, false // a paragraph, even before spaces and remarks are dropped
 	}
 	k := headerKey(s)
 	if k == "" || len([]rune(k)) > maxHeaderRunes {

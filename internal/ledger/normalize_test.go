@@ -161,7 +161,8 @@ func FuzzParseStatus(f *testing.F) {
 }
 
 func FuzzMatchHeader(f *testing.F) {
-	for _, s := range []string{"序号", "巡察反馈\n问题", "整改时限（年月日）", "*整改状态", "【备注】", "(", "整改进展情况)"} {
+	for _, s := range []string{"序号", "巡察反馈\n问题", "整改时限（年月日）", "*整改状态", "【备注】", "(", "整改进展情况)",
+		"整改时限（请填写具体日期，如2025年3月31日；长期坚持的事项填写“长期坚持”；立行立改的事项填写“立行立改”；以集中整改期为限的填写“集中整改期内”）"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -169,8 +170,9 @@ func FuzzMatchHeader(f *testing.F) {
 		if ok && (c < 0 || c >= NumColumns) {
 			t.Fatalf("MatchHeader(%q) = %d, out of range", s, c)
 		}
-		// A bracketed remark after a canonical name never changes the column.
-		if strings.ContainsAny(width.Fold.String(s), "()[]【】〔〕") {
+		// A bracketed remark after a canonical name never changes the column
+		// (up to the bound on a header cell's length).
+		if strings.ContainsAny(width.Fold.String(s), "()[]【】〔〕") || len(s) > maxHeaderBytes-64 {
 			return
 		}
 		for _, col := range Columns() {
