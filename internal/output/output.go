@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -42,6 +43,13 @@ func createTemp(path string) (*os.File, error) {
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("无法在“%s”中写入文件（文件夹是否只读？）：%w", dir, err)
+	}
+	// CreateTemp makes the file private (0600); outputs are for the whole
+	// office, like any file the clerk saves.
+	if err := f.Chmod(0o644); err != nil && runtime.GOOS != "windows" {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("无法在“%s”中写入文件：%w", dir, err)
 	}
 	return f, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,9 @@ func TestWriteFileKeepsOldContentWhenFillFails(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "new" {
 		t.Errorf("content = %q, want new", b)
+	}
+	if st, _ := os.Stat(p); runtime.GOOS != "windows" && st.Mode().Perm() != 0o644 {
+		t.Errorf("mode = %v, want 0644: outputs are for the whole office", st.Mode().Perm())
 	}
 }
 
