@@ -472,9 +472,19 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 	for i := 0; i < len(line); {
 		f := d.fonts.faceFor(role, line[i])
 		scaled := line[i] == '—' && f.dashScale > 0
+		// A run is drawn with one Tj: glyphs of one face whose spacing is
+		// the same throughout. Justification spreads a CJK line evenly
+		// between its characters, so the extra space of the first pair
+		// usually holds for the whole run; a word or number kept whole
+		// (no extra space inside) starts a run of its own.
+		extraAt := func(k int) float64 { return xs[k] - xs[k-1] - float64(f.adv[line[k-1]])/1000*sizeMM - gap }
+		extra := 0.0
+		if i+1 < len(line) && d.fonts.faceFor(role, line[i+1]) == f && (line[i+1] == '—') == scaled {
+			extra = extraAt(i + 1)
+		}
 		j := i + 1
 		for j < len(line) && d.fonts.faceFor(role, line[j]) == f && (line[j] == '—') == scaled &&
-			math.Abs(xs[j]-xs[j-1]-float64(f.adv[line[j-1]])/1000*sizeMM-gap) < 0.001 {
+			math.Abs(extraAt(j)-extra) < 0.001 {
 			j++
 		}
 		d.use(f)
@@ -485,6 +495,9 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 		}
 		d.setFont(f.key, size)
 		tc := gap
+		if j > i+1 {
+			tc += extra
+		}
 		if scaled {
 			// Horizontal scaling also scales Tc: divide it back out.
 			tc /= f.dashScale
