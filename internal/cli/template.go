@@ -1,15 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/form"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -62,23 +61,6 @@ func NewCmdTemplate(s *Streams, runF func(*TemplateOptions) error) *cobra.Comman
 	return cmd
 }
 
-// snapshotItems is the part of 汇总台账.json a template needs.
-type snapshotItems struct {
-	Items []ledger.Item `json:"items"`
-}
-
-func loadSnapshotItems(path string) ([]ledger.Item, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usageError("无法读取“%s”：%v", path, err)
-	}
-	var snap snapshotItems
-	if err := json.Unmarshal(b, &snap); err != nil {
-		return nil, usageError("“%s”不是台账生成的 汇总台账.json：%v", path, err)
-	}
-	return snap.Items, nil
-}
-
 func runTemplate(s *Streams, opts *TemplateOptions) error {
 	cfg, err := config.Find(opts.ConfigPath, ".")
 	if err != nil {
@@ -95,9 +77,11 @@ func runTemplate(s *Streams, opts *TemplateOptions) error {
 	}
 	var items []ledger.Item
 	if opts.From != "" {
-		if items, err = loadSnapshotItems(opts.From); err != nil {
-			return err
+		snap, err := compare.LoadSnapshot(opts.From)
+		if err != nil {
+			return &ExitError{Code: ExitUsage, Err: err}
 		}
+		items = snap.Items
 	}
 	round := ""
 	if cfg != nil {

@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/form"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pipeline"
@@ -80,10 +82,11 @@ func TestRoundTripBuildTemplateCheck(t *testing.T) {
 	if err := runTemplate(&Streams{Out: &out}, &TemplateOptions{Village: "大布村", From: snap, Output: next}); err != nil {
 		t.Fatal(err)
 	}
-	built, err := loadSnapshotItems(snap)
+	then, err := compare.LoadSnapshot(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
+	built := then.Items
 	rep, err := pipeline.Check([]string{next}, cfg, cfg.BuildAsOf())
 	if err != nil {
 		t.Fatal(err)
@@ -137,4 +140,23 @@ func fields(it ledger.Item) string {
 func chdir(t *testing.T, dir string) {
 	t.Helper()
 	t.Chdir(dir)
+}
+
+// TestTemplateFromABadFileSaysWhyInChinese: a --from file that is not a
+// 汇总台账.json is a usage error a clerk can read, not a Go decoder message.
+func TestTemplateFromABadFileSaysWhyInChinese(t *testing.T) {
+	dir, _ := newWorkspace(t)
+	chdir(t, dir)
+	bad := filepath.Join(dir, "汇总台账.json")
+	if err := os.WriteFile(bad, []byte("这不是JSON"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run(t, "template", "--village", "大布村", "--from", bad, "-o", "x.xlsx")
+	if code != ExitUsage || !strings.Contains(errs, "不是有效的JSON") || strings.Contains(errs, "invalid character") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = run(t, "template", "--village", "大布村", "--from", filepath.Join(dir, "没有这个文件.json"), "-o", "x.xlsx")
+	if code != ExitUsage || !strings.Contains(errs, "找不到") || strings.Contains(errs, "no such file") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
 }

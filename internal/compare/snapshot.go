@@ -28,13 +28,14 @@ type snapshotFile struct {
 }
 
 // LoadSnapshot reads an earlier build's 汇总台账.json. Its errors are in
-// Chinese and name the file, for the clerk who typed the --since path.
+// Chinese and name the file, for the clerk who typed its path (build
+// --since, template --from).
 func LoadSnapshot(path string) (*Snapshot, error) {
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("找不到上次的汇总台账文件“%s”，请检查 --since 后面的路径", path)
+			return nil, fmt.Errorf("找不到上次的汇总台账文件“%s”，请检查路径", path)
 		}
 		return nil, fmt.Errorf("无法读取上次的汇总台账文件“%s”：%v", path, err)
 	}
