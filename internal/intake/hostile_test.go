@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,34 @@ func TestDeeplyNestedXMLIsHandled(t *testing.T) {
 					}
 				}
 				t.Logf("%d items, %q", len(res.Items), diags(res))
+			})
+		})
+	}
+}
+
+func TestMillionCommentsDoNotExhaustTheStack(t *testing.T) {
+	// Comments, processing instructions and <!…> declarations between the
+	// rows are skipped. A stack overflow is fatal, not a panic Read could
+	// recover, so skipping must not recurse: under the 64 MB unzip limit,
+	// 16 million <??> would need more than Go's 1 GB stack. The test lowers
+	// the limit to 64 MB so that a recursive scanner fails here without
+	// first taking a gigabyte.
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
+	for _, filler := range []string{"<!---->", "<??>", "<!x>"} {
+		t.Run(filler, func(t *testing.T) {
+			parts := map[string]string{}
+			for k, v := range minimalParts {
+				parts[k] = v
+			}
+			parts["xl/worksheets/sheet1.xml"] = `<worksheet><sheetData>` + headerXML + strings.Repeat(filler, 1_000_000) +
+				`<row r="2"><c r="A2" t="inlineStr"><is><t>问题</t></is></c><c r="B2" t="inlineStr"><is><t>措施</t></is></c><c r="C2" t="inlineStr"><is><t>长期坚持</t></is></c><c r="D2" t="inlineStr"><is><t>进展</t></is></c><c r="E2" t="inlineStr"><is><t>长期坚持</t></is></c></row></sheetData></worksheet>`
+			p := writeFile(t, "大布村.xlsx", zipOf(t, parts))
+			bounded(t, 3*time.Second, 64<<20, func() {
+				res := Read(p, Options{})
+				wantDiags(t, res)
+				if len(res.Items) != 1 || res.Items[0].Progress != "进展" {
+					t.Errorf("items %+v", res.Items)
+				}
 			})
 		})
 	}

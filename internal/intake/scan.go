@@ -39,39 +39,50 @@ func newScanner(r io.Reader) *scanner {
 }
 
 // next reads the next token; io.EOF at the end. wantText says whether text
-// is wanted: when false, text is skipped without being kept.
+// is wanted: when false, text is skipped without being kept. Comments,
+// processing instructions and declarations are skipped in a loop, not by
+// recursion: a part may hold millions of them, and a stack overflow is fatal.
 func (s *scanner) next(wantText bool) error {
-	c, err := s.r.ReadByte()
-	if err != nil {
-		return err
-	}
-	if c != '<' {
+	for {
+		c, err := s.r.ReadByte()
+		if err != nil {
+			return err
+		}
+		if c != '<' {
+			s.r.UnreadByte()
+			return s.readText(wantText)
+		}
+		c, err = s.r.ReadByte()
+		if err != nil {
+			return errSyntax
+		}
+		switch c {
+		case '/':
+			s.kind = tokEnd
+			return s.readTag()
+		case '?':
+			if err := s.readUntil("?>", nil); err != nil {
+				return err
+			}
+			continue
+		case '!':
+			token, err := s.readBang()
+			if err != nil || token {
+				return err
+			}
+			continue
+		}
 		s.r.UnreadByte()
-		return s.readText(wantText)
+		s.kind = tokStart
+		if err := s.readTag(); err != nil {
+			return err
+		}
+		s.empty = len(s.tag) > 0 && s.tag[len(s.tag)-1] == '/'
+		if s.empty {
+			s.tag = s.tag[:len(s.tag)-1]
+		}
+		return nil
 	}
-	c, err = s.r.ReadByte()
-	if err != nil {
-		return errSyntax
-	}
-	switch c {
-	case '/':
-		s.kind = tokEnd
-		return s.readTag()
-	case '?':
-		return s.skipPast("?>", wantText)
-	case '!':
-		return s.readBang(wantText)
-	}
-	s.r.UnreadByte()
-	s.kind = tokStart
-	if err := s.readTag(); err != nil {
-		return err
-	}
-	s.empty = len(s.tag) > 0 && s.tag[len(s.tag)-1] == '/'
-	if s.empty {
-		s.tag = s.tag[:len(s.tag)-1]
-	}
-	return nil
 }
 
 // readText reads character data up to the next '<'.
@@ -129,34 +140,21 @@ func (s *scanner) readTag() error {
 	}
 }
 
-// readBang handles <!-- comments -->, <![CDATA[ text ]]> and <!DOCTYPE …>.
-func (s *scanner) readBang(wantText bool) error {
+// readBang handles <!-- comments -->, <![CDATA[ text ]]> and <!DOCTYPE …>;
+// token is true for CDATA, which is text, and false for what is skipped.
+func (s *scanner) readBang() (token bool, err error) {
 	peek, _ := s.r.Peek(7)
 	switch {
 	case bytes.HasPrefix(peek, []byte("--")):
 		s.r.Discard(2)
-		return s.skipPast("-->", wantText)
+		return false, s.readUntil("-->", nil)
 	case bytes.HasPrefix(peek, []byte("[CDATA[")):
 		s.r.Discard(7)
 		s.kind = tokText
 		s.text = s.text[:0]
-		if err := s.readUntil("]]>", &s.text); err != nil {
-			return err
-		}
-		return nil
+		return true, s.readUntil("]]>", &s.text)
 	}
-	if err := s.readTag(); err != nil {
-		return err
-	}
-	return s.next(wantText)
-}
-
-// skipPast skips up to and including end, then reads the next token.
-func (s *scanner) skipPast(end string, wantText bool) error {
-	if err := s.readUntil(end, nil); err != nil {
-		return err
-	}
-	return s.next(wantText)
+	return false, s.readTag()
 }
 
 // readUntil reads up to and including end, keeping what comes before it in
