@@ -191,8 +191,10 @@ var (
 	timeRe = regexp.MustCompile(`[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$`)
 )
 
-// dateSuffixes are words after a date that do not change it: "2025年3月底前完成".
-var dateSuffixes = []string{"前完成", "之前", "以前", "前", "完成", "止"}
+// dateSuffixes are words after a date that do not change it:
+// "2025年3月底前", "2025年3月31日之前完成", "2025年3月31日止". A trailing 完成
+// goes first.
+var dateSuffixes = []string{"之前", "以前", "前", "止"}
 
 // ParseDateText reads a date written as text, as clerks write them:
 // 2025-03-31, 2025/3/31, 2025.3.31, 2025年3月31日, 20250331, with full-width
@@ -203,11 +205,12 @@ func ParseDateText(s string) (Date, bool) {
 	k = timeRe.ReplaceAllString(k, "")
 	k = NormalizeText(k)
 	k = strings.TrimRight(k, "。.;；")
+	k = strings.TrimSuffix(k, "完成")
 	before := false
 	for _, suf := range dateSuffixes {
-		if strings.HasSuffix(k, suf) && len(k) > len(suf) {
+		if strings.HasSuffix(k, suf) {
 			k = strings.TrimSuffix(k, suf)
-			before = strings.Contains(suf, "前")
+			before = suf != "止"
 			break
 		}
 	}
