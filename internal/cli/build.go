@@ -92,7 +92,7 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	asOf, err := parseAsOf(opts.AsOf, ledger.Date{})
+	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err
 	}

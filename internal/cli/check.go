@@ -44,7 +44,7 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&opts.ConfigPath, "config", "", "配置文件（默认：文件夹中的 taizhang.yaml）")
-	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "按哪一天判断逾期、完成时间（格式 2025-09-12，默认今天）")
+	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "按哪一天判断逾期、完成时间（格式 2025-09-12，默认取配置中的 as_of 或公开日期，没有配置时为今天）")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "输出 JSON，供其他程序读取")
 	cmd.Flags().BoolP("help", "h", false, "显示帮助")
 	return cmd
@@ -55,7 +55,7 @@ func runCheck(s *Streams, opts *CheckOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	asOf, err := parseAsOf(opts.AsOf, ledger.DateOf(time.Now()))
+	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err
 	}
@@ -99,6 +99,19 @@ func findConfig(explicit string, paths []string) (*config.Config, error) {
 		}
 	}
 	return nil, nil
+}
+
+// checkAsOf is the day every command counts dates against when --as-of is
+// not given: the config's (as_of, else the disclosure date), else today.
+// check, status, watch and build all use it, so a file one of them accepts
+// is a file the build takes.
+func checkAsOf(cfg *config.Config) ledger.Date {
+	if cfg != nil {
+		if d := cfg.BuildAsOf(); !d.IsZero() {
+			return d
+		}
+	}
+	return ledger.DateOf(time.Now())
 }
 
 func parseAsOf(flag string, fallback ledger.Date) (ledger.Date, error) {

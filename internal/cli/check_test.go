@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/taizhang/taizhang/internal/ledger"
 )
 
 func TestCheckSamplesPassesWithWarnings(t *testing.T) {
@@ -104,5 +106,25 @@ func TestCheckJSONShape(t *testing.T) {
 	}
 	if long == 0 {
 		t.Error("no long-term deadline in the samples")
+	}
+}
+
+// TestCheckCountsAgainstTheBuildsDay: with a workspace config, check judges
+// dates against the day build does (as_of, else the disclosure date), so a
+// file check passes is a file build takes.
+func TestCheckCountsAgainstTheBuildsDay(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	its := tasks("大布村", 4)
+	its[0].Done = ledger.NewDate(2025, 10, 8) // after the disclosure date, 2025-09-12
+	path := filepath.Join(cfg.InboxDir(), "大布村整改台账.xlsx")
+	writeLedger(t, cfg, path, "大布村", its)
+
+	bcode, _, _ := run(t, "build", "-q", dir)
+	ccode, out, _ := run(t, "check", "--config", filepath.Join(dir, "taizhang.yaml"), path)
+	if bcode != ExitProblems || ccode != bcode || !strings.Contains(out, "晚于统计截止日期2025年9月12日") {
+		t.Errorf("build exit %d, check exit %d:\n%s", bcode, ccode, out)
+	}
+	if code, out, _ := run(t, "check", "--config", filepath.Join(dir, "taizhang.yaml"), "--as-of", "2025-10-31", path); code != ExitOK {
+		t.Errorf("--as-of still wins: exit %d\n%s", code, out)
 	}
 }

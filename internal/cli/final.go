@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -60,12 +59,6 @@ func finalRefusals(st *workspace.Status, errs int) []string {
 // personal data, then writes the whole set into the dated folder. The same
 // inputs give the same bytes, so re-running it changes nothing.
 func runFinal(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date) error {
-	if asOf.IsZero() {
-		asOf = cfg.BuildAsOf()
-	}
-	if asOf.IsZero() {
-		asOf = ledger.DateOf(time.Now())
-	}
 	st, errs, err := inboxStatus(cfg, asOf)
 	if err != nil {
 		return err

@@ -127,15 +127,6 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 	return w, d, lock.Release, nil
 }
 
-// checkAsOf is the day the watcher and status check against: the build's
-// day, so that a file accepted is a file the build takes.
-func checkAsOf(cfg *config.Config) ledger.Date {
-	if d := cfg.BuildAsOf(); !d.IsZero() {
-		return d
-	}
-	return ledger.DateOf(time.Now())
-}
-
 // checkOne checks one workbook on its own, as the build will: every rule
 // that concerns the file; "village missing" is about the others and is left
 // out.
