@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -97,9 +98,13 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 		return err
 	}
 	if opts.Final {
-		return runFinal(ctx, s, opts, cfg, asOf)
+		err = runFinal(ctx, s, opts, cfg, asOf)
+	} else {
+		_, err = buildAndReport(ctx, s, opts, cfg, asOf, opts.OutDir, "任何文件")
 	}
-	_, err = buildAndReport(ctx, s, opts, cfg, asOf, opts.OutDir, "任何文件")
+	if errors.Is(err, context.Canceled) {
+		return usageError("已停止（按了 Ctrl+C）：没有写入任何文件，上次生成的文件保持不变")
+	}
 	return err
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"io/fs"
@@ -300,5 +301,21 @@ func TestAFontThatCannotBeLoadedIsAClearErrorNotAFallback(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out", "通报.pdf")); !os.IsNotExist(err) {
 		t.Error("a notice was written with a fallback font")
+	}
+}
+
+// TestBuildStoppedByCtrlCSaysSoInChinese: a build interrupted (Ctrl+C) ends
+// with exit 2 and a sentence the clerk reads, not Go's "context canceled".
+func TestBuildStoppedByCtrlCSaysSoInChinese(t *testing.T) {
+	dir := copySamples(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	err := runBuild(ctx, &Streams{Out: &out, Err: &errb}, &BuildOptions{Dir: dir, Quiet: true})
+	if exitCode(err) != ExitUsage || err == nil || strings.Contains(err.Error(), "context") || !strings.Contains(err.Error(), "已停止") {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "通报.pdf")); err == nil {
+		t.Error("an interrupted build wrote 通报.pdf")
 	}
 }
