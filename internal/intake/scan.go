@@ -195,9 +195,6 @@ func (s *scanner) name() []byte {
 	return n
 }
 
-// is reports whether the current tag's local name is name.
-func (s *scanner) is(name string) bool { return string(s.name()) == name }
-
 // attrs calls fn with each attribute's local name and raw value.
 func (s *scanner) attrs(fn func(name, value []byte)) {
 	t := s.tag

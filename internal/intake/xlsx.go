@@ -228,8 +228,8 @@ func (b *book) readRels(part string) ([]rel, error) {
 	}
 }
 
-// decoder opens a part for streaming XML.
-func (b *book) decoder(part string) (*xml.Decoder, io.Closer, error) {
+// open opens a part for reading, no further than its declared size.
+func (b *book) open(part string) (io.Reader, io.Closer, error) {
 	f, ok := b.parts[strings.ToLower(part)]
 	if !ok {
 		return nil, nil, fmt.Errorf("missing part %s", part)
@@ -243,10 +243,19 @@ func (b *book) decoder(part string) (*xml.Decoder, io.Closer, error) {
 	}
 	// The declared size was checked in openBook; archive/zip refuses data
 	// beyond it, and the LimitReader is a second fence.
-	dec := xml.NewDecoder(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+	return io.LimitReader(rc, int64(f.UncompressedSize64)+1), rc, nil
+}
+
+// decoder opens a part for streaming XML.
+func (b *book) decoder(part string) (*xml.Decoder, io.Closer, error) {
+	r, closer, err := b.open(part)
+	if err != nil {
+		return nil, nil, err
+	}
+	dec := xml.NewDecoder(r)
 	dec.Strict = false
 	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
-	return dec, rc, nil
+	return dec, closer, nil
 }
 
 func (b *book) readWorkbook(part string, rels []rel) error {
@@ -365,18 +374,11 @@ func (b *book) readSharedStrings(part string) error {
 
 // scanner opens a part for the fast tokenizer.
 func (b *book) scanner(part string) (*scanner, io.Closer, error) {
-	f, ok := b.parts[strings.ToLower(part)]
-	if !ok {
-		return nil, nil, fmt.Errorf("missing part %s", part)
-	}
-	if !inflated(f.Name) {
-		return nil, nil, fmt.Errorf("part %s is not XML", part)
-	}
-	rc, err := f.Open()
+	r, closer, err := b.open(part)
 	if err != nil {
 		return nil, nil, err
 	}
-	return newScanner(io.LimitReader(rc, int64(f.UncompressedSize64)+1)), rc, nil
+	return newScanner(r), closer, nil
 }
 
 // readStyles records, for every cell format (cellXfs), whether its number
