@@ -189,9 +189,11 @@ func comment(f *excelize.File, k cellKey, ds []ledger.Diagnostic) error {
 	})
 }
 
-// Text is the short text of all problems that goes back with the annotated
-// copy, errors first, one a line, each with its cell.
-func Text(village, file string, diags []ledger.Diagnostic) string {
+// Text is the short text of all problems that goes back to the village,
+// errors first, one a line, each with its cell. marked names the annotated
+// copy that goes with it, "" when none could be made (a damaged or legacy
+// file): then the text does not point to one.
+func Text(village, file, marked string, diags []ledger.Diagnostic) string {
 	var b strings.Builder
 	errs, warns := ledger.Count(diags)
 	who := village
@@ -204,7 +206,10 @@ func Text(village, file string, diags []ledger.Diagnostic) string {
 		fmt.Fprintf(&b, "、%d 条警告", warns)
 	}
 	b.WriteString("，请按下面的提示修改后重新报送。")
-	b.WriteString("出错的单元格已在随附的工作簿中标红（警告标黄），把鼠标移到单元格上可看到批注。\n\n")
+	if marked != "" {
+		b.WriteString("出错的单元格已在随附的工作簿中标红（警告标黄），把鼠标移到单元格上可看到批注。")
+	}
+	b.WriteString("\n\n")
 	for _, sev := range []ledger.Severity{ledger.Error, ledger.Warning} {
 		n := 0
 		for _, d := range diags {
@@ -220,6 +225,9 @@ func Text(village, file string, diags []ledger.Diagnostic) string {
 		if n > 0 {
 			b.WriteString("\n")
 		}
+	}
+	if marked != "" {
+		b.WriteString("标注好的工作簿：" + marked + "\n")
 	}
 	return b.String()
 }

@@ -84,12 +84,12 @@ func TestMergedCellsAndExistingComments(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
-	s := Text("塘敢村", "塘敢村台账.xlsx", []ledger.Diagnostic{
+	s := Text("塘敢村", "塘敢村台账.xlsx", "塘敢村台账-已批注.xlsx", []ledger.Diagnostic{
 		{Severity: ledger.Warning, Sheet: "台账", Cell: "H9", Message: "整改时限已过"},
 		{Severity: ledger.Error, Sheet: "台账", Cell: "J12", Message: "整改状态“搁置”不是允许的状态"},
 		{Severity: ledger.Error, Row: 15, Message: "巡察反馈问题为空"},
 	})
-	for _, want := range []string{"塘敢村：", "有 2 条错误、1 条警告", "错误：\n1. 台账!J12：整改状态", "2. 第15行：巡察反馈问题为空", "警告：\n1. 台账!H9：整改时限已过"} {
+	for _, want := range []string{"塘敢村：", "有 2 条错误、1 条警告", "错误：\n1. 台账!J12：整改状态", "2. 第15行：巡察反馈问题为空", "警告：\n1. 台账!H9：整改时限已过", "标注好的工作簿：塘敢村台账-已批注.xlsx"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("text lacks %q:\n%s", want, s)
 		}

@@ -405,11 +405,11 @@ func (d *Desk) reject(sub *submission, v *Verdict) {
 	} else {
 		os.Remove(copyPath) // an older copy would point at cells no longer wrong
 	}
-	text := annotate.Text(sub.village, name, v.Diagnostics)
+	copyName := ""
 	if marked != "" {
-		text += "标注好的工作簿：" + filepath.Base(marked) + "\n"
+		copyName = filepath.Base(marked)
 	}
-	if err := WriteText(textPath, text); err != nil {
+	if err := WriteText(textPath, annotate.Text(sub.village, name, copyName, v.Diagnostics)); err != nil {
 		d.logf("无法写退回说明：%v", err)
 	}
 	who := ""

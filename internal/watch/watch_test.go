@@ -431,3 +431,27 @@ func TestAPanicOnOneFileIsLoggedAndSkipped(t *testing.T) {
 		t.Errorf("accepted %v, log:\n%s", d.Accepted(), log)
 	}
 }
+
+// TestRejectionTextOfAnUnmarkableFileMentionsNoWorkbook: when no annotated
+// copy could be made (a damaged or legacy file), the text that goes back to
+// the village does not send it looking for one.
+func TestRejectionTextOfAnUnmarkableFileMentionsNoWorkbook(t *testing.T) {
+	inbox, out := t.TempDir(), t.TempDir()
+	c := newClock()
+	bad := []ledger.Diagnostic{{Severity: ledger.Error, Code: ledger.CodeNotWorkbook, File: "茅湾村台账.xlsx", Message: "文件已损坏，无法打开"}}
+	var builds [][]string
+	d, _ := newDesk(t, out, c, fakeCheck{"茅湾村台账.xlsx": {Village: "茅湾村", Diagnostics: bad}}, &builds)
+	src := filepath.Join(inbox, "茅湾村台账.xlsx")
+	os.WriteFile(src, []byte("这不是工作簿"), 0o644)
+	d.Take([]string{src})
+	if _, err := os.Stat(filepath.Join(out, RejectDir, "茅湾村台账-已批注.xlsx")); err == nil {
+		t.Fatal("an annotated copy of a damaged file")
+	}
+	text, err := os.ReadFile(filepath.Join(out, RejectDir, "茅湾村台账-退回说明.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(text), "工作簿") || !strings.Contains(string(text), "文件已损坏") {
+		t.Errorf("rejection text:\n%s", text)
+	}
+}
