@@ -195,6 +195,11 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		}
 		return nil
 	}
+	// An older file dropped after a newer accepted one of its village goes
+	// straight to the archive: it gets no receipt and is not summed up.
+	if by := d.newerAccepted(sub); by != nil && d.archive(sub, by) {
+		return []string{sub.path}
+	}
 	if err := d.writeReceipt(sub, v); err != nil {
 		d.logf("无法写回执：%v", err)
 	}
@@ -210,10 +215,8 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 	return d.supersede(sub)
 }
 
-// supersede moves every other file of the same village out of the inbox
-// when sub is newer; when an accepted file of the village is newer than
-// sub, sub itself goes. A rejected newer file stays for the clerk to see.
-func (d *Desk) supersede(sub *submission) (archived []string) {
+// sameVillage lists the other files of sub's village, by path.
+func (d *Desk) sameVillage(sub *submission) []*submission {
 	if sub.village == "" {
 		return nil
 	}
@@ -224,19 +227,26 @@ func (d *Desk) supersede(sub *submission) (archived []string) {
 		}
 	}
 	sort.Slice(others, func(i, j int) bool { return others[i].path < others[j].path })
-	for _, o := range others {
+	return others
+}
+
+// newerAccepted returns an accepted file of sub's village newer than sub,
+// or nil.
+func (d *Desk) newerAccepted(sub *submission) *submission {
+	for _, o := range d.sameVillage(sub) {
 		if o.accepted && newer(o, sub) {
-			if d.archive(sub, o) {
-				archived = append(archived, sub.path)
-			}
-			return archived
+			return o
 		}
 	}
-	for _, o := range others {
-		if newer(sub, o) {
-			if d.archive(o, sub) {
-				archived = append(archived, o.path)
-			}
+	return nil
+}
+
+// supersede moves every older file of sub's village out of the inbox,
+// accepted or rejected. A rejected newer file stays for the clerk to see.
+func (d *Desk) supersede(sub *submission) (archived []string) {
+	for _, o := range d.sameVillage(sub) {
+		if newer(sub, o) && d.archive(o, sub) {
+			archived = append(archived, o.path)
 		}
 	}
 	return archived

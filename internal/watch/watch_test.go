@@ -455,3 +455,41 @@ func TestRejectionTextOfAnUnmarkableFileMentionsNoWorkbook(t *testing.T) {
 		t.Errorf("rejection text:\n%s", text)
 	}
 }
+
+// TestLateOlderFileLeavesTheReceiptOfTheNewer: an older file dropped after
+// the newer one is archived at once; the village's receipt still describes
+// the file that is summed up, and the log does not claim it was taken in.
+func TestLateOlderFileLeavesTheReceiptOfTheNewer(t *testing.T) {
+	inbox, out := t.TempDir(), t.TempDir()
+	c := newClock()
+	fc := fakeCheck{
+		"大布村整改台账.xlsx":     {Village: "大布村", Items: items("大布村", 30)},
+		"大布村整改台账（修改）.xlsx": {Village: "大布村", Items: items("大布村", 32)},
+	}
+	var builds [][]string
+	d, log := newDesk(t, out, c, fc, &builds)
+	older := filepath.Join(inbox, "大布村整改台账.xlsx")
+	newer := filepath.Join(inbox, "大布村整改台账（修改）.xlsx")
+	os.WriteFile(older, []byte("old"), 0o644)
+	os.WriteFile(newer, []byte("new"), 0o644)
+	t0 := time.Date(2025, 9, 9, 8, 0, 0, 0, time.Local)
+	os.Chtimes(older, t0, t0)
+	os.Chtimes(newer, t0.Add(time.Hour), t0.Add(time.Hour))
+
+	d.Take([]string{newer})
+	if a := d.Take([]string{older}); len(a) != 1 || a[0] != older {
+		t.Fatalf("archived = %v, want the late older file", a)
+	}
+	rc, err := os.ReadFile(filepath.Join(out, ReceiptDir, "大布村-回执.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rc), "文件：大布村整改台账（修改）.xlsx") || !strings.Contains(string(rc), "32 项") {
+		t.Errorf("receipt is not the newer file's:\n%s", rc)
+	}
+	c.Add(4 * time.Second)
+	d.Idle()
+	if strings.Contains(log.String(), "收到 大布村整改台账.xlsx") {
+		t.Errorf("log says the archived file was taken in:\n%s", log)
+	}
+}
