@@ -193,6 +193,30 @@ func TestMillionRowSheetIsRefused(t *testing.T) {
 	}
 }
 
+func TestCellsBeyondTheLastColumnAreRefused(t *testing.T) {
+	// Excel's columns end at XFD (16384). A cell without a reference takes
+	// the column after the previous one, so a crafted row can go on for
+	// millions; each header candidate was then scanned that wide (seconds
+	// and gigabytes from a small file).
+	for _, c := range []struct{ name, cell string }{
+		{"unnumbered", `<c><v>1</v></c>`},
+		{"one column again and again", `<c r="F2"><v>1</v></c>`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := writeHugeSheet(t, "大布村.xlsx", func(w io.Writer) {
+				io.WriteString(w, `<worksheet><sheetData>`+headerXML+`<row r="2">`)
+				for range 1_000_000 {
+					io.WriteString(w, c.cell)
+				}
+				io.WriteString(w, `</row></sheetData></worksheet>`)
+			})
+			bounded(t, 2*time.Second, 64<<20, func() {
+				fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”第2行超过16384列（Excel最多到XFD列），不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
+			})
+		})
+	}
+}
+
 func TestMillionFormattedEmptyRowsAreSkipped(t *testing.T) {
 	p := writeHugeSheet(t, "大布村.xlsx", func(w io.Writer) {
 		io.WriteString(w, `<worksheet><sheetData>`+headerXML)

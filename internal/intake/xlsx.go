@@ -589,6 +589,9 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 				if rowNum > lim.MaxRows {
 					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”超过%d行（第%d行还有内容）", s.Name, lim.MaxRows, rowNum)}
 				}
+				if cl.col > excelize.MaxColumns || len(cur.cells) >= excelize.MaxColumns {
+					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”第%d行超过%d列（Excel最多到XFD列）", s.Name, rowNum, excelize.MaxColumns)}
+				}
 				if len(cl.text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.text) > lim.MaxCellRunes {
 					out.tooLong = append(out.tooLong, cellRef(cl.col, rowNum))
 					cl.text = truncateRunes(cl.text, lim.MaxCellRunes)
