@@ -130,7 +130,7 @@ func checkItem(it *ledger.Item, asOf ledger.Date) []ledger.Diagnostic {
 				"已逾期%d天：整改时限为%s，整改状态仍为“%s”，请加快整改或说明原因", -days, it.Deadline.Date.Chinese(), it.Status))
 		case it.DueSoon(asOf) && days == 0:
 			ds = append(ds, ledger.At(ledger.Warning, ledger.CodeDueSoon, it, ledger.ColDeadline,
-				"临期：整改时限%s就是今天，整改状态为“%s”", it.Deadline.Date.Chinese(), it.Status))
+				"临期：整改时限%s就是统计截止日期，整改状态为“%s”", it.Deadline.Date.Chinese(), it.Status))
 		case it.DueSoon(asOf):
 			ds = append(ds, ledger.At(ledger.Warning, ledger.CodeDueSoon, it, ledger.ColDeadline,
 				"临期：距整改时限%s还有%d天，整改状态为“%s”", it.Deadline.Date.Chinese(), days, it.Status))

@@ -62,7 +62,7 @@ func TestDateRules(t *testing.T) {
 		row(2, "已完成", "已完成", "2025-03-31", ""),                                     // done, no date
 		row(3, "进行中", "持续整改", "2025-03-31", ""),                                    // overdue
 		row(4, "进行中", "基本完成", "2025-09-19", ""),                                    // due in 7 days
-		row(5, "进行中", "持续整改", "2025-09-12", ""),                                    // due today
+		row(5, "进行中", "持续整改", "2025-09-12", ""),                                    // due on the as-of day
 		row(6, "进行中", "持续整改", "2025-09-20", ""),                                    // 8 days: fine
 		row(7, "已完成", "已完成", "2025-03-31", "2025-09-12"),                           // done on the as-of day: fine
 		row(8, "长期", "长期坚持", "长期坚持", ""),                                           // long-term: never overdue
@@ -73,7 +73,7 @@ func TestDateRules(t *testing.T) {
 		"大布村.xlsx:台账!K5: 警告: 整改状态为“已完成”，但没有填写完成时间：请补填完成时间",
 		"大布村.xlsx:台账!H6: 警告: 已逾期165天：整改时限为2025年3月31日，整改状态仍为“持续整改”，请加快整改或说明原因",
 		"大布村.xlsx:台账!H7: 警告: 临期：距整改时限2025年9月19日还有7天，整改状态为“基本完成”",
-		"大布村.xlsx:台账!H8: 警告: 临期：整改时限2025年9月12日就是今天，整改状态为“持续整改”",
+		"大布村.xlsx:台账!H8: 警告: 临期：整改时限2025年9月12日就是统计截止日期，整改状态为“持续整改”",
 	)
 	codes := []string{ledger.CodeDoneInFuture, ledger.CodeDoneWithoutDate, ledger.CodeOverdue, ledger.CodeDueSoon, ledger.CodeDueSoon}
 	for i, d := range rep.Diagnostics {
