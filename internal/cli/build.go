@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pipeline"
+	"github.com/taizhang/taizhang/internal/workspace"
 )
 
 // BuildOptions are the flags and arguments of `taizhang build`.
@@ -162,14 +161,8 @@ func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
 	}
 }
 
-func displayPath(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return p
-}
+// displayPath shows p relative to the current folder when it lies inside it.
+func displayPath(p string) string { return workspace.Rel(".", p) }
 
 // buildJSON is what `build --json` prints.
 type buildJSON struct {

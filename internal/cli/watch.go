@@ -20,6 +20,7 @@ import (
 	"github.com/taizhang/taizhang/internal/output"
 	"github.com/taizhang/taizhang/internal/pipeline"
 	"github.com/taizhang/taizhang/internal/watch"
+	"github.com/taizhang/taizhang/internal/workspace"
 )
 
 // WatchOptions are the flags and arguments of `taizhang watch`.
@@ -237,17 +238,10 @@ func linkOrCopy(src, dst string) error {
 // relWorkspace shows a path relative to the workspace, with forward
 // slashes: 输出/退回/大布村-已批注.xlsx.
 func relWorkspace(cfg *config.Config, p string) string {
-	base, err1 := filepath.Abs(cfg.Dir())
-	ap, err2 := filepath.Abs(p)
-	if err1 == nil && err2 == nil {
-		if rel, err := filepath.Rel(base, ap); err == nil && !strings.HasPrefix(rel, "..") {
-			if rel == "." {
-				return "工作文件夹"
-			}
-			return filepath.ToSlash(rel)
-		}
+	if rel := workspace.Rel(cfg.Dir(), p); rel != "." {
+		return rel
 	}
-	return p
+	return "工作文件夹"
 }
 
 func chineseDuration(d time.Duration) string {

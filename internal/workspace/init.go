@@ -67,7 +67,7 @@ func Init(dir string, opts InitOptions) (*InitResult, error) {
 	}
 	res.Config = cfg
 	for _, d := range []string{cfg.InboxDir(), cfg.OutDir()} {
-		rel := relTo(dir, d)
+		rel := Rel(dir, d)
 		if st, err := os.Stat(d); err == nil && st.IsDir() {
 			res.Kept = append(res.Kept, rel+"/")
 			continue
@@ -78,13 +78,13 @@ func Init(dir string, opts InitOptions) (*InitResult, error) {
 		res.Created = append(res.Created, rel+"/")
 	}
 	narr := cfg.NarrativePath()
-	if err := res.file(narr, relTo(dir, narr), func(w io.Writer) error { return writeText(w, NarrativeSkeleton) }); err != nil {
+	if err := res.file(narr, Rel(dir, narr), func(w io.Writer) error { return writeText(w, NarrativeSkeleton) }); err != nil {
 		return nil, err
 	}
 	for _, v := range cfg.Villages {
 		p := filepath.Join(dir, BlankDir, form.FileName(v.Name))
 		o := form.Options{Village: v, Round: cfg.Round}
-		if err := res.file(p, relTo(dir, p), func(w io.Writer) error { return form.Write(w, o) }); err != nil {
+		if err := res.file(p, Rel(dir, p), func(w io.Writer) error { return form.Write(w, o) }); err != nil {
 			return nil, err
 		}
 	}
@@ -106,17 +106,20 @@ func (r *InitResult) file(path, rel string, fill func(io.Writer) error) error {
 	return nil
 }
 
-func relTo(dir, p string) string {
-	if a, err := filepath.Abs(dir); err == nil {
-		dir = a
+// Rel shows p the way a clerk reads a place in the workspace: relative to
+// dir with forward slashes (输出/退回/大布村-已批注.xlsx, "." for dir itself)
+// when p lies inside dir, else p as given.
+func Rel(dir, p string) string {
+	ad, err1 := filepath.Abs(dir)
+	ap, err2 := filepath.Abs(p)
+	if err1 != nil || err2 != nil {
+		return p
 	}
-	if a, err := filepath.Abs(p); err == nil {
-		p = a
+	rel, err := filepath.Rel(ad, ap)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
 	}
-	if rel, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(rel)
-	}
-	return p
+	return filepath.ToSlash(rel)
 }
 
 // writeText writes text for Notepad: UTF-8 with a byte order mark, Windows

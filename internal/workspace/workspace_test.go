@@ -179,3 +179,17 @@ func TestCountdown(t *testing.T) {
 		}
 	}
 }
+
+func TestRel(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "第六轮")
+	for _, c := range []struct{ p, want string }{
+		{base, "."},
+		{filepath.Join(base, "输出", "退回", "大布村-已批注.xlsx"), "输出/退回/大布村-已批注.xlsx"},
+		{filepath.Join(base, "..旧", "台账.xlsx"), "..旧/台账.xlsx"}, // a folder whose name starts with two dots is inside
+		{filepath.Join(filepath.Dir(base), "别处", "台账.xlsx"), filepath.Join(filepath.Dir(base), "别处", "台账.xlsx")},
+	} {
+		if got := Rel(base, c.p); got != c.want {
+			t.Errorf("Rel(%q) = %q, want %q", c.p, got, c.want)
+		}
+	}
+}
