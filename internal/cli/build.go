@@ -49,10 +49,7 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
   taizhang build samples --since samples/snapshots/2025-06-30汇总台账.json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Dir = "."
-			if len(args) == 1 {
-				opts.Dir = args[0]
-			}
+			opts.Dir = dirArg(args)
 			if runF != nil {
 				return runF(opts)
 			}

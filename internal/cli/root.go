@@ -42,6 +42,14 @@ func usageError(format string, args ...any) error {
 	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
 }
 
+// dirArg is the workspace folder a command was given, "." when none.
+func dirArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}
+
 // NewRootCmd builds the taizhang command tree.
 func NewRootCmd(s *Streams) *cobra.Command {
 	root := &cobra.Command{

@@ -40,10 +40,7 @@ func NewCmdStatus(s *Streams, runF func(*StatusOptions) error) *cobra.Command {
   taizhang status 第六轮巡察整改 --json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Dir = "."
-			if len(args) == 1 {
-				opts.Dir = args[0]
-			}
+			opts.Dir = dirArg(args)
 			if runF != nil {
 				return runF(opts)
 			}

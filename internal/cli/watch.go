@@ -49,10 +49,7 @@ func NewCmdWatch(s *Streams, runF func(*WatchOptions) error) *cobra.Command {
   taizhang watch 第六轮巡察整改`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Dir = "."
-			if len(args) == 1 {
-				opts.Dir = args[0]
-			}
+			opts.Dir = dirArg(args)
 			if runF != nil {
 				return runF(opts)
 			}
