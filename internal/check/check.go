@@ -54,7 +54,7 @@ func Run(results []*intake.Result, opts Options) *Report {
 	for i, res := range results {
 		sortDiagnostics(diags[i])
 		f := res.File
-		f.Rejected = hasError(diags[i])
+		f.Rejected = ledger.HasError(diags[i])
 		rep.Files = append(rep.Files, f)
 		rep.Items = append(rep.Items, res.Items...)
 		rep.Diagnostics = append(rep.Diagnostics, diags[i]...)
@@ -189,11 +189,6 @@ func hasCode(ds []ledger.Diagnostic, code string) bool {
 		}
 	}
 	return false
-}
-
-func hasError(ds []ledger.Diagnostic) bool {
-	e, _ := ledger.Count(ds)
-	return e > 0
 }
 
 // sortDiagnostics orders one file's diagnostics: those about the whole file

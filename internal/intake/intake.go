@@ -160,7 +160,7 @@ func Read(path string, opts Options) (res *Result) {
 			})
 		}
 		res.File.Items = len(res.Items)
-		res.File.Rejected = hasError(res.Diagnostics)
+		res.File.Rejected = ledger.HasError(res.Diagnostics)
 	}()
 	opts.Limits = opts.Limits.orDefault()
 	r := &reader{res: res, opts: opts}
@@ -183,11 +183,6 @@ func (l Limits) orDefault() Limits {
 		l.MaxCellRunes = d.MaxCellRunes
 	}
 	return l
-}
-
-func hasError(ds []ledger.Diagnostic) bool {
-	e, _ := ledger.Count(ds)
-	return e > 0
 }
 
 // testHookRead, when set by a test, runs before a file is read.

@@ -133,3 +133,14 @@ func Count(ds []Diagnostic) (errors, warnings int) {
 	}
 	return
 }
+
+// HasError reports whether ds holds at least one error (a file with one is
+// rejected).
+func HasError(ds []Diagnostic) bool {
+	for _, d := range ds {
+		if d.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
