@@ -224,12 +224,7 @@ func linkOrCopy(src, dst string) error {
 	if err := os.Link(src, dst); err == nil {
 		return nil
 	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	return output.WriteFile(dst, func(w io.Writer) error { _, err := io.Copy(w, in); return err })
+	return output.CopyFile(src, dst)
 }
 
 // relWorkspace shows a path relative to the workspace, with forward

@@ -184,3 +184,23 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// CopyFile writes a copy of src at dst, atomically; src is only read.
+func CopyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return WriteFile(dst, func(w io.Writer) error { _, err := io.Copy(w, in); return err })
+}
+
+// Text fills a text file a clerk opens in Notepad: UTF-8 with a byte order
+// mark and Windows line ends.
+func Text(text string) func(io.Writer) error {
+	return func(w io.Writer) error {
+		lf := strings.ReplaceAll(text, "\r\n", "\n")
+		_, err := io.WriteString(w, "\ufeff"+strings.ReplaceAll(lf, "\n", "\r\n"))
+		return err
+	}
+}

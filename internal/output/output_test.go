@@ -141,3 +141,25 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Errorf("folder holds %v, want %v", got, names)
 	}
 }
+
+func TestCopyFileAndText(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "大布村整改台账.xlsx"), filepath.Join(dir, "归档", "副本.xlsx")
+	os.WriteFile(src, []byte("原件"), 0o644)
+	if err := CopyFile(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "原件" {
+		t.Errorf("copy = %q", b)
+	}
+	if b, _ := os.ReadFile(src); string(b) != "原件" {
+		t.Errorf("source changed to %q", b)
+	}
+	txt := filepath.Join(dir, "回执.txt")
+	if err := WriteFile(txt, Text("回执\n\n村：大布村\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(txt); string(b) != "\ufeff回执\r\n\r\n村：大布村\r\n" {
+		t.Errorf("text = %q", b)
+	}
+}

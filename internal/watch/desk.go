@@ -308,13 +308,7 @@ func moveFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	err = output.WriteFile(dst, func(w io.Writer) error { _, err := io.Copy(w, in); return err })
-	in.Close()
-	if err != nil {
+	if err := output.CopyFile(src, dst); err != nil {
 		return err
 	}
 	os.Chtimes(dst, st.ModTime(), st.ModTime())
@@ -489,14 +483,7 @@ func Receipt(village, file string, at time.Time, v *Verdict) string {
 
 // WriteText writes a text file a clerk opens in Notepad: UTF-8 with a byte
 // order mark and Windows line ends, written atomically.
-func WriteText(path, text string) error {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\n", "\r\n")
-	return output.WriteFile(path, func(w io.Writer) error {
-		_, err := io.WriteString(w, "\ufeff"+text)
-		return err
-	})
-}
+func WriteText(path, text string) error { return output.WriteFile(path, output.Text(text)) }
 
 // Serve connects a Watcher to a Desk and runs them until ctx ends: ready
 // files go to the desk, and a quiet inbox lets it rebuild.

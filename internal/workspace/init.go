@@ -78,7 +78,7 @@ func Init(dir string, opts InitOptions) (*InitResult, error) {
 		res.Created = append(res.Created, rel+"/")
 	}
 	narr := cfg.NarrativePath()
-	if err := res.file(narr, Rel(dir, narr), func(w io.Writer) error { return writeText(w, NarrativeSkeleton) }); err != nil {
+	if err := res.file(narr, Rel(dir, narr), output.Text(NarrativeSkeleton)); err != nil {
 		return nil, err
 	}
 	for _, v := range cfg.Villages {
@@ -120,13 +120,6 @@ func Rel(dir, p string) string {
 		return p
 	}
 	return filepath.ToSlash(rel)
-}
-
-// writeText writes text for Notepad: UTF-8 with a byte order mark, Windows
-// line ends.
-func writeText(w io.Writer, text string) error {
-	_, err := io.WriteString(w, "\ufeff"+strings.ReplaceAll(text, "\n", "\r\n"))
-	return err
 }
 
 // NarrativeSkeleton is the 通报正文.txt a new workspace starts with: the four
