@@ -71,8 +71,8 @@ var workbookExts = map[string]bool{
 // that is never read: ~$x.xlsx, .~lock.x.xlsx#, x.tmp, .hidden.
 func Skipped(name string) bool {
 	lower := strings.ToLower(name)
-	return strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") ||
-		strings.HasPrefix(name, "~") || strings.HasSuffix(lower, ".tmp") || strings.HasSuffix(name, "#")
+	return strings.HasPrefix(name, "~") || strings.HasPrefix(name, ".") ||
+		strings.HasSuffix(lower, ".tmp") || strings.HasSuffix(name, "#")
 }
 
 // IsWorkbookName reports whether a file name claims to be a spreadsheet.

@@ -368,9 +368,9 @@ func classifyRow(g *grid, h header, row int) (rowKind, string) {
 }
 
 // clean trims a cell's text for use as a value: outer white space
-// (including the ideographic space) goes, CRLF becomes LF.
+// (including the ideographic and no-break spaces) goes, CRLF becomes LF.
 func clean(s string) string {
-	s = strings.TrimSpace(strings.Trim(s, "\u3000\u00a0 \t\r\n"))
+	s = strings.TrimSpace(s)
 	if strings.Contains(s, "\r") {
 		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	}

@@ -137,16 +137,6 @@ func Columns() []Column {
 	return cs
 }
 
-// ColumnByName returns the canonical column with that exact canonical name.
-func ColumnByName(name string) (Column, bool) {
-	for i, n := range columnNames {
-		if n == name {
-			return Column(i), true
-		}
-	}
-	return 0, false
-}
-
 // RequiredColumns must be present in every ledger sheet.
 var RequiredColumns = []Column{ColProblem, ColMeasures, ColDeadline, ColProgress, ColStatus}
 

@@ -23,7 +23,7 @@ var headerSynonyms = map[string]Column{
 	"巡察发现问题": ColProblem, "巡察反馈的问题": ColProblem, "问题表现": ColProblem, "主要问题": ColProblem,
 	"整改举措": ColMeasures, "整改措施及要求": ColMeasures, "措施": ColMeasures,
 	"牵头领导": ColLead, "分管领导": ColLead, "责任领导人": ColLead,
-	"责任部门": ColUnit, "牵头单位": ColUnit, "责任单位(部门)": ColUnit,
+	"责任部门": ColUnit, "牵头单位": ColUnit,
 	"具体责任人": ColPerson, "整改责任人": ColPerson,
 	"完成时限": ColDeadline, "整改期限": ColDeadline, "整改时间": ColDeadline, "时限": ColDeadline,
 	"整改进展": ColProgress, "整改落实情况": ColProgress, "进展情况": ColProgress, "整改情况": ColProgress,
