@@ -26,6 +26,7 @@ var headerSynonyms = map[string]Column{
 	"责任部门": ColUnit, "牵头单位": ColUnit,
 	"具体责任人": ColPerson, "整改责任人": ColPerson,
 	"完成时限": ColDeadline, "整改期限": ColDeadline, "整改时间": ColDeadline, "时限": ColDeadline,
+	"计划完成时间": ColDeadline, "预计完成时间": ColDeadline, "计划完成日期": ColDeadline, "预计完成日期": ColDeadline,
 	"整改进展": ColProgress, "整改落实情况": ColProgress, "进展情况": ColProgress, "整改情况": ColProgress,
 	"整改完成情况说明": ColProgress, "目前进展情况": ColProgress,
 	"完成情况": ColStatus, "状态": ColStatus, "整改完成情况": ColStatus, "是否完成": ColStatus, "完成状态": ColStatus,

@@ -36,6 +36,9 @@ func TestMatchHeader(t *testing.T) {
 		{"完成情况", ColStatus, true},
 		{"整改状态：", ColStatus, true},
 		{"销号时间", ColDone, true},
+		{"计划完成时间", ColDeadline, true}, // the deadline, not the day it was done
+		{"预计完成时间", ColDeadline, true},
+		{"实际完成时间", ColDone, true},
 		{"完成日期", ColDone, true},
 		{"佐证材料", ColEvidence, true},
 		{"说明", ColNote, true},
