@@ -229,6 +229,20 @@ func TestDatesTextFormsAnd1904(t *testing.T) {
 	}
 }
 
+func TestDateCellOutsideThePlausibleYearsIsAnError(t *testing.T) {
+	// "3.31" typed into a cell formatted as a date is the serial 3.31,
+	// which Excel shows as 1900/1/3: not a deadline, and not 45,000 days
+	// overdue either.
+	b := testbuild.Ledger(title,
+		testbuild.Row(1, "", "问题", "措施", "", "", "", date{Serial: 3.31}, "进展", "已完成", date{Serial: 3.2}, "", ""),
+	)
+	res := read(t, "大布村.xlsx", b, Options{})
+	wantDiags(t, res,
+		"大布村.xlsx:台账!H4: 错误: 整改时限“1900-01-03”不是可识别的日期：请写成2025-03-31、2025年3月31日或2025年3月底前，或写“长期坚持”“立行立改”“集中整改期内”",
+		"大布村.xlsx:台账!K4: 错误: 完成时间“1900-01-03”不是可识别的日期：请写成2025-03-31或2025年3月31日",
+	)
+}
+
 func TestFormulaCachedValueAndFormulaLookingText(t *testing.T) {
 	b := testbuild.Ledger(title,
 		testbuild.Row(testbuild.Formula{F: "ROW()-3", Cached: 1}, "", `=HYPERLINK("http://x","问题")`, "+86 措施", "", "", "", "2025-03-31", "进展", "已完成", "2025-03-01", "", ""),

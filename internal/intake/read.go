@@ -406,23 +406,21 @@ func emptyMessage(col ledger.Column) string {
 	return col.Name() + "为空：请填写"
 }
 
-// Serial numbers of 1990-01-01 and 2100-12-31: a plain number in this range
-// in a date column is a date whose cell lost its date format.
-const minSerial, maxSerial = 32874, 73415
-
 // dateOf reads a date cell: a real Excel date, a date written as text, or a
-// plain serial number or yyyymmdd number.
+// plain serial number (a date whose cell lost its date format) or yyyymmdd
+// number. A date outside the plausible years is not one: "3.31" typed into a
+// date cell is 1900-01-03.
 func dateOf(c cell, date1904 bool) (ledger.Date, bool) {
 	if c.isDate {
-		return c.date, true
+		return c.date, c.date.Plausible()
 	}
 	if d, ok := ledger.ParseDateText(c.text); ok {
 		return d, true
 	}
 	if c.number {
 		v, err := strconv.ParseFloat(c.text, 64)
-		if err == nil && v >= minSerial && v <= maxSerial {
-			if t, err := excelize.ExcelDateToTime(v, date1904); err == nil {
+		if err == nil && v > 0 {
+			if t, err := excelize.ExcelDateToTime(v, date1904); err == nil && ledger.DateOf(t).Plausible() {
 				return ledger.DateOf(t), true
 			}
 		}

@@ -252,6 +252,10 @@ func validDate(ys, ms, ds string) (Date, bool) {
 
 func plausibleYear(y int) bool { return y >= 1990 && y <= 2100 }
 
+// Plausible reports whether d falls in the years a ledger's dates can have,
+// 1990–2100, the years ParseDateText accepts.
+func (d Date) Plausible() bool { return plausibleYear(d.Year) }
+
 func daysIn(y int, m time.Month) int { return NewDate(y, m+1, 0).Day }
 
 func atoi(s string) int {
