@@ -217,6 +217,22 @@ func TestCellsBeyondTheLastColumnAreRefused(t *testing.T) {
 	}
 }
 
+func TestMillionsOfCellsAreRefused(t *testing.T) {
+	// Within the row and column limits, 64 MB of XML still holds four
+	// million one-digit cells: 600 MB to read, for every file read at once.
+	p := writeHugeSheet(t, "大布村.xlsx", func(w io.Writer) {
+		io.WriteString(w, `<worksheet><sheetData>`+headerXML)
+		row := strings.Repeat(`<c><v>1</v></c>`, 400)
+		for r := 2; r <= 10000; r++ {
+			fmt.Fprintf(w, `<row r="%d">%s</row>`, r, row)
+		}
+		io.WriteString(w, `</sheetData></worksheet>`)
+	})
+	bounded(t, 2*time.Second, 256<<20, func() {
+		fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”有超过1000000个有内容的单元格，不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
+	})
+}
+
 func TestMillionFormattedEmptyRowsAreSkipped(t *testing.T) {
 	p := writeHugeSheet(t, "大布村.xlsx", func(w io.Writer) {
 		io.WriteString(w, `<worksheet><sheetData>`+headerXML)

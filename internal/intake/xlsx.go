@@ -509,6 +509,7 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 	out := &sheet{}
 	var (
 		rowNum, colNum int
+		cells          int // non-empty cells kept
 		cur            sheetRow
 		c              cellXML
 		inCell, inText bool
@@ -592,6 +593,9 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 				if cl.col > excelize.MaxColumns || len(cur.cells) >= excelize.MaxColumns {
 					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”第%d行超过%d列（Excel最多到XFD列）", s.Name, rowNum, excelize.MaxColumns)}
 				}
+				if cells++; cells > maxCells {
+					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”有超过%d个有内容的单元格", s.Name, maxCells)}
+				}
 				if len(cl.text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.text) > lim.MaxCellRunes {
 					out.tooLong = append(out.tooLong, cellRef(cl.col, rowNum))
 					cl.text = truncateRunes(cl.text, lim.MaxCellRunes)
@@ -642,6 +646,10 @@ func columnOfRef(ref []byte) int {
 
 // maxMerges bounds the merged ranges of one sheet.
 const maxMerges = 20000
+
+// maxCells bounds the non-empty cells of one sheet: a ledger of 10000 rows
+// of 13 columns has 130000.
+const maxCells = 1_000_000
 
 // cellXML is a cell as read from the sheet XML.
 type cellXML struct {
