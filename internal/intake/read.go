@@ -199,13 +199,6 @@ func (r *reader) readLedger(b *book, c *candidate) {
 	}
 	r.res.File.Village = r.village(g, h, c.ref.Name)
 	sheetName := c.ref.Name
-	at := func(row int, col ledger.Column, sev ledger.Severity, code, format string, args ...any) {
-		r.res.Diagnostics = append(r.res.Diagnostics, ledger.Diagnostic{
-			Severity: sev, Code: code, File: r.res.File.Name, Sheet: sheetName,
-			Cell: layout[col] + strconv.Itoa(row), Row: row, Column: col.Name(),
-			Message: fmt.Sprintf(format, args...),
-		})
-	}
 	for _, col := range ledger.RequiredColumns {
 		if h.col[col] == 0 {
 			r.res.Diagnostics = append(r.res.Diagnostics, ledger.Diagnostic{
@@ -242,6 +235,9 @@ func (r *reader) readLedger(b *book, c *candidate) {
 			Village: r.res.File.Village,
 			Source:  ledger.Source{File: r.res.File.Name, Sheet: sheetName, Row: row, Layout: &layout},
 		}
+		at := func(col ledger.Column, sev ledger.Severity, code, format string, args ...any) {
+			r.res.Diagnostics = append(r.res.Diagnostics, ledger.At(sev, code, &it, col, format, args...))
+		}
 		val := func(col ledger.Column) (cell, bool) {
 			if h.col[col] == 0 {
 				return cell{}, false
@@ -265,14 +261,14 @@ func (r *reader) readLedger(b *book, c *candidate) {
 
 		for _, col := range ledger.RequiredColumns {
 			if h.col[col] > 0 && emptyValue(col, text(col)) {
-				at(row, col, ledger.Error, ledger.CodeEmptyCell, "%s", emptyMessage(col))
+				at(col, ledger.Error, ledger.CodeEmptyCell, "%s", emptyMessage(col))
 			}
 		}
 		if d, _ := val(ledger.ColDeadline); !emptyValue(ledger.ColDeadline, d.text) {
 			if dl, ok := deadlineOf(d, b.date1904); ok {
 				it.Deadline = dl
 			} else {
-				at(row, ledger.ColDeadline, ledger.Error, ledger.CodeBadDate,
+				at(ledger.ColDeadline, ledger.Error, ledger.CodeBadDate,
 					"整改时限“%s”不是可识别的日期：请写成2025-03-31、2025年3月31日或2025年3月底前，或写“长期坚持”“立行立改”“集中整改期内”", clean(d.text))
 			}
 		}
@@ -280,19 +276,19 @@ func (r *reader) readLedger(b *book, c *candidate) {
 			if st, ok := ledger.ParseStatus(s); ok {
 				it.Status = st
 			} else {
-				at(row, ledger.ColStatus, ledger.Error, ledger.CodeBadStatus, "整改状态“%s”不是允许的状态（%s）", s, ledger.StatusList)
+				at(ledger.ColStatus, ledger.Error, ledger.CodeBadStatus, "整改状态“%s”不是允许的状态（%s）", s, ledger.StatusList)
 			}
 		}
 		if d, _ := val(ledger.ColDone); !emptyValue(ledger.ColDone, d.text) {
 			if day, ok := dateOf(d, b.date1904); ok {
 				it.Done = day
 			} else {
-				at(row, ledger.ColDone, ledger.Error, ledger.CodeBadDate, "完成时间“%s”不是可识别的日期：请写成2025-03-31或2025年3月31日", clean(d.text))
+				at(ledger.ColDone, ledger.Error, ledger.CodeBadDate, "完成时间“%s”不是可识别的日期：请写成2025-03-31或2025年3月31日", clean(d.text))
 			}
 		}
 		if s, filled := val(ledger.ColSeq); it.Seq != "" && !filled {
 			if first, dup := seqRows[it.Seq]; dup {
-				at(row, ledger.ColSeq, ledger.Warning, ledger.CodeDuplicateSeq, "序号“%s”与第%d行重复：请重新编号", clean(s.text), first)
+				at(ledger.ColSeq, ledger.Warning, ledger.CodeDuplicateSeq, "序号“%s”与第%d行重复：请重新编号", clean(s.text), first)
 			} else {
 				seqRows[it.Seq] = row
 			}
