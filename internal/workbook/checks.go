@@ -8,7 +8,7 @@ import (
 
 // writeChecks writes 校验: every diagnostic of the build with its file and
 // cell, and those of the comparison that the build did not already pass in.
-func (b *book) writeChecks(s *sheet) error {
+func (b *book) writeChecks(name string) error {
 	ds := append([]ledger.Diagnostic(nil), b.in.Warnings...)
 	if b.in.Comparison != nil {
 		seen := map[ledger.Diagnostic]bool{}
@@ -21,7 +21,19 @@ func (b *book) writeChecks(s *sheet) error {
 			}
 		}
 	}
-	s.cols(5, 7, 18, 10, 7, 12, 60, 16)
+	spec := sheetSpec{
+		widths:     []float64{5, 7, 18, 10, 7, 12, 60, 16},
+		freezeRows: 1,
+		titleRows:  "$1:$1",
+		header:     b.title("台账校验结果"),
+	}
+	if len(ds) > 0 {
+		spec.filter = fmt.Sprintf("A1:H%d", len(ds)+1)
+	}
+	s, err := b.sheet(name, spec)
+	if err != nil {
+		return err
+	}
 	for i, h := range []string{"序号", "级别", "文件", "工作表", "单元格", "列", "问题", "代码"} {
 		s.text(i+1, 1, h, b.st.header)
 	}
@@ -43,18 +55,22 @@ func (b *book) writeChecks(s *sheet) error {
 		s.text(7, row, d.Message, b.st.text)
 		s.text(8, row, d.Code, b.st.center)
 	}
-	s.freeze(0, 1)
-	if len(ds) > 0 {
-		s.check(b.f.AutoFilter(s.name, fmt.Sprintf("A1:H%d", len(ds)+1), nil))
-	}
-	return s.finish("$1:$1", b.title("台账校验结果"))
+	return s.close()
 }
 
 // writeSources writes 来源: each input file with its village, sheet,
 // SHA-256, rows read and tasks taken, a 合计 row, and the number of tasks
 // written to 汇总 beside it, so a reader sees that nothing was lost.
-func (b *book) writeSources(s *sheet) error {
-	s.cols(22, 11, 10, 36, 9, 9)
+func (b *book) writeSources(name string) error {
+	s, err := b.sheet(name, sheetSpec{
+		widths:     []float64{22, 11, 10, 36, 9, 9},
+		freezeRows: 1,
+		titleRows:  "$1:$1",
+		header:     b.title("台账来源文件"),
+	})
+	if err != nil {
+		return err
+	}
 	for i, h := range []string{"文件", "村（社区）", "工作表", "SHA-256", "读取行数", "采用任务数"} {
 		s.text(i+1, 1, h, b.st.header)
 	}
@@ -85,6 +101,5 @@ func (b *book) writeSources(s *sheet) error {
 	s.span(1, 4, row, "写入“"+SheetTasks+"”的任务数："+verdict, style)
 	s.text(5, row, "", style)
 	s.int(6, row, written, style)
-	s.freeze(0, 1)
-	return s.finish("$1:$1", b.title("台账来源文件"))
+	return s.close()
 }

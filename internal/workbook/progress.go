@@ -10,10 +10,16 @@ import (
 // writeProgress writes 进展对比: each village's figures then and now with a
 // 合计 row, then one row per task whose status changed, then the new and
 // the removed tasks. The problem text spans columns C–F.
-func (b *book) writeProgress(s *sheet) error {
+func (b *book) writeProgress(name string) error {
 	r := b.in.Comparison
 	thenDay, nowDay := dayName(r.Then.AsOf, "上次"), dayName(r.Now.AsOf, "本次")
-	s.cols(12, 8, 9, 9, 9, 9, 9, 17, 16)
+	s, err := b.sheet(name, sheetSpec{
+		widths: []float64{12, 8, 9, 9, 9, 9, 9, 17, 16},
+		header: b.title("整改进展对比"),
+	})
+	if err != nil {
+		return err
+	}
 	row := 1
 
 	s.span(1, 9, row, fmt.Sprintf("一、各村（社区）完成率：%s → %s。%s，%s。", thenDay, nowDay, r.Town().Sentence(), r.Town().NowText()), b.st.section)
@@ -30,7 +36,7 @@ func (b *book) writeProgress(s *sheet) error {
 	row += 2
 	// The task list starts on a new page rather than leave its header
 	// alone at the foot of the first.
-	s.check(b.f.InsertPageBreak(s.name, cell(1, row)))
+	s.check(s.sw.InsertPageBreak(cell(1, row)))
 
 	s.span(1, 9, row, fmt.Sprintf("二、整改状态有变化的任务（%d项，其中退回%d项）", len(r.Changed), len(r.Backwards)), b.st.section)
 	row++
@@ -70,7 +76,7 @@ func (b *book) writeProgress(s *sheet) error {
 		row++
 	}
 	b.none(s, row, len(r.Removed))
-	return s.finish("", b.title("整改进展对比"))
+	return s.close()
 }
 
 // dayName gives "2025年6月30日", or fallback when the day is unknown.

@@ -3,7 +3,6 @@ package workbook
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -23,29 +22,93 @@ const (
 	maxHeight  = 409.0 // Excel's limit
 )
 
-// sheet writes one worksheet: it remembers the column widths and, for every
-// row, the most lines any of its cells needs, so that finish can store row
-// heights. The first error is kept and returned by finish.
+// sheet streams one worksheet: its rows go straight to an
+// excelize.StreamWriter (to a temporary file once they pass 16 MB), so a
+// sheet of 200,000 tasks never holds its cells in memory. Cells are
+// gathered a row at a time, in any column order, and the row is written
+// when the next one starts, with a height from the most lines any of its
+// cells needs. Rows must come in ascending order. The first error is kept
+// and returned by close.
 type sheet struct {
 	b      *book
 	f      *excelize.File
+	sw     *excelize.StreamWriter
 	name   string
 	widths []float64
-	lines  map[int]int
+	row    int   // the row being gathered; 0 before the first
+	cells  []any // its cells from column A, nil where none
+	lines  int   // the most lines any of them needs
 	err    error
 }
 
-func (b *book) sheet(name string) *sheet {
-	return &sheet{b: b, f: b.f, name: name, lines: map[int]int{}}
+// sheetSpec is everything a sheet is set up with before its first row:
+// excelize's stream writer writes the sheet's properties when it starts and
+// its views and columns with the first row.
+type sheetSpec struct {
+	widths     []float64 // column widths (Excel character units) from column A
+	freezeCols int       // columns kept in view while scrolling
+	freezeRows int       // rows kept in view while scrolling
+	filter     string    // auto-filter range, e.g. "A1:O198"; "" for none
+	titleRows  string    // rows repeated on every printed page, e.g. "$1:$1"; "" for none
+	header     string    // the page header
 }
 
-// cols sets the column widths (in Excel character units) from column A on.
-func (s *sheet) cols(widths ...float64) {
-	s.widths = widths
-	for i, w := range widths {
-		c := colName(i + 1)
-		s.check(s.f.SetColWidth(s.name, c, c, w))
+// sheet starts streaming the (already created) worksheet name. The print
+// settings are A4 landscape, one page wide, with spec.titleRows repeated on
+// every page and a page header naming the sheet.
+func (b *book) sheet(name string, spec sheetSpec) (*sheet, error) {
+	s := &sheet{b: b, f: b.f, name: name, widths: spec.widths}
+	// The auto-filter first: excelize replaces the sheet properties with
+	// its filter mode, and fitToPage must survive it.
+	if spec.filter != "" {
+		s.check(s.f.AutoFilter(name, spec.filter, nil))
 	}
+	var (
+		a4        = 9
+		landscape = "landscape"
+		one, any  = 1, 0
+		fit       = true
+		center    = true
+		side      = 0.4
+		top       = 0.75
+		edge      = 0.3
+	)
+	s.check(s.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}))
+	s.check(s.f.SetPageLayout(name, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any,
+	}))
+	s.check(s.f.SetPageMargins(name, &excelize.PageLayoutMarginsOptions{
+		Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &edge, Footer: &edge, Horizontally: &center,
+	}))
+	s.check(s.f.SetHeaderFooter(name, &excelize.HeaderFooterOptions{
+		OddHeader: "&C&\"" + fontFamily + ",Bold\"&12" + headerText(spec.header),
+		OddFooter: "&C第 &P 页，共 &N 页",
+	}))
+	if spec.titleRows != "" {
+		s.check(s.f.SetDefinedName(&excelize.DefinedName{
+			Name:     "_xlnm.Print_Titles",
+			RefersTo: fmt.Sprintf("'%s'!%s", name, spec.titleRows),
+			Scope:    name,
+		}))
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	sw, err := s.f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	s.sw = sw
+	// excelize puts each width before those already set, and only a sheet
+	// it saves itself gets them sorted: set them from the last column, so
+	// that they are written in ascending order as the format wants.
+	for i := len(spec.widths) - 1; i >= 0; i-- {
+		s.check(sw.SetColWidth(i+1, i+1, spec.widths[i]))
+	}
+	if spec.freezeCols > 0 || spec.freezeRows > 0 {
+		s.check(sw.SetPanes(panes(spec.freezeCols, spec.freezeRows)))
+	}
+	return s, s.err
 }
 
 func (s *sheet) check(err error) {
@@ -64,21 +127,49 @@ func cell(col, row int) string {
 	return c
 }
 
+// put gathers a cell of row, first writing the row before when row is a
+// new one.
+func (s *sheet) put(col, row int, c excelize.Cell, lines int) {
+	if row != s.row {
+		s.flushRow()
+		s.row = row
+	}
+	for len(s.cells) < col {
+		s.cells = append(s.cells, nil)
+	}
+	s.cells[col-1] = c
+	if lines > s.lines {
+		s.lines = lines
+	}
+}
+
+// flushRow writes the gathered row with its height stored.
+func (s *sheet) flushRow() {
+	if s.row == 0 {
+		return
+	}
+	s.check(s.sw.SetRow(cell(1, s.row), s.cells, excelize.RowOpts{Height: rowHeight(s.lines)}))
+	clear(s.cells)
+	s.cells, s.lines, s.row = s.cells[:0], 0, 0
+}
+
+// close writes the last row and ends the sheet.
+func (s *sheet) close() error {
+	s.flushRow()
+	s.check(s.sw.Flush())
+	return s.err
+}
+
 // text writes v as a string cell, never a formula, whatever it starts with.
 func (s *sheet) text(col, row int, v string, style int) {
 	s.span(col, col, row, v, style)
 }
 
 // span writes v into the cells col..last of a row, merged when they are
-// more than one.
+// more than one; every cell of the span carries the style (and so the
+// border).
 func (s *sheet) span(col, last, row int, v string, style int) {
 	v = clean(v)
-	ref := cell(col, row)
-	s.check(s.f.SetCellStr(s.name, ref, v))
-	if last > col {
-		s.check(s.f.MergeCell(s.name, ref, cell(last, row)))
-	}
-	s.check(s.f.SetCellStyle(s.name, ref, cell(last, row), style))
 	w := 0.0
 	for c := col; c <= last; c++ {
 		w += s.width(c)
@@ -86,23 +177,28 @@ func (s *sheet) span(col, last, row int, v string, style int) {
 	if style == s.b.st.section {
 		w *= fontSize / sectionSize // larger text, fewer characters a line
 	}
-	s.need(row, lineCount(v, w))
+	// A string value is written inline as text: "=SUM(A1)" stays text.
+	var val any
+	if v != "" {
+		val = v
+	}
+	s.put(col, row, excelize.Cell{StyleID: style, Value: val}, lineCount(v, w))
+	for c := col + 1; c <= last; c++ {
+		s.put(c, row, excelize.Cell{StyleID: style}, 1)
+	}
+	if last > col {
+		s.check(s.sw.MergeCell(cell(col, row), cell(last, row)))
+	}
 }
 
 // int writes a whole number.
 func (s *sheet) int(col, row, v, style int) {
-	ref := cell(col, row)
-	s.check(s.f.SetCellInt(s.name, ref, int64(v)))
-	s.check(s.f.SetCellStyle(s.name, ref, ref, style))
-	s.need(row, 1)
+	s.put(col, row, excelize.Cell{StyleID: style, Value: v}, 1)
 }
 
 // float writes a number; with the percent styles a rate.
 func (s *sheet) float(col, row int, v float64, style int) {
-	ref := cell(col, row)
-	s.check(s.f.SetCellFloat(s.name, ref, v, -1, 64))
-	s.check(s.f.SetCellStyle(s.name, ref, ref, style))
-	s.need(row, 1)
+	s.put(col, row, excelize.Cell{StyleID: style, Value: v}, 1)
 }
 
 // date writes a day as a real Excel date (so filters and sorting work),
@@ -127,57 +223,8 @@ func (s *sheet) width(col int) float64 {
 	return 9 // excelize's default column width
 }
 
-func (s *sheet) need(row, lines int) {
-	if lines > s.lines[row] {
-		s.lines[row] = lines
-	}
-}
-
-// finish stores the row heights and the print settings: A4 landscape, one
-// page wide, titleRows (e.g. "$1:$1", "" for none) repeated on every page,
-// and a page header naming the sheet.
-func (s *sheet) finish(titleRows, header string) error {
-	rows := make([]int, 0, len(s.lines))
-	for r := range s.lines {
-		rows = append(rows, r)
-	}
-	sort.Ints(rows)
-	for _, r := range rows {
-		s.check(s.f.SetRowHeight(s.name, r, rowHeight(s.lines[r])))
-	}
-	var (
-		a4        = 9
-		landscape = "landscape"
-		one, any  = 1, 0
-		fit       = true
-		center    = true
-		side      = 0.4
-		top       = 0.75
-		edge      = 0.3
-	)
-	s.check(s.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any,
-	}))
-	s.check(s.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &fit}))
-	s.check(s.f.SetPageMargins(s.name, &excelize.PageLayoutMarginsOptions{
-		Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &edge, Footer: &edge, Horizontally: &center,
-	}))
-	s.check(s.f.SetHeaderFooter(s.name, &excelize.HeaderFooterOptions{
-		OddHeader: "&C&\"" + fontFamily + ",Bold\"&12" + headerText(header),
-		OddFooter: "&C第 &P 页，共 &N 页",
-	}))
-	if titleRows != "" {
-		s.check(s.f.SetDefinedName(&excelize.DefinedName{
-			Name:     "_xlnm.Print_Titles",
-			RefersTo: fmt.Sprintf("'%s'!%s", s.name, titleRows),
-			Scope:    s.name,
-		}))
-	}
-	return s.err
-}
-
-// freeze keeps the top rows and left columns in view while scrolling.
-func (s *sheet) freeze(cols, rows int) {
+// panes keeps the top rows and left columns in view while scrolling.
+func panes(cols, rows int) *excelize.Panes {
 	pane := "bottomLeft"
 	switch {
 	case cols > 0 && rows > 0:
@@ -185,9 +232,9 @@ func (s *sheet) freeze(cols, rows int) {
 	case cols > 0:
 		pane = "topRight"
 	}
-	s.check(s.f.SetPanes(s.name, &excelize.Panes{
+	return &excelize.Panes{
 		Freeze: true, XSplit: cols, YSplit: rows, TopLeftCell: cell(cols+1, rows+1), ActivePane: pane,
-	}))
+	}
 }
 
 // headerText escapes & for a page header.

@@ -17,21 +17,17 @@ const TotalLabel = "合计"
 // writeStats writes 统计: one row per village in config order, a 合计 row,
 // the same by category, and a column chart of the villages' completion
 // rates drawn from the village rows.
-func (b *book) writeStats(s *sheet) error {
-	s.cols(14, 8, 8, 9, 9, 9, 7, 9)
-	row := 1
-	villageRows := b.statTable(s, &row, villageHeader, villageCounts(b.sum))
-	row++
-	b.statTable(s, &row, "问题类别", categoryCounts(b.sum))
-
+func (b *book) writeStats(name string) error {
+	// The chart goes in before the sheet is set up, as it always has: its
+	// anchor is placed by excelize's default row height at that point.
 	if n := len(b.sum.Villages); n > 0 {
-		first, last := villageRows, villageRows+n-1
+		first, last := firstVillageRow, firstVillageRow+n-1
 		zero, one := 0.0, 1.0
-		ref := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", s.name, col, first, col, last) }
-		s.check(b.f.AddChart(s.name, "J1", &excelize.Chart{
+		ref := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", name, col, first, col, last) }
+		if err := b.f.AddChart(name, "J1", &excelize.Chart{
 			Type: excelize.Col,
 			Series: []excelize.ChartSeries{{
-				Name:       fmt.Sprintf("'%s'!$H$%d", s.name, first-1),
+				Name:       fmt.Sprintf("'%s'!$H$%d", name, first-1),
 				Categories: ref("A"),
 				Values:     ref("H"),
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4472C4"}},
@@ -42,10 +38,28 @@ func (b *book) writeStats(s *sheet) error {
 			XAxis:     excelize.ChartAxis{Font: axisFont},
 			YAxis:     excelize.ChartAxis{Font: axisFont, Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 			Dimension: excelize.ChartDimension{Width: 560, Height: 340},
-		}))
+		}); err != nil {
+			return err
+		}
 	}
-	return s.finish("", b.title("整改任务统计"))
+	s, err := b.sheet(name, sheetSpec{
+		widths: []float64{14, 8, 8, 9, 9, 9, 7, 9},
+		header: b.title("整改任务统计"),
+	})
+	if err != nil {
+		return err
+	}
+	row := 1
+	if villageRows := b.statTable(s, &row, villageHeader, villageCounts(b.sum)); villageRows != firstVillageRow {
+		return fmt.Errorf("the village rows start at %d, the chart expects %d", villageRows, firstVillageRow)
+	}
+	row++
+	b.statTable(s, &row, "问题类别", categoryCounts(b.sum))
+	return s.close()
 }
+
+// firstVillageRow is the first village row of 统计, under its header.
+const firstVillageRow = 2
 
 // axisFont is black: excelize's default axis text is a light grey that
 // prints nearly invisible.

@@ -25,20 +25,29 @@ var taskWidths = map[ledger.Column]float64{
 // canonical column (personal ones included: this is the internal list),
 // then where the task was read. The header row is frozen, filtered and
 // repeated on every printed page; the status cell is coloured.
-func (b *book) writeTasks(s *sheet) error {
+func (b *book) writeTasks(name string) error {
 	cols := ledger.Columns()
 	widths := []float64{8.5}
 	for _, c := range cols {
 		widths = append(widths, taskWidths[c])
 	}
 	widths = append(widths, 16)
-	s.cols(widths...)
+	last := len(cols) + 2
+	s, err := b.sheet(name, sheetSpec{
+		widths:     widths,
+		freezeCols: 2, freezeRows: 1,
+		filter:    fmt.Sprintf("A1:%s%d", colName(last), len(b.items)+1),
+		titleRows: "$1:$1",
+		header:    b.title("整改任务汇总台账"),
+	})
+	if err != nil {
+		return err
+	}
 
 	s.text(1, 1, villageHeader, b.st.header)
 	for i, c := range cols {
 		s.text(i+2, 1, c.Name(), b.st.header)
 	}
-	last := len(cols) + 2
 	s.text(last, 1, sourceHeader, b.st.header)
 
 	for i := range b.items {
@@ -66,9 +75,7 @@ func (b *book) writeTasks(s *sheet) error {
 		}
 		s.text(last, row, sourceText(it.Source), b.st.center)
 	}
-	s.freeze(2, 1)
-	s.check(b.f.AutoFilter(s.name, fmt.Sprintf("A1:%s%d", colName(last), len(b.items)+1), nil))
-	return s.finish("$1:$1", b.title("整改任务汇总台账"))
+	return s.close()
 }
 
 // sourceText gives "大布村.xlsx 第12行".

@@ -52,7 +52,9 @@ type Input struct {
 	Comparison *compare.Result // nil when the build has no --since
 }
 
-// Write writes the workbook to w.
+// Write writes the workbook to w. Every sheet is streamed: its rows go to a
+// temporary file as they are made, and the workbook is zipped straight into
+// w, so memory does not grow with the number of tasks.
 func Write(w io.Writer, in Input) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -62,7 +64,7 @@ func Write(w io.Writer, in Input) error {
 	}
 	steps := []struct {
 		sheet string
-		write func(*sheet) error
+		write func(string) error
 		skip  bool
 	}{
 		{SheetTasks, b.writeTasks, false},
@@ -71,6 +73,8 @@ func Write(w io.Writer, in Input) error {
 		{SheetChecks, b.writeChecks, false},
 		{SheetSources, b.writeSources, false},
 	}
+	// Every sheet exists, and the first is the selected one, before any is
+	// streamed: a streamed sheet cannot be changed afterwards.
 	for i, st := range steps {
 		if st.skip {
 			continue
@@ -82,11 +86,16 @@ func Write(w io.Writer, in Input) error {
 		} else if _, err := f.NewSheet(st.sheet); err != nil {
 			return fmt.Errorf("workbook: %w", err)
 		}
-		if err := st.write(b.sheet(st.sheet)); err != nil {
+	}
+	f.SetActiveSheet(0)
+	for _, st := range steps {
+		if st.skip {
+			continue
+		}
+		if err := st.write(st.sheet); err != nil {
 			return fmt.Errorf("workbook: sheet %s: %w", st.sheet, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if err := b.setDocProps(); err != nil {
 		return fmt.Errorf("workbook: %w", err)
 	}
@@ -95,8 +104,16 @@ func Write(w io.Writer, in Input) error {
 	if ct := f.ContentTypes; ct != nil {
 		sort.SliceStable(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
 	}
+	// excelize zips into a buffer it then copies to w; given a zip writer
+	// of our own it writes to that, and the buffer stays empty.
+	zw := newSortedZip(w)
+	defer zw.cleanup()
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("workbook: write: %w", err)
+	}
+	if zw.written == 0 {
+		return fmt.Errorf("workbook: write: excelize did not use the zip writer")
 	}
 	return nil
 }
