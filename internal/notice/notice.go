@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"text/template"
@@ -48,12 +50,43 @@ const (
 
 // Town writes the town notice (通报.pdf): the notice on A4 portrait pages,
 // then each village's ledger as an attachment on landscape pages, page
-// numbers running on throughout.
+// numbers running on throughout. Each ledger is typeset to a temporary
+// file and joined (see Publish, which also writes the villages' own files
+// from the same typesetting).
 func Town(w io.Writer, in Input) (*Result, error) {
+	p, err := prepareTown(in)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	err = p.publish(context.Background(), os.TempDir(), runtime.GOMAXPROCS(0), false, func(rel string, fill func(io.Writer) error) error {
+		return fill(w)
+	}, nil, res)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// town is a town notice ready to typeset: its texts composed, its
+// narrative executed.
+type town struct {
+	in       Input
+	fonts    *typeset.FontSet
+	data     *Data
+	blocks   map[string]string
+	body     string
+	title    string
+	diags    []ledger.Diagnostic // the narrative's
+	villages map[string][]ledger.Item
+}
+
+// prepareTown composes the notice's texts; every error of the templates
+// or the narrative comes from here, before anything is typeset.
+func prepareTown(in Input) (*town, error) {
 	if in.Config == nil {
 		return nil, errors.New("生成通报：没有读入配置文件")
 	}
-	res := &Result{}
 	data := NewData(in.Config, in.Items, in.Summary, in.Since)
 	tm, err := noticeTemplates(in.Templates)
 	if err != nil {
@@ -69,35 +102,33 @@ func Town(w io.Writer, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Diagnostics = append(res.Diagnostics, diags...)
-
 	fonts, err := fontsOf(in.Fonts)
 	if err != nil {
 		return nil, err
 	}
-	title := titleText(blocks[blockTitle])
-	layout := typeset.Official()
-	d := typeset.NewDocument(fonts, layout)
-	d.SetInfo(strings.ReplaceAll(title, "\n", ""), in.Config.Issuer)
-	d.NewPage(typeset.Portrait)
-	d.Title(breakTitle(title, titleCapacity(layout.BlockWidth), in.Config.Issuer, in.Config.Round))
-	d.BlankLines(1)
-	paragraphs(d, blocks[blockLead])
-	paragraphs(d, body)
-	paragraphs(d, finishSentence(blocks[blockFeedback]))
-	attachmentList(d, data.Villages)
-	signature(d, in.Config)
+	return &town{
+		in: in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
+		title:    titleText(blocks[blockTitle]),
+		villages: consolidate.ByVillage(in.Items, in.Config.Villages),
+	}, nil
+}
 
-	byVillage := consolidate.ByVillage(in.Items, in.Config.Villages)
-	for _, v := range data.Villages {
-		d.NewPage(typeset.Landscape)
-		d.Paragraph("附件"+strconv.Itoa(v.Number), typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typeset.Left})
-		d.BlankLines(1)
-		d.Title(breakTitle(v.Title, titleCapacity(landscapeWidth), v.Org, in.Config.Round))
-		d.BlankLines(1)
-		ledgerTable(d, byVillage[v.Name], in.Config.Publish)
-	}
-	return finish(w, d, res, "通报.pdf")
+// typesetBody sets the notice itself, without its attachments: portrait
+// pages numbered from 1.
+func (t *town) typesetBody() *typeset.Document {
+	cfg := t.in.Config
+	layout := typeset.Official()
+	d := typeset.NewDocument(t.fonts, layout)
+	d.SetInfo(strings.ReplaceAll(t.title, "\n", ""), cfg.Issuer)
+	d.NewPage(typeset.Portrait)
+	d.Title(breakTitle(t.title, titleCapacity(layout.BlockWidth), cfg.Issuer, cfg.Round))
+	d.BlankLines(1)
+	paragraphs(d, t.blocks[blockLead])
+	paragraphs(d, t.body)
+	paragraphs(d, finishSentence(t.blocks[blockFeedback]))
+	attachmentList(d, t.data.Villages)
+	signature(d, cfg)
+	return d
 }
 
 // narrativeBody is the notice's body: the clerk's narrative executed over
@@ -128,6 +159,8 @@ func narrativeBody(in Input, tm *template.Template, data *Data) (string, []ledge
 
 // Village writes one village's ledger on its own, for posting in the
 // village: landscape pages, the attachment's title, page numbers from 1.
+// The pages are those of the village's attachment to the town notice (the
+// line of its 附件N label left empty).
 func Village(w io.Writer, in Input, village string) (*Result, error) {
 	if in.Config == nil {
 		return nil, errors.New("生成通报：没有读入配置文件")
@@ -146,15 +179,16 @@ func Village(w io.Writer, in Input, village string) (*Result, error) {
 			items = append(items, it)
 		}
 	}
-	title := AttachmentTitle(v, in.Config.Round)
-	d := typeset.NewDocument(fonts, typeset.Official())
-	d.SetInfo(title, in.Config.Issuer)
-	d.SetFirstPageNumber(1)
-	d.NewPage(typeset.Landscape)
-	d.Title(breakTitle(title, titleCapacity(landscapeWidth), v.Org, in.Config.Round))
-	d.BlankLines(1)
-	ledgerTable(d, items, in.Config.Publish)
-	return finish(w, d, &Result{}, filepath.ToSlash(filepath.Join("台账", village+".pdf")))
+	rel := villageFile(village)
+	c, err := typesetLedger(fonts, in.Config, v, items, os.TempDir())
+	if err != nil {
+		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
+	}
+	defer os.Remove(c.path)
+	if err := joinVillage(w, c, fonts, in.Config, v); err != nil {
+		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
+	}
+	return &Result{Pages: c.pages, Diagnostics: missingDiags(c.missing, rel)}, nil
 }
 
 // ReadNarrative reads the clerk's narrative (config.NarrativePath), UTF-8
@@ -190,21 +224,18 @@ func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
 	return f, nil
 }
 
-// finish writes the document and reports the characters no font has.
-func finish(w io.Writer, d *typeset.Document, res *Result, file string) (*Result, error) {
-	if err := d.Write(w); err != nil {
-		return nil, fmt.Errorf("写出 %s 失败：%w", file, err)
-	}
-	res.Pages = d.Pages()
-	for _, m := range d.Missing() {
-		res.Diagnostics = append(res.Diagnostics, ledger.Diagnostic{
+// missingDiags reports the characters no font has, found in file.
+func missingDiags(missing []typeset.MissingGlyph, file string) []ledger.Diagnostic {
+	var out []ledger.Diagnostic
+	for _, m := range missing {
+		out = append(out, ledger.Diagnostic{
 			Severity: ledger.Warning,
 			Code:     ledger.CodeMissingGlyph,
 			File:     file,
 			Message:  fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”，出现在：“%s”", m.Rune, m.Rune, m.Context),
 		})
 	}
-	return res, nil
+	return out
 }
 
 func narrativeDiag(cfg *config.Config, msg string) ledger.Diagnostic {

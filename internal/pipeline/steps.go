@@ -3,13 +3,11 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
@@ -138,57 +136,24 @@ func (r *run) notices(ctx context.Context) error {
 		return err
 	}
 
-	// The town notice and each village's ledger are independent documents:
-	// typeset them on every core.
-	type job struct {
-		rel    string
-		render func(io.Writer) (*notice.Result, error)
+	// Each village's ledger is typeset once, on every core, into a
+	// temporary file in the out folder, and joined into both 通报.pdf and
+	// 台账/<村>.pdf.
+	if err := os.MkdirAll(r.res.OutDir, 0o755); err != nil {
+		return err
 	}
-	jobs := []job{{NoticeName, func(w io.Writer) (*notice.Result, error) { return notice.Town(w, in) }}}
-	for _, v := range r.cfg.Villages {
-		v := v
-		jobs = append(jobs, job{LedgerDir + "/" + v.Name + ".pdf", func(w io.Writer) (*notice.Result, error) { return notice.Village(w, in, v.Name) }})
-	}
-	diags := make([][]ledger.Diagnostic, len(jobs))
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				errs[i] = r.staged.Add(jobs[i].rel, func(w io.Writer) error {
-					res, err := jobs[i].render(w)
-					if res != nil {
-						diags[i] = res.Diagnostics
-					}
-					return err
-				})
-				r.progress("生成通报", i+1, len(jobs))
-			}
-		}()
-	}
-	for i := range jobs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	diags, err := notice.Publish(ctx, in, r.res.OutDir, runtime.GOMAXPROCS(0), r.staged.Add,
+		func(done, total int) { r.progress("生成通报", done, total) })
+	if err != nil {
 		return err
 	}
 	// The same missing glyph or narrative warning may come from several
 	// documents: keep the first of each.
 	seen := map[string]bool{}
-	for _, ds := range diags {
-		for _, d := range ds {
-			if k := d.Code + d.Message; !seen[k] {
-				seen[k] = true
-				r.res.Diagnostics = append(r.res.Diagnostics, d)
-			}
+	for _, d := range diags {
+		if k := d.Code + d.Message; !seen[k] {
+			seen[k] = true
+			r.res.Diagnostics = append(r.res.Diagnostics, d)
 		}
 	}
 	return ctx.Err()

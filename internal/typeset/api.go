@@ -7,7 +7,9 @@
 // substitutes, or the user's TrueType files and .ttc faces) and fall back
 // per character; breaker.go breaks lines by the clreq rules; document.go
 // sets paragraphs on the GB/T 9704 grid (22 lines of 28 characters, tracked
-// to fit 156 mm) with page numbers; table.go sets tables across pages.
+// to fit 156 mm) with page numbers; table.go sets tables across pages;
+// overlay.go draws page numbers and labels as separate content streams,
+// for pages typeset once and joined into several PDFs (package pdfjoin).
 // fpdf writes the PDF, but never breaks a line: its MultiCell drops
 // characters at CJK breaks.
 //

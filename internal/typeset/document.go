@@ -51,10 +51,18 @@ const (
 // Document is a PDF being laid out. It is not safe for concurrent use; many
 // Documents may share one FontSet.
 type Document struct {
-	pdf    *fpdf.Fpdf
-	fonts  *FontSet
-	l      Layout
-	first  int // number printed on the first page
+	pdf *fpdf.Fpdf
+	// c receives the text drawing: the fpdf document, or an overlay's
+	// content stream.
+	c     canvas
+	fonts *FontSet
+	l     Layout
+	first int // number printed on the first page
+	// noNumbers leaves the page numbers out, for pages that get them as an
+	// overlay when joined (SetPageNumbers).
+	noNumbers bool
+	// used is every character drawn, per face (Runes).
+	used   RuneSet
 	pages  int
 	orient Orientation
 	y      float64 // top of the next line on the current page, mm
@@ -84,7 +92,7 @@ func (d *Document) setFont(key string, size float64) {
 	if d.text.font && d.text.key == key && d.text.size == size {
 		return
 	}
-	d.pdf.SetFont(key, "", size)
+	d.c.SetFont(key, "", size)
 	d.text.key, d.text.size, d.text.font = key, size, true
 }
 
@@ -93,19 +101,12 @@ func (d *Document) setTc(tc float64) {
 	if d.text.tcSet && d.text.tc == tc {
 		return
 	}
-	d.pdf.RawWriteStr(strconv.FormatFloat(tc/ptToMM, 'f', 4, 64) + " Tc")
+	d.c.RawWriteStr(strconv.FormatFloat(tc/ptToMM, 'f', 4, 64) + " Tc")
 	d.text.tc, d.text.tcSet = tc, true
 }
 
 // NewDocument starts an empty document.
 func NewDocument(fonts *FontSet, l Layout) *Document {
-	if l.Lines <= 0 || l.Chars <= 0 || l.BodySize <= 0 {
-		def := Official()
-		l.Lines, l.Chars, l.BodySize = def.Lines, def.Chars, def.BodySize
-	}
-	if l.PageNumberSize <= 0 {
-		l.PageNumberSize = 14
-	}
 	date := l.Date
 	if date.IsZero() {
 		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -121,8 +122,21 @@ func NewDocument(fonts *FontSet, l Layout) *Document {
 	p.SetCreationDate(date)
 	p.SetModificationDate(date)
 	p.SetProducer("taizhang", false)
+	d := newDocument(fonts, l)
+	d.pdf, d.c = p, p
+	return d
+}
+
+// newDocument is a Document without its PDF: the caller sets pdf and c.
+func newDocument(fonts *FontSet, l Layout) *Document {
+	if l.Lines <= 0 || l.Chars <= 0 || l.BodySize <= 0 {
+		def := Official()
+		l.Lines, l.Chars, l.BodySize = def.Lines, def.Chars, def.BodySize
+	}
+	if l.PageNumberSize <= 0 {
+		l.PageNumberSize = 14
+	}
 	return &Document{
-		pdf:         p,
 		fonts:       fonts,
 		l:           l,
 		first:       1,
@@ -133,9 +147,27 @@ func NewDocument(fonts *FontSet, l Layout) *Document {
 	}
 }
 
+// SetPageNumbers turns the page numbers off (or back on) for the pages
+// started from now on. A document typeset without them gets them, and any
+// label, as overlays when it is joined to others (Overlay, package pdfjoin).
+func (d *Document) SetPageNumbers(on bool) { d.noNumbers = !on }
+
+// Runes returns every character drawn so far, per face: what the fonts of a
+// joined document must cover for these pages.
+func (d *Document) Runes() RuneSet {
+	var s RuneSet
+	s.Add(d.used)
+	return s
+}
+
 // SetFirstPageNumber sets the number printed on the first page (1 unless
 // the document continues another one).
 func (d *Document) SetFirstPageNumber(n int) { d.first = n }
+
+// SetCompression turns the compression of page content off (it is on by
+// default), for a document whose pages are copied into another PDF that
+// compresses them (pdfjoin.Writer.SetCompression).
+func (d *Document) SetCompression(on bool) { d.pdf.SetCompression(on) }
 
 // SetPlaceholder sets what is drawn in place of a character no font has:
 // 〓 by default, or 0 to leave the character out. Either way it is reported
@@ -187,6 +219,12 @@ func (d *Document) pitch() float64 { return d.l.BlockHeight / float64(d.l.Lines)
 func (d *Document) NewPage(o Orientation) {
 	d.orient = o
 	d.text = textState{} // every page starts from the default graphics state
+	if d.pdf == nil {
+		// An overlay: one page, whose stream the Overlay manages.
+		d.pages++
+		d.y = d.frame().y
+		return
+	}
 	if o == Landscape {
 		d.pdf.AddPageFormat("L", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
 	} else {
@@ -194,7 +232,9 @@ func (d *Document) NewPage(o Orientation) {
 	}
 	d.pages++
 	d.y = d.frame().y
-	d.pageNumber(d.first + d.pages - 1)
+	if !d.noNumbers {
+		d.pageNumber(d.first + d.pages - 1)
+	}
 }
 
 // pageNumber prints "— n —" 7 mm below the block, one character in from its
@@ -233,10 +273,10 @@ func (d *Document) pageNumber(n int) {
 		return
 	}
 	lx, ly := l.PageHeight-base, x
-	d.pdf.TransformBegin()
-	d.pdf.TransformRotate(-90, lx, ly)
+	d.c.TransformBegin()
+	d.c.TransformRotate(-90, lx, ly)
 	draw(lx, ly)
-	d.pdf.TransformEnd()
+	d.c.TransformEnd()
 	d.text = textState{} // Q restored what the page had before q
 }
 
@@ -488,6 +528,7 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 			j++
 		}
 		d.use(f)
+		d.used.add(f, line[i:j])
 		if f.scale > 0 && f.scale != 1 {
 			d.drawScaled(f, line[i:j], xs[i:j], size, bold, base)
 			i = j
@@ -506,17 +547,17 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 		d.setTc(tc)
 		fake := bold && !f.bold
 		if fake {
-			d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
+			d.c.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
 		}
 		if scaled {
-			d.pdf.RawWriteStr(fmt.Sprintf("%.3f Tz", 100*f.dashScale))
+			d.c.RawWriteStr(fmt.Sprintf("%.3f Tz", 100*f.dashScale))
 		}
-		d.pdf.Text(xs[i], base, string(line[i:j]))
+		d.c.Text(xs[i], base, string(line[i:j]))
 		if scaled {
-			d.pdf.RawWriteStr("100 Tz")
+			d.c.RawWriteStr("100 Tz")
 		}
 		if fake {
-			d.pdf.RawWriteStr("Q")
+			d.c.RawWriteStr("Q")
 		}
 		i = j
 	}
@@ -531,16 +572,16 @@ func (d *Document) drawScaled(f *face, rs []rune, xs []float64, size float64, bo
 	d.setTc(0)
 	fake := bold && !f.bold
 	if fake {
-		d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
+		d.c.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
 	}
 	const mid = emAscent - 0.5 // centre of the em box above the baseline, in em
 	dy := (f.scale - 1) * mid * sizeMM
 	for k, r := range rs {
 		w := float64(f.adv[r]) / 1000 * sizeMM
-		d.pdf.Text(xs[k]-(f.scale-1)*w/2, base+dy, string(r))
+		d.c.Text(xs[k]-(f.scale-1)*w/2, base+dy, string(r))
 	}
 	if fake {
-		d.pdf.RawWriteStr("Q")
+		d.c.RawWriteStr("Q")
 	}
 }
 
@@ -550,5 +591,7 @@ func (d *Document) use(f *face) {
 		return
 	}
 	d.added[f] = true
-	d.pdf.AddUTF8FontFromBytes(f.key, "", f.data)
+	if d.pdf != nil {
+		d.pdf.AddUTF8FontFromBytes(f.key, "", f.data)
+	}
 }

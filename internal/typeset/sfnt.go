@@ -68,33 +68,11 @@ func extractFace(b []byte, index int) ([]byte, error) {
 		return nil, err
 	}
 	// Lay the tables out after a fresh directory, each 4-byte aligned.
-	head := 12 + 16*len(tables)
-	size := head
-	for _, t := range tables {
-		size += int(t.length+3) &^ 3
-	}
-	out := make([]byte, size)
-	binary.BigEndian.PutUint32(out, version)
-	nt := len(tables)
-	binary.BigEndian.PutUint16(out[4:], uint16(nt))
-	es := 0
-	for 1<<(es+1) <= nt {
-		es++
-	}
-	binary.BigEndian.PutUint16(out[6:], uint16(16<<es))
-	binary.BigEndian.PutUint16(out[8:], uint16(es))
-	binary.BigEndian.PutUint16(out[10:], uint16(nt*16-(16<<es)))
-	pos := head
+	data := make([][]byte, len(tables))
 	for i, t := range tables {
-		rec := out[12+16*i:]
-		copy(rec, t.tag)
-		binary.BigEndian.PutUint32(rec[4:], t.sum)
-		binary.BigEndian.PutUint32(rec[8:], uint32(pos))
-		binary.BigEndian.PutUint32(rec[12:], t.length)
-		copy(out[pos:], b[t.off:t.off+t.length])
-		pos += int(t.length+3) &^ 3
+		data[i] = b[t.off : t.off+t.length]
 	}
-	return out, nil
+	return layoutFont(version, tables, data), nil
 }
 
 // tableDirectory reads the table records of the font starting at off,
@@ -136,6 +114,10 @@ func tableDirectory(b []byte, off int) ([]sfntTable, uint32, error) {
 // parseFace reads the metrics of a standalone TrueType file and checks that
 // it has everything fpdf needs, so that fpdf never fails on it silently.
 func parseFace(key string, b []byte) (*face, error) {
+	b, err := fullMetrics(b)
+	if err != nil {
+		return nil, err
+	}
 	tables, _, err := tableDirectory(b, 0)
 	if err != nil {
 		return nil, err
@@ -212,6 +194,108 @@ func parseFace(key string, b []byte) (*face, error) {
 		f.adv['—'] = 1000
 	}
 	return f, nil
+}
+
+// fullMetrics returns the font with a long horizontal metric (advance and
+// left side bearing) for every glyph. A CJK face usually stores advances
+// for its first few hundred glyphs only, the rest sharing the last one; for
+// those fpdf (v0.12, utf8FontFile.getMetrics) appends to a slice of the
+// font's bytes and so overwrites a left side bearing in them — in the
+// bytes every Document shares, so a glyph's metrics in one PDF depended on
+// what other PDFs had subset before (or at the same time). With every
+// metric long, fpdf only reads. The glyphs and their metrics are
+// unchanged.
+func fullMetrics(b []byte) ([]byte, error) {
+	tables, version, err := tableDirectory(b, 0)
+	if err != nil {
+		return nil, err
+	}
+	idx := map[string]int{}
+	for i, t := range tables {
+		idx[t.tag] = i
+	}
+	ih, ok1 := idx["hhea"]
+	im, ok2 := idx["maxp"]
+	ix, ok3 := idx["hmtx"]
+	if !ok1 || !ok2 || !ok3 {
+		return b, nil // parseFace reports what is missing
+	}
+	tab := func(i int) []byte { t := tables[i]; return b[t.off : t.off+t.length] }
+	hhea, maxp, hmtx := tab(ih), tab(im), tab(ix)
+	if len(hhea) < 36 || len(maxp) < 6 {
+		return b, nil
+	}
+	numHM := int(binary.BigEndian.Uint16(hhea[34:]))
+	numGlyphs := int(binary.BigEndian.Uint16(maxp[4:]))
+	if numHM == 0 || numHM >= numGlyphs || len(hmtx) < 4*numHM {
+		return b, nil
+	}
+	full := make([]byte, 4*numGlyphs)
+	copy(full, hmtx[:4*numHM])
+	adv := hmtx[4*(numHM-1) : 4*(numHM-1)+2]
+	for g := numHM; g < numGlyphs; g++ {
+		copy(full[4*g:], adv)
+		if p := 4*numHM + 2*(g-numHM); p+2 <= len(hmtx) {
+			copy(full[4*g+2:], hmtx[p:p+2])
+		}
+	}
+	newHhea := append([]byte(nil), hhea...)
+	binary.BigEndian.PutUint16(newHhea[34:], uint16(numGlyphs))
+	data := make([][]byte, len(tables))
+	for i := range tables {
+		data[i] = tab(i)
+	}
+	data[ih], data[ix] = newHhea, full
+	return layoutFont(version, tables, data), nil
+}
+
+// layoutFont writes a TrueType file of the given tables (their records,
+// sorted by tag) and contents: a directory, then each table 4-byte
+// aligned, the changed tables' checksums recomputed.
+func layoutFont(version uint32, tables []sfntTable, data [][]byte) []byte {
+	head := 12 + 16*len(tables)
+	size := head
+	for _, d := range data {
+		size += (len(d) + 3) &^ 3
+	}
+	out := make([]byte, size)
+	binary.BigEndian.PutUint32(out, version)
+	nt := len(tables)
+	binary.BigEndian.PutUint16(out[4:], uint16(nt))
+	es := 0
+	for 1<<(es+1) <= nt {
+		es++
+	}
+	binary.BigEndian.PutUint16(out[6:], uint16(16<<es))
+	binary.BigEndian.PutUint16(out[8:], uint16(es))
+	binary.BigEndian.PutUint16(out[10:], uint16(nt*16-(16<<es)))
+	pos := head
+	for i, t := range tables {
+		rec := out[12+16*i:]
+		copy(rec, t.tag)
+		sum := t.sum
+		if uint32(len(data[i])) != t.length || t.tag == "hhea" {
+			sum = tableSum(data[i])
+		}
+		binary.BigEndian.PutUint32(rec[4:], sum)
+		binary.BigEndian.PutUint32(rec[8:], uint32(pos))
+		binary.BigEndian.PutUint32(rec[12:], uint32(len(data[i])))
+		copy(out[pos:], data[i])
+		pos += (len(data[i]) + 3) &^ 3
+	}
+	return out
+}
+
+// tableSum is a table's checksum: the sum of its big-endian uint32s, the
+// last one padded with zeros.
+func tableSum(d []byte) uint32 {
+	var sum uint32
+	for i := 0; i < len(d); i += 4 {
+		var w [4]byte
+		copy(w[:], d[i:])
+		sum += binary.BigEndian.Uint32(w[:])
+	}
+	return sum
 }
 
 func isSpace(r rune) bool {

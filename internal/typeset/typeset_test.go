@@ -2,6 +2,7 @@ package typeset
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"os"
 	"path/filepath"
@@ -462,5 +463,79 @@ func TestEmbeddedFontsOnce(t *testing.T) {
 	}
 	if len(a.faces()) != 5 {
 		t.Errorf("%d distinct embedded faces, want 5 (serif, serif bold, sans, kai, fallback)", len(a.faces()))
+	}
+}
+
+// TestOverlayMatchesPageNumbers: an overlay draws a page's number and a
+// first-line label with exactly the operators, fonts and positions that
+// the document itself writes for them, on portrait and landscape pages.
+func TestOverlayMatchesPageNumbers(t *testing.T) {
+	fs := embedded(t)
+	label := Style{Role: RoleHei, Size: 16, Align: Left}
+	ov := NewOverlay(fs, Official())
+	for _, o := range []Orientation{Portrait, Landscape} {
+		for _, n := range []int{1, 2, 17, 1234567890} {
+			d := NewDocument(fs, Official())
+			d.SetFirstPageNumber(n)
+			d.SetCompression(false)
+			d.NewPage(o)
+			d.Paragraph("附件3", label)
+			pdf := render(t, d)
+			got, err := ov.Page(o, n, "附件3", label)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(got, []byte("q\n")) || !bytes.HasSuffix(got, []byte("Q\n")) {
+				t.Fatalf("overlay not in q … Q: %q", got)
+			}
+			if inner := got[2 : len(got)-2]; !bytes.Contains(pdf, inner) {
+				t.Errorf("orientation %d, page %d: overlay\n%s\nnot in the page's stream", o, n, inner)
+			}
+		}
+	}
+}
+
+// TestWithoutPageNumbers: pages typeset for joining carry no numbers, and
+// report the characters they drew for the joined document's fonts.
+func TestWithoutPageNumbers(t *testing.T) {
+	d := NewDocument(embedded(t), Official())
+	d.SetPageNumbers(false)
+	d.Paragraph(strings.Repeat("国", 28*22+1), Style{})
+	pdf := render(t, d)
+	if text := pdftest.Text(t, pdf); pageNumberRE.MatchString(text) {
+		t.Errorf("page numbers drawn: %q", pageNumberRE.FindAllString(text, -1))
+	}
+	if n := d.Runes().Len(); n != 1 {
+		t.Errorf("%d characters drawn, want 1 (国)", n)
+	}
+	var nr RuneSet
+	nr, err := NewOverlay(embedded(t), Official()).NumberRunes(Landscape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nr.Len() != 11 { // — and ten digits
+		t.Errorf("page numbers use %d characters, want 11", nr.Len())
+	}
+}
+
+// TestFontBytesUntouched: making PDFs leaves the faces' bytes as they
+// were. fpdf wrote into them for glyphs past the font's last long metric,
+// so one PDF's glyph metrics depended on the PDFs made before it, and
+// PDFs made in parallel were not reproducible.
+func TestFontBytesUntouched(t *testing.T) {
+	fs := embedded(t)
+	sums := map[*face][32]byte{}
+	for _, f := range fs.faces() {
+		sums[f] = sha256.Sum256(f.data)
+	}
+	d := NewDocument(fs, Official())
+	for _, role := range []Role{RoleBody, RoleTitle, RoleHei, RoleKai, RoleSong} {
+		d.Paragraph(sampleText+"≒", Style{Role: role})
+	}
+	render(t, d)
+	for f, sum := range sums {
+		if sha256.Sum256(f.data) != sum {
+			t.Errorf("face %s: bytes changed by writing a PDF", f.key)
+		}
 	}
 }

@@ -1,0 +1,368 @@
+package pdfjoin
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf16"
+)
+
+// Info is the document information written into the joined PDF.
+type Info struct {
+	Title, Author, Producer string
+	Date                    time.Time // creation and modification date; zero = 2000-01-01
+}
+
+// Writer writes a joined PDF: AddPage for each page in order, then Close.
+// Objects are written as they come; only their offsets are kept.
+type Writer struct {
+	w       *bufio.Writer
+	n       int64   // bytes written
+	offsets []int64 // by object number; 0 is unused
+	kids    []int64
+	used    map[string]bool // font names the pages refer to
+	checked map[*Source]bool
+	buf     []byte
+	err     error
+	// compress: content streams copied without a filter are compressed.
+	compress bool
+	zbuf     bytes.Buffer
+	zw       *zlib.Writer
+}
+
+// Objects 1 and 2 are the page tree's root and the shared resources,
+// written last.
+const (
+	objPages     = 1
+	objResources = 2
+)
+
+// NewWriter starts a joined PDF on w.
+func NewWriter(w io.Writer) *Writer {
+	j := &Writer{
+		w:       bufio.NewWriterSize(w, 256<<10),
+		offsets: make([]int64, 3),
+		used:    map[string]bool{},
+		checked: map[*Source]bool{},
+	}
+	j.put([]byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"))
+	return j
+}
+
+func (j *Writer) put(b []byte) {
+	if j.err != nil {
+		return
+	}
+	n, err := j.w.Write(b)
+	j.n += int64(n)
+	j.err = err
+}
+
+func (j *Writer) putf(format string, args ...any) {
+	j.put(fmt.Appendf(j.buf[:0], format, args...))
+}
+
+// alloc reserves an object number.
+func (j *Writer) alloc() int64 {
+	j.offsets = append(j.offsets, -1)
+	return int64(len(j.offsets) - 1)
+}
+
+// begin starts object num at the current offset.
+func (j *Writer) begin(num int64) {
+	j.offsets[num] = j.n
+	var a [32]byte
+	j.put(append(strconv.AppendInt(a[:0], num, 10), " 0 obj\n"...))
+}
+
+// SetCompression makes the writer compress (zlib, best speed) the content
+// streams it copies that are not compressed, with one compressor reused
+// for all of them. fpdf makes a new compressor, and clears its megabyte of
+// state, for every page: a source written uncompressed and copied once
+// through here costs a fraction of that.
+func (j *Writer) SetCompression(on bool) { j.compress = on }
+
+// Pages is the number of pages added so far.
+func (j *Writer) Pages() int { return len(j.kids) }
+
+// AddPage adds page i (from 0) of src, with overlay (a content stream,
+// uncompressed; may be nil) drawn before the page's own content. Put the
+// overlay's drawing in q … Q so that the page's content starts from the
+// default graphics state.
+func (j *Writer) AddPage(src *Source, i int, overlay []byte) error {
+	if j.err != nil {
+		return j.err
+	}
+	if i < 0 || i >= len(src.pages) {
+		return fmt.Errorf("pdfjoin: page %d of %d", i+1, len(src.pages))
+	}
+	if !j.checked[src] {
+		j.checked[src] = true
+		for _, name := range src.fontNames() {
+			j.used[name] = true
+		}
+	}
+	pg := src.pages[i]
+	num := j.alloc()
+	j.kids = append(j.kids, num)
+	var ov int64
+	if overlay != nil {
+		ov = j.alloc()
+	}
+	contents := make([]int64, len(pg.contents))
+	for k := range contents {
+		contents[k] = j.alloc()
+	}
+	b := append(j.buf[:0], "<</Type /Page /Parent 1 0 R"...)
+	for _, e := range pg.boxes {
+		b = append(b, " /"...)
+		b = append(b, e.key...)
+		b = append(b, ' ')
+		var err error
+		if b, err = write(b, e.val, noRefs); err != nil {
+			return fmt.Errorf("pdfjoin: page %d: /%s: %w", i+1, e.key, err)
+		}
+	}
+	if pg.rotate.kind == kInt && pg.rotate.num != 0 {
+		b = append(b, " /Rotate "...)
+		b = append(b, pg.rotate.raw...)
+	}
+	b = append(b, " /Resources 2 0 R /Contents ["...)
+	all := contents
+	if overlay != nil {
+		all = append([]int64{ov}, contents...)
+	}
+	for k, c := range all {
+		if k > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, c, 10)
+		b = append(b, " 0 R"...)
+	}
+	b = append(b, "]>>\nendobj\n"...)
+	j.begin(num)
+	j.put(b)
+	j.buf = b[:0]
+	if overlay != nil {
+		j.begin(ov)
+		j.putf("<</Length %d>>\nstream\n", len(overlay))
+		j.put(overlay)
+		j.put([]byte("\nendstream\nendobj\n"))
+	}
+	for k, c := range pg.contents {
+		if err := j.copyObject(src, c, contents[k], noRefs, j.compress); err != nil {
+			return err
+		}
+	}
+	return j.err
+}
+
+// noRefs refuses references where fpdf writes none.
+func noRefs(int64) (int64, error) { return 0, errors.New("unexpected reference to another object") }
+
+// copyObject writes object num of src as object to, its references
+// renumbered by ref and a stream's /Length made direct.
+func (j *Writer) copyObject(src *Source, num, to int64, ref func(int64) (int64, error), compress bool) error {
+	v, st, err := src.objectAt(num)
+	if err != nil {
+		return fmt.Errorf("pdfjoin: %w", err)
+	}
+	if _, filtered := v.get("Filter"); compress && st.n >= 0 && !filtered {
+		return j.copyCompressed(src, v, st, to)
+	}
+	if st.n >= 0 {
+		for k := range v.dict {
+			if v.dict[k].key == "Length" {
+				v.dict[k].val = value{kind: kInt, raw: strconv.AppendInt(nil, st.n, 10), num: st.n}
+			}
+		}
+	}
+	b, err := write(j.buf[:0], v, ref)
+	if err != nil {
+		return fmt.Errorf("pdfjoin: object %d: %w", num, err)
+	}
+	j.begin(to)
+	j.put(b)
+	j.buf = b[:0]
+	if st.n >= 0 {
+		j.put([]byte("\nstream\n"))
+		if j.err == nil {
+			var n int64
+			n, j.err = io.Copy(j.w, io.NewSectionReader(src.r, st.off, st.n))
+			j.n += n
+		}
+		j.put([]byte("\nendstream"))
+	}
+	j.put([]byte("\nendobj\n"))
+	return j.err
+}
+
+// copyCompressed writes the unfiltered stream st with dictionary v as
+// object to, compressed.
+func (j *Writer) copyCompressed(src *Source, v value, st stream, to int64) error {
+	data := make([]byte, st.n)
+	if _, err := src.r.ReadAt(data, st.off); err != nil && !(errors.Is(err, io.EOF) && st.off+st.n == src.size) {
+		return fmt.Errorf("pdfjoin: %w", err)
+	}
+	j.zbuf.Reset()
+	if j.zw == nil {
+		j.zw, _ = zlib.NewWriterLevel(&j.zbuf, zlib.BestSpeed)
+	} else {
+		j.zw.Reset(&j.zbuf)
+	}
+	if _, err := j.zw.Write(data); err != nil {
+		return err
+	}
+	if err := j.zw.Close(); err != nil {
+		return err
+	}
+	n := int64(j.zbuf.Len())
+	d := value{kind: kDict, dict: []entry{{"Filter", value{kind: kName, raw: []byte("/FlateDecode")}}}}
+	for _, e := range v.dict {
+		if e.key == "Length" {
+			e.val = value{kind: kInt, raw: strconv.AppendInt(nil, n, 10), num: n}
+		}
+		d.dict = append(d.dict, e)
+	}
+	b, err := write(j.buf[:0], d, noRefs)
+	if err != nil {
+		return fmt.Errorf("pdfjoin: %w", err)
+	}
+	j.begin(to)
+	j.put(b)
+	j.buf = b[:0]
+	j.put([]byte("\nstream\n"))
+	j.put(j.zbuf.Bytes())
+	j.put([]byte("\nendstream\nendobj\n"))
+	return j.err
+}
+
+// Close writes the shared resources — src's resource dictionary, its fonts
+// and everything they refer to, renumbered — then the page tree, document
+// information, catalog, cross-reference table and trailer, and flushes.
+// Every font name used by the pages added must be one of src's.
+func (j *Writer) Close(fonts *Source, info Info) error {
+	if j.err != nil {
+		return j.err
+	}
+	if len(j.kids) == 0 {
+		return errors.New("pdfjoin: no pages")
+	}
+	have := map[string]bool{}
+	for _, n := range fonts.fontNames() {
+		have[n] = true
+	}
+	var lack []string
+	for n := range j.used {
+		if !have[n] {
+			lack = append(lack, n)
+		}
+	}
+	if len(lack) > 0 {
+		slices.Sort(lack)
+		return fmt.Errorf("pdfjoin: the font source lacks fonts the pages use: /%s", lack[0])
+	}
+
+	// The resources and the objects they reach, breadth first.
+	renum := map[int64]int64{}
+	var queue []int64
+	ref := func(old int64) (int64, error) {
+		if n, ok := renum[old]; ok {
+			return n, nil
+		}
+		n := j.alloc()
+		renum[old] = n
+		queue = append(queue, old)
+		return n, nil
+	}
+	b, err := write(j.buf[:0], fonts.res, ref)
+	if err != nil {
+		return err
+	}
+	j.begin(objResources)
+	j.put(b)
+	j.put([]byte("\nendobj\n"))
+	for len(queue) > 0 {
+		old := queue[0]
+		queue = queue[1:]
+		if err := j.copyObject(fonts, old, renum[old], ref, false); err != nil {
+			return err
+		}
+	}
+
+	j.begin(objPages)
+	j.put([]byte("<</Type /Pages /Kids ["))
+	for k, kid := range j.kids {
+		b := j.buf[:0]
+		if k > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, kid, 10)
+		j.put(append(b, " 0 R"...))
+	}
+	j.putf("] /Count %d>>\nendobj\n", len(j.kids))
+
+	date := info.Date
+	if date.IsZero() {
+		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	d := "(D:" + date.Format("20060102150405") + ")"
+	infoNum := j.alloc()
+	j.begin(infoNum)
+	j.put([]byte("<<"))
+	for _, kv := range [][2]string{{"Producer", info.Producer}, {"Title", info.Title}, {"Author", info.Author}} {
+		if kv[1] != "" {
+			j.putf("/%s %s\n", kv[0], textString(kv[1]))
+		}
+	}
+	j.putf("/CreationDate %s\n/ModDate %s>>\nendobj\n", d, d)
+	catalog := j.alloc()
+	j.begin(catalog)
+	j.put([]byte("<</Type /Catalog /Pages 1 0 R>>\nendobj\n"))
+
+	xref := j.n
+	j.putf("xref\n0 %d\n0000000000 65535 f \n", len(j.offsets))
+	for _, off := range j.offsets[1:] {
+		if off < 0 {
+			return errors.New("pdfjoin: an object was reserved but not written")
+		}
+		j.put(fmt.Appendf(j.buf[:0], "%010d 00000 n \n", off))
+	}
+	j.putf("trailer\n<</Size %d /Root %d 0 R /Info %d 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(j.offsets), catalog, infoNum, xref)
+	if j.err != nil {
+		return j.err
+	}
+	return j.w.Flush()
+}
+
+// textString is a PDF text string: ASCII as a literal, anything else as
+// UTF-16BE with a byte order mark, in hex.
+func textString(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			ascii = false
+		}
+	}
+	if ascii {
+		b := []byte{'('}
+		for i := 0; i < len(s); i++ {
+			if s[i] == '(' || s[i] == ')' || s[i] == '\\' {
+				b = append(b, '\\')
+			}
+			b = append(b, s[i])
+		}
+		return string(append(b, ')'))
+	}
+	b := []byte("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = fmt.Appendf(b, "%04X", u)
+	}
+	return string(append(b, '>'))
+}
