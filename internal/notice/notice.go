@@ -71,14 +71,16 @@ func Town(w io.Writer, in Input) (*Result, error) {
 // town is a town notice ready to typeset: its texts composed, its
 // narrative executed.
 type town struct {
-	in       Input
-	fonts    *typeset.FontSet
-	data     *Data
-	blocks   map[string]string
-	body     string
-	title    string
-	diags    []ledger.Diagnostic // the narrative's
-	villages map[string][]ledger.Item
+	in     Input
+	fonts  *typeset.FontSet
+	data   *Data
+	blocks map[string]string
+	body   string
+	title  string
+	diags  []ledger.Diagnostic // the narrative's
+	// tasks lists each village's tasks by their index in in.Items (a copy
+	// of every task would be another few hundred megabytes in a large town).
+	tasks map[string][]int32
 }
 
 // prepareTown composes the notice's texts; every error of the templates
@@ -108,9 +110,27 @@ func prepareTown(in Input) (*town, error) {
 	}
 	return &town{
 		in: in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
-		title:    titleText(blocks[blockTitle]),
-		villages: consolidate.ByVillage(in.Items, in.Config.Villages),
+		title: titleText(blocks[blockTitle]),
+		tasks: tasksByVillage(in.Items),
 	}, nil
+}
+
+func tasksByVillage(items []ledger.Item) map[string][]int32 {
+	out := map[string][]int32{}
+	for i := range items {
+		out[items[i].Village] = append(out[items[i].Village], int32(i))
+	}
+	return out
+}
+
+// villageItems is a village's tasks, in order.
+func (t *town) villageItems(village string) []ledger.Item {
+	idx := t.tasks[village]
+	out := make([]ledger.Item, len(idx))
+	for k, i := range idx {
+		out[k] = t.in.Items[i]
+	}
+	return out
 }
 
 // typesetBody sets the notice itself, without its attachments: portrait

@@ -157,7 +157,6 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, cfg *confi
 // village's file and the town notice, whichever comes last removing it.
 type job struct {
 	v     ledger.Village
-	items []ledger.Item
 	c     *ledgerChunk
 	err   error
 	ready chan struct{} // closed when c or err is set
@@ -178,7 +177,7 @@ func (t *town) publish(ctx context.Context, tmpDir string, workers int, villages
 	cfg := t.in.Config
 	jobs := make([]*job, len(cfg.Villages))
 	for i, v := range cfg.Villages {
-		jobs[i] = &job{v: v, items: t.villages[v.Name], ready: make(chan struct{})}
+		jobs[i] = &job{v: v, ready: make(chan struct{})}
 		jobs[i].refs.Store(1)
 		if villages {
 			jobs[i].refs.Store(2)
@@ -213,7 +212,7 @@ func (t *town) publish(ctx context.Context, tmpDir string, workers int, villages
 					close(j.ready)
 					continue
 				}
-				j.c, j.err = typesetLedger(t.fonts, cfg, j.v, j.items, tmpDir)
+				j.c, j.err = typesetLedger(t.fonts, cfg, j.v, t.villageItems(j.v.Name), tmpDir)
 				if j.err != nil {
 					j.err = fmt.Errorf("写出 %s 失败：%w", TownFile, j.err)
 					cancel()
@@ -331,6 +330,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 			return err
 		}
 		runes.Add(jb.c.runes)
+		jb.c.runes = typeset.RuneSet{} // only this goroutine reads it; drop it
 		for _, m := range jb.c.missing {
 			if !seen[m.Rune] {
 				seen[m.Rune] = true

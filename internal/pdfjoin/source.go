@@ -41,8 +41,9 @@ type span struct{ off, end int64 }
 // page is what a joined page takes from its source page.
 type page struct {
 	contents []int64 // content stream objects
-	boxes    []entry // MediaBox, CropBox (inherited ones made explicit)
-	rotate   value   // kNull when none
+	// boxes is the page's MediaBox and CropBox (inherited ones made
+	// explicit) and any /Rotate, written out: " /MediaBox [0 0 595.28 841.89]".
+	boxes []byte
 }
 
 // Open reads the structure of the PDF in r (size bytes): its
@@ -256,16 +257,25 @@ func (s *Source) walk(w *walker, num int64, inh []entry) error {
 		return fmt.Errorf("object %d in the page tree is %s, not a page", num, typ.raw)
 	}
 	var pg page
-	pg.rotate = value{kind: kNull}
+	hasMediaBox := false
 	for _, e := range attrs {
 		switch e.key {
 		case "MediaBox", "CropBox":
 			if e.val.kind != kArray {
 				return fmt.Errorf("page %d: /%s is not a direct array", num, e.key)
 			}
-			pg.boxes = append(pg.boxes, e)
+			hasMediaBox = hasMediaBox || e.key == "MediaBox"
+			var err error
+			if pg.boxes, err = write(append(pg.boxes, " /"+e.key+" "...), e.val, noRefs); err != nil {
+				return fmt.Errorf("page %d: /%s: %w", num, e.key, err)
+			}
 		case "Rotate":
-			pg.rotate = e.val
+			if e.val.kind != kInt {
+				return fmt.Errorf("page %d: /Rotate is not a number", num)
+			}
+			if e.val.num != 0 {
+				pg.boxes = append(append(pg.boxes, " /Rotate "...), e.val.raw...)
+			}
 		case "Resources":
 			if !w.haveRes {
 				w.res, w.haveRes = e.val, true
@@ -274,7 +284,7 @@ func (s *Source) walk(w *walker, num int64, inh []entry) error {
 			}
 		}
 	}
-	if !hasKey(pg.boxes, "MediaBox") {
+	if !hasMediaBox {
 		return fmt.Errorf("page %d has no /MediaBox", num)
 	}
 	c, ok := n.get("Contents")
@@ -297,15 +307,6 @@ func (s *Source) walk(w *walker, num int64, inh []entry) error {
 	}
 	s.pages = append(s.pages, pg)
 	return nil
-}
-
-func hasKey(es []entry, k string) bool {
-	for _, e := range es {
-		if e.key == k {
-			return true
-		}
-	}
-	return false
 }
 
 func setEntry(es []entry, k string, v value) []entry {

@@ -27,7 +27,7 @@ type Writer struct {
 	offsets []int64 // by object number; 0 is unused
 	kids    []int64
 	used    map[string]bool // font names the pages refer to
-	checked map[*Source]bool
+	last    *Source         // of the page added last
 	buf     []byte
 	err     error
 	// compress: content streams copied without a filter are compressed.
@@ -49,7 +49,6 @@ func NewWriter(w io.Writer) *Writer {
 		w:       bufio.NewWriterSize(w, 256<<10),
 		offsets: make([]int64, 3),
 		used:    map[string]bool{},
-		checked: map[*Source]bool{},
 	}
 	j.put([]byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"))
 	return j
@@ -102,8 +101,10 @@ func (j *Writer) AddPage(src *Source, i int, overlay []byte) error {
 	if i < 0 || i >= len(src.pages) {
 		return fmt.Errorf("pdfjoin: page %d of %d", i+1, len(src.pages))
 	}
-	if !j.checked[src] {
-		j.checked[src] = true
+	if src != j.last {
+		// Pages come source after source: note each one's fonts once,
+		// without keeping the source.
+		j.last = src
 		for _, name := range src.fontNames() {
 			j.used[name] = true
 		}
@@ -120,19 +121,7 @@ func (j *Writer) AddPage(src *Source, i int, overlay []byte) error {
 		contents[k] = j.alloc()
 	}
 	b := append(j.buf[:0], "<</Type /Page /Parent 1 0 R"...)
-	for _, e := range pg.boxes {
-		b = append(b, " /"...)
-		b = append(b, e.key...)
-		b = append(b, ' ')
-		var err error
-		if b, err = write(b, e.val, noRefs); err != nil {
-			return fmt.Errorf("pdfjoin: page %d: /%s: %w", i+1, e.key, err)
-		}
-	}
-	if pg.rotate.kind == kInt && pg.rotate.num != 0 {
-		b = append(b, " /Rotate "...)
-		b = append(b, pg.rotate.raw...)
-	}
+	b = append(b, pg.boxes...)
 	b = append(b, " /Resources 2 0 R /Contents ["...)
 	all := contents
 	if overlay != nil {
