@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -210,7 +213,7 @@ var ToolVersion = "dev"
 
 func (r *run) manifest(ctx context.Context) error {
 	snap := Snapshot{Town: r.cfg.Town, AsOf: r.res.AsOf, Items: r.items, Statistics: r.res.Summary}
-	if err := r.staged.Add(SnapshotName, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
+	if err := r.staged.Add(SnapshotName, func(w io.Writer) error { return writeSnapshot(w, &snap) }); err != nil {
 		return err
 	}
 	m := Manifest{
@@ -242,6 +245,61 @@ func (r *run) rel(p string) string {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(p)
+}
+
+// writeSnapshot writes snap exactly as writeJSON would, but a task at a
+// time: a city's 200,000 tasks make a JSON document of hundreds of
+// megabytes, which json.Encoder would first build whole in memory.
+func writeSnapshot(w io.Writer, snap *Snapshot) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var item bytes.Buffer
+	enc := json.NewEncoder(&item)
+	enc.SetIndent("  ", "  ")
+	enc.SetEscapeHTML(false)
+	field := func(name string, v any, last bool) error {
+		item.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "  %q: %s", name, bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		return nil
+	}
+	bw.WriteString("{\n")
+	if err := field("town", snap.Town, false); err != nil {
+		return err
+	}
+	if err := field("as_of", snap.AsOf, false); err != nil {
+		return err
+	}
+	if len(snap.Items) == 0 {
+		bw.WriteString("  \"items\": [],\n")
+	} else {
+		bw.WriteString("  \"items\": [\n")
+		enc.SetIndent("    ", "  ")
+		for i := range snap.Items {
+			item.Reset()
+			if err := enc.Encode(&snap.Items[i]); err != nil {
+				return err
+			}
+			bw.WriteString("    ")
+			bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+			if i < len(snap.Items)-1 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
+		}
+		bw.WriteString("  ],\n")
+		enc.SetIndent("  ", "  ")
+	}
+	if err := field("statistics", snap.Statistics, true); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
 func writeJSON(w io.Writer, v any) error {
