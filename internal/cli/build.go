@@ -177,8 +177,13 @@ func writeBuildJSON(w io.Writer, res *pipeline.Result) error {
 	if out.Diagnostics == nil {
 		out.Diagnostics = []ledger.Diagnostic{}
 	}
+	return writeJSONTo(w, out)
+}
+
+// writeJSONTo prints one indented JSON document, Chinese left as it is.
+func writeJSONTo(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return enc.Encode(v)
 }

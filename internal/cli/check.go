@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,10 +63,7 @@ func runCheck(s *Streams, opts *CheckOptions) error {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	if opts.JSON {
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(rep.JSON()); err != nil {
+		if err := writeJSONTo(s.Out, rep.JSON()); err != nil {
 			return err
 		}
 	} else {
@@ -84,6 +80,23 @@ func runCheck(s *Streams, opts *CheckOptions) error {
 	return nil
 }
 
+// inboxOfParent returns the config of the workspace whose inbox is dir
+// (taizhang check 收件箱 run inside the workspace), or nil.
+func inboxOfParent(dir string) *config.Config {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	cfg, err := config.Find("", filepath.Dir(abs))
+	if err != nil || cfg == nil {
+		return nil
+	}
+	if inbox, err := filepath.Abs(cfg.InboxDir()); err != nil || inbox != abs {
+		return nil
+	}
+	return cfg
+}
+
 // findConfig loads --config, else a taizhang.yaml in the first folder
 // among paths; no config is not an error for check.
 func findConfig(explicit string, paths []string) (*config.Config, error) {
@@ -92,7 +105,11 @@ func findConfig(explicit string, paths []string) (*config.Config, error) {
 	}
 	for _, p := range paths {
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return config.Find("", p)
+			cfg, err := config.Find("", p)
+			if cfg != nil || err != nil {
+				return cfg, err
+			}
+			return inboxOfParent(p), nil
 		}
 		if len(paths) == 1 {
 			return config.Find("", filepath.Dir(p))

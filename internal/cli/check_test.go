@@ -128,3 +128,14 @@ func TestCheckCountsAgainstTheBuildsDay(t *testing.T) {
 		t.Errorf("--as-of still wins: exit %d\n%s", code, out)
 	}
 }
+
+func TestCheckTheInboxFindsTheWorkspaceConfig(t *testing.T) {
+	_, cfg := newWorkspace(t)
+	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "外村整改台账.xlsx"), "外村", tasks("外村", 2))
+	// Run from inside the workspace, naming only the inbox: the config one
+	// folder up is the one whose inbox this is, so 外村 is not one of ours.
+	code, out, _ := run(t, "check", cfg.InboxDir())
+	if code != ExitProblems || !strings.Contains(out, "外村") || !strings.Contains(out, "错误") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}

@@ -64,6 +64,16 @@ func runFinal(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.C
 		return err
 	}
 	if why := finalRefusals(st, errs); len(why) > 0 {
+		if opts.JSON {
+			// A program reading stdout gets one document here too.
+			reasons := make([]string, len(why))
+			for i, w := range why {
+				reasons[i] = strings.TrimSpace(w)
+			}
+			if err := writeJSONTo(s.Out, map[string]any{"ok": false, "final": false, "refused": reasons}); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintln(s.Err, "不能生成公开版：")
 		for _, w := range why {
 			if strings.HasPrefix(w, "    ") {

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,4 +92,21 @@ func keys(m map[string][]byte) []string {
 		ks = append(ks, k)
 	}
 	return ks
+}
+
+func TestFinalRefusalIsOneJSONDocumentWithJSON(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "大布村整改台账.xlsx"), "大布村", tasks("大布村", 5))
+	var out, errb bytes.Buffer
+	err := runBuild(context.Background(), &Streams{Out: &out, Err: &errb}, &BuildOptions{Dir: dir, Final: true, JSON: true})
+	if code := exitCode(err); code != ExitProblems {
+		t.Fatalf("exit = %d (%v)", code, err)
+	}
+	var doc struct {
+		OK      bool     `json:"ok"`
+		Refused []string `json:"refused"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.OK || len(doc.Refused) == 0 || !strings.Contains(doc.Refused[0], "圩仔社区") {
+		t.Errorf("stdout %q: %+v %v", out.String(), doc, err)
+	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"time"
@@ -70,10 +69,7 @@ func runStatus(s *Streams, opts *StatusOptions) error {
 		return err
 	}
 	if opts.JSON {
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(st)
+		return writeJSONTo(s.Out, st)
 	}
 	st.Print(s.Out)
 	return nil
