@@ -438,9 +438,16 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 // ledgerTable sets a village's tasks as a table of the public columns.
 func ledgerTable(d *typeset.Document, items []ledger.Item, pub config.Publish) {
 	if len(items) == 0 {
-		d.Paragraph("暂无整改任务。", typeset.Style{Role: typeset.RoleBody, Size: sizeBody, FirstIndent: 2})
+		d.Paragraph(noTasks, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, FirstIndent: 2})
 		return
 	}
+	d.Table(ledgerTableOf(items, pub))
+}
+
+const noTasks = "暂无整改任务。"
+
+// ledgerTableOf is the table ledgerTable draws for items.
+func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 	cols := ledgerColumns(items, pub, landscapeWidth)
 	t := typeset.Table{Size: sizeTable, HeaderSize: sizeTable}
 	for _, c := range cols {
@@ -453,7 +460,23 @@ func ledgerTable(d *typeset.Document, items []ledger.Item, pub config.Publish) {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	d.Table(t)
+	return t
+}
+
+// reserveLedger reserves (typeset.Document.Reserve) every character the
+// ledger's table draws.
+func reserveLedger(d *typeset.Document, items []ledger.Item, pub config.Publish) {
+	if len(items) == 0 {
+		d.Reserve(noTasks)
+		return
+	}
+	t := ledgerTableOf(items, pub)
+	for _, c := range t.Columns {
+		d.Reserve(c.Header)
+	}
+	for _, row := range t.Rows {
+		d.Reserve(row...)
+	}
 }
 
 // landscapeWidth is the text block's width on a landscape page: the

@@ -73,11 +73,17 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 	layout := typeset.Official()
 	d := typeset.NewDocument(fonts, layout)
 	d.SetPageNumbers(false)
+	// Every character the ledger draws, so that its PDF embeds the faces
+	// cut down to them: the title, the table, the page numbers (Reserve
+	// adds those).
+	title := breakTitle(AttachmentTitle(v, cfg.Round), titleCapacity(landscapeWidth), v.Org, cfg.Round)
+	d.Reserve(title)
+	reserveLedger(d, items, cfg.Publish)
 	d.NewPage(typeset.Landscape)
 	// The 附件N label's line (one line of the grid, as a paragraph of body
 	// size takes), then the blank line below it.
 	d.BlankLines(2)
-	d.Title(breakTitle(AttachmentTitle(v, cfg.Round), titleCapacity(landscapeWidth), v.Org, cfg.Round))
+	d.Title(title)
 	d.BlankLines(1)
 	ledgerTable(d, items, cfg.Publish)
 	c := &ledgerChunk{pages: d.Pages(), missing: d.Missing()}

@@ -5,10 +5,16 @@
 // table, no object streams, no encryption, one resource dictionary — and
 // knows nothing of what the pages show.
 //
-// The pages of all sources must refer to their fonts by the same names as
-// the font source does (fpdf names a face /F<SHA-1 of its metrics> in
-// every document) and the font source must embed every glyph they use: the
-// joiner checks the names, the caller the glyphs.
+// Fonts are matched by face, not by resource name: fpdf names a font
+// /F<SHA-1 of its metrics>, which differs with the subset a document
+// embeds, so each source's font names are mapped, through their /BaseFont
+// (fpdf: "utf8" + the family key), to the font source's font of the same
+// BaseFont — or, for a BaseFont ending in "+full" (a face a document had
+// to embed in full besides its subset), of the BaseFont without it. The
+// pages of each source get a resource dictionary of their own with those
+// names, plus every font of the font source under its BaseFont (without
+// "+full") as a name, for overlays. The font source must embed every glyph
+// the pages use: the joiner checks the faces, the caller the glyphs.
 //
 // Memory holds offsets, never pages: a source is read object by object,
 // and the output is written as the pages are added.
@@ -21,6 +27,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 // Source is an opened PDF.
@@ -33,7 +40,9 @@ type Source struct {
 	// the order of the resource dictionary; res is that dictionary.
 	fonts []entry
 	res   value
-	f     *os.File // when opened by OpenFile
+	// baseFonts is each font's /BaseFont, without the slash ("" if none).
+	baseFonts []string
+	f         *os.File // when opened by OpenFile
 }
 
 type span struct{ off, end int64 }
@@ -356,9 +365,17 @@ func (s *Source) resources(ref value) error {
 			if f.kind != kDict {
 				return errors.New("/Font is not a dictionary")
 			}
-			for _, fe := range f.dict {
+			s.baseFonts = make([]string, len(f.dict))
+			for i, fe := range f.dict {
 				if fe.val.kind != kRef {
 					return fmt.Errorf("font /%s is not an indirect object", fe.key)
+				}
+				fo, err := s.object(fe.val.num)
+				if err != nil {
+					return err
+				}
+				if bf, ok := fo.get("BaseFont"); ok && bf.kind == kName {
+					s.baseFonts[i] = strings.TrimPrefix(string(bf.raw), "/")
 				}
 			}
 			s.fonts = f.dict
@@ -469,6 +486,9 @@ func (s *Source) parseObject(num int64, b []byte, sp span) (value, stream, error
 	}
 	return v, stream{off: sp.off + int64(p.pos), n: l.num}, nil
 }
+
+// faceOf is the face a font of BaseFont bf is: bf without "+full".
+func faceOf(bf string) string { return strings.TrimSuffix(bf, "+full") }
 
 // fontNames lists the font resource names.
 func (s *Source) fontNames() []string {

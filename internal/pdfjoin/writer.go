@@ -26,8 +26,13 @@ type Writer struct {
 	n       int64   // bytes written
 	offsets []int64 // by object number; 0 is unused
 	kids    []int64
-	used    map[string]bool // font names the pages refer to
-	last    *Source         // of the page added last
+	// res are the pages' resource dictionaries, one per distinct mapping
+	// of a source's font names to faces, keyed by that mapping; resNum is
+	// the one of the pages of last.
+	res     map[string]*resDict
+	resList []*resDict
+	resNum  int64
+	last    *Source // of the page added last
 	buf     []byte
 	err     error
 	// compress: content streams copied without a filter are compressed.
@@ -36,8 +41,15 @@ type Writer struct {
 	zw       *zlib.Writer
 }
 
-// Objects 1 and 2 are the page tree's root and the shared resources,
-// written last.
+// resDict is a resource dictionary to write at Close: each font name of
+// some source's pages and the face (BaseFont) it stands for.
+type resDict struct {
+	num          int64
+	names, faces []string
+}
+
+// Objects 1 and 2 are the page tree's root and the first resource
+// dictionary, written last.
 const (
 	objPages     = 1
 	objResources = 2
@@ -48,7 +60,7 @@ func NewWriter(w io.Writer) *Writer {
 	j := &Writer{
 		w:       bufio.NewWriterSize(w, 256<<10),
 		offsets: make([]int64, 3),
-		used:    map[string]bool{},
+		res:     map[string]*resDict{},
 	}
 	j.put([]byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"))
 	return j
@@ -105,9 +117,23 @@ func (j *Writer) AddPage(src *Source, i int, overlay []byte) error {
 		// Pages come source after source: note each one's fonts once,
 		// without keeping the source.
 		j.last = src
-		for _, name := range src.fontNames() {
-			j.used[name] = true
+		rd := &resDict{names: src.fontNames(), faces: src.baseFonts}
+		var key []byte
+		for i, n := range rd.names {
+			key = append(append(append(append(key, n...), '='), rd.faces[i]...), ';')
 		}
+		if have := j.res[string(key)]; have != nil {
+			rd = have
+		} else {
+			if len(j.resList) == 0 {
+				rd.num = objResources
+			} else {
+				rd.num = j.alloc()
+			}
+			j.res[string(key)] = rd
+			j.resList = append(j.resList, rd)
+		}
+		j.resNum = rd.num
 	}
 	pg := src.pages[i]
 	num := j.alloc()
@@ -122,7 +148,9 @@ func (j *Writer) AddPage(src *Source, i int, overlay []byte) error {
 	}
 	b := append(j.buf[:0], "<</Type /Page /Parent 1 0 R"...)
 	b = append(b, pg.boxes...)
-	b = append(b, " /Resources 2 0 R /Contents ["...)
+	b = append(b, " /Resources "...)
+	b = strconv.AppendInt(b, j.resNum, 10)
+	b = append(b, " 0 R /Contents ["...)
 	all := contents
 	if overlay != nil {
 		all = append([]int64{ov}, contents...)
@@ -232,10 +260,12 @@ func (j *Writer) copyCompressed(src *Source, v value, st stream, to int64) error
 	return j.err
 }
 
-// Close writes the shared resources — src's resource dictionary, its fonts
-// and everything they refer to, renumbered — then the page tree, document
-// information, catalog, cross-reference table and trailer, and flushes.
-// Every font name used by the pages added must be one of src's.
+// Close writes the fonts of the font source and everything they refer to,
+// renumbered, and a resource dictionary for each source's pages mapping
+// their font names to those fonts by face (see the package comment), then
+// the page tree, document information, catalog, cross-reference table and
+// trailer, and flushes. Every face the pages use must be one of the font
+// source's.
 func (j *Writer) Close(fonts *Source, info Info) error {
 	if j.err != nil {
 		return j.err
@@ -243,20 +273,39 @@ func (j *Writer) Close(fonts *Source, info Info) error {
 	if len(j.kids) == 0 {
 		return errors.New("pdfjoin: no pages")
 	}
-	have := map[string]bool{}
-	for _, n := range fonts.fontNames() {
-		have[n] = true
-	}
-	var lack []string
-	for n := range j.used {
-		if !have[n] {
-			lack = append(lack, n)
+	// The font source's fonts by BaseFont and by face.
+	byBase := map[string]int64{}
+	byFace := map[string]int64{}
+	var faces []string
+	for i, e := range fonts.fonts {
+		bf := fonts.baseFonts[i]
+		if bf == "" {
+			continue
+		}
+		byBase[bf] = e.val.num
+		f := faceOf(bf)
+		if _, ok := byFace[f]; !ok {
+			faces = append(faces, f)
+		}
+		if _, ok := byFace[f]; !ok || bf != f {
+			byFace[f] = e.val.num // a face in full rather than its subset
 		}
 	}
-	if len(lack) > 0 {
-		slices.Sort(lack)
-		return fmt.Errorf("pdfjoin: the font source lacks fonts the pages use: /%s", lack[0])
+	find := func(bf string) (int64, bool) {
+		if n, ok := byBase[bf]; ok && bf != "" {
+			return n, true
+		}
+		n, ok := byFace[faceOf(bf)]
+		return n, ok && bf != ""
 	}
+	for _, rd := range j.resList {
+		for i, name := range rd.names {
+			if _, ok := find(rd.faces[i]); !ok {
+				return fmt.Errorf("pdfjoin: the font source lacks fonts the pages use: /%s (%s)", name, rd.faces[i])
+			}
+		}
+	}
+	slices.Sort(faces)
 
 	// The resources and the objects they reach, breadth first.
 	renum := map[int64]int64{}
@@ -270,13 +319,33 @@ func (j *Writer) Close(fonts *Source, info Info) error {
 		queue = append(queue, old)
 		return n, nil
 	}
-	b, err := write(j.buf[:0], fonts.res, ref)
-	if err != nil {
-		return err
+	for _, rd := range j.resList {
+		b := append(j.buf[:0], "<</ProcSet [/PDF /Text /ImageB /ImageC /ImageI] /Font <<"...)
+		written := map[string]bool{}
+		entry := func(name string, old int64) {
+			if written[name] {
+				return // a joined source's own overlay names
+			}
+			written[name] = true
+			n, _ := ref(old)
+			b = append(b, '/')
+			b = append(b, name...)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, n, 10)
+			b = append(b, " 0 R "...)
+		}
+		for i, name := range rd.names {
+			old, _ := find(rd.faces[i])
+			entry(name, old)
+		}
+		for _, f := range faces {
+			entry(f, byFace[f])
+		}
+		b = append(b, ">> >>\nendobj\n"...)
+		j.begin(rd.num)
+		j.put(b)
+		j.buf = b[:0]
 	}
-	j.begin(objResources)
-	j.put(b)
-	j.put([]byte("\nendobj\n"))
 	for len(queue) > 0 {
 		old := queue[0]
 		queue = queue[1:]

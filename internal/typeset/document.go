@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 
@@ -68,8 +69,11 @@ type Document struct {
 	y      float64 // top of the next line on the current page, mm
 	// tracking is added to every character's advance, as a fraction of the
 	// font size, so that Chars characters fill BlockWidth exactly.
-	tracking    float64
-	added       map[*face]bool
+	tracking float64
+	added    map[*face]*faceUse
+	// reserved is, when Reserve was called, the characters each face may
+	// draw: the face is handed to fpdf cut down to them.
+	reserved    map[*face][]uint64
 	missing     []MissingGlyph
 	seen        map[rune]bool
 	placeholder rune
@@ -141,7 +145,7 @@ func newDocument(fonts *FontSet, l Layout) *Document {
 		l:           l,
 		first:       1,
 		tracking:    l.BlockWidth/(float64(l.Chars)*l.BodySize*ptToMM) - 1,
-		added:       map[*face]bool{},
+		added:       map[*face]*faceUse{},
 		seen:        map[rune]bool{},
 		placeholder: defaultPlaceholder,
 	}
@@ -172,7 +176,12 @@ func (d *Document) SetCompression(on bool) { d.pdf.SetCompression(on) }
 // SetPlaceholder sets what is drawn in place of a character no font has:
 // 〓 by default, or 0 to leave the character out. Either way it is reported
 // by Missing.
-func (d *Document) SetPlaceholder(r rune) { d.placeholder = r }
+func (d *Document) SetPlaceholder(r rune) {
+	d.placeholder = r
+	if d.reserved != nil && r != 0 {
+		d.reserveText(string(r))
+	}
+}
 
 // SetInfo sets the PDF's title and author metadata.
 func (d *Document) SetInfo(title, author string) {
@@ -527,14 +536,14 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 			math.Abs(extraAt(j)-extra) < 0.001 {
 			j++
 		}
-		d.use(f)
+		key := d.use(f, line[i:j])
 		d.used.add(f, line[i:j])
 		if f.scale > 0 && f.scale != 1 {
-			d.drawScaled(f, line[i:j], xs[i:j], size, bold, base)
+			d.drawScaled(f, key, line[i:j], xs[i:j], size, bold, base)
 			i = j
 			continue
 		}
-		d.setFont(f.key, size)
+		d.setFont(key, size)
 		tc := gap
 		if j > i+1 {
 			tc += extra
@@ -566,9 +575,9 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 // drawScaled draws each glyph of a face with a scale enlarged about the
 // centre of its cell: centred horizontally on its advance, and lowered so
 // that the middle of the ideographic em box stays where it was.
-func (d *Document) drawScaled(f *face, rs []rune, xs []float64, size float64, bold bool, base float64) {
+func (d *Document) drawScaled(f *face, key string, rs []rune, xs []float64, size float64, bold bool, base float64) {
 	sizeMM := size * ptToMM
-	d.setFont(f.key, size*f.scale)
+	d.setFont(key, size*f.scale)
 	d.setTc(0)
 	fake := bold && !f.bold
 	if fake {
@@ -585,13 +594,100 @@ func (d *Document) drawScaled(f *face, rs []rune, xs []float64, size float64, bo
 	}
 }
 
-// use registers a face with this document's PDF the first time it is drawn.
-func (d *Document) use(f *face) {
-	if d.added[f] {
-		return
+// faceUse is how a document's PDF has a face: cut to the reserved
+// characters (subset not nil), or in full.
+type faceUse struct {
+	key    string // the fpdf family drawn with
+	subset []uint64
+}
+
+// fullSuffix marks the family of a face registered in full after a subset
+// of it, for a character that was not reserved. A joiner treats both as
+// one face (package pdfjoin matches fonts by BaseFont, "utf8" + family).
+const fullSuffix = "+full"
+
+// numberChars are reserved in every document that reserves: page numbers
+// ("— 12 —") and what labels and overlays draw with them.
+const numberChars = "0123456789— "
+
+// Reserve declares characters the document will draw, before it draws
+// them: each face is then handed to the PDF cut down to the characters
+// reserved for it — those it draws for some role after fallback, and the
+// page numbers' — which makes the PDF much faster to write. A character
+// drawn that was not reserved still works: its face is then embedded in
+// full. Reserve nothing to embed every face in full.
+func (d *Document) Reserve(texts ...string) {
+	if d.reserved == nil {
+		d.reserved = map[*face][]uint64{}
+		d.reserveText(numberChars + string(d.placeholder))
 	}
-	d.added[f] = true
-	if d.pdf != nil {
+	for _, t := range texts {
+		d.reserveText(t)
+	}
+}
+
+func (d *Document) reserveText(t string) {
+	for _, r := range t {
+		if r == '\t' || r == '\n' {
+			r = ' '
+		}
+		for role := range numRoles {
+			if f := d.fonts.faceFor(Role(role), r); f != nil {
+				d.reserveRune(f, r)
+			}
+		}
+	}
+}
+
+func (d *Document) reserveRune(f *face, r rune) {
+	set := d.reserved[f]
+	if set == nil {
+		set = make([]uint64, 0x10000/64)
+		d.reserved[f] = set
+	}
+	set[r>>6] |= 1 << (uint(r) & 63)
+}
+
+func inSet(set []uint64, rs []rune) bool {
+	for _, r := range rs {
+		if r < 0 || r > 0xFFFF || set[r>>6]&(1<<(uint(r)&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// use registers a face with this document's PDF the first time it is drawn
+// and returns the family to draw rs with: the face cut to the reserved
+// characters when they include rs, else the whole face.
+func (d *Document) use(f *face, rs []rune) string {
+	if d.pdf == nil {
+		return f.key // an overlay names faces itself
+	}
+	u := d.added[f]
+	if u == nil {
+		u = &faceUse{key: f.key}
+		d.added[f] = u
+		if set := d.reserved[f]; set != nil && inSet(set, rs) {
+			var runes []rune
+			for i, w := range set {
+				for ; w != 0; w &= w - 1 {
+					runes = append(runes, rune(64*i+bits.TrailingZeros64(w)))
+				}
+			}
+			if b, err := f.subset(runes); err == nil {
+				u.subset = set
+				d.pdf.AddUTF8FontFromBytes(f.key, "", b)
+				return u.key
+			}
+		}
 		d.pdf.AddUTF8FontFromBytes(f.key, "", f.data)
+		return u.key
 	}
+	if u.subset != nil && !inSet(u.subset, rs) {
+		u.subset = nil
+		u.key = f.key + fullSuffix
+		d.pdf.AddUTF8FontFromBytes(u.key, "", f.data)
+	}
+	return u.key
 }

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
-	"sync"
-
-	"codeberg.org/go-pdf/fpdf"
 )
 
 // Pages typeset once can be joined into several PDFs (package pdfjoin): a
@@ -18,9 +14,11 @@ import (
 // drawn by an Overlay as a small content stream of their own, and the
 // joined PDF embeds one set of fonts covering every character drawn
 // (RuneSet, DrawRunes). This works because fpdf writes text in a UTF-8 face
-// as 2-byte codes equal to the Unicode value, and names a face's resource
-// /F<sha1 of its metrics>, the same in every document: a page's stream does
-// not depend on which subset of the face its document embedded.
+// as 2-byte codes equal to the Unicode value: a page's stream does not
+// depend on which subset of the face its document embedded. fpdf names a
+// face's resource /F<sha1 of its metrics>, which differs with the subset,
+// so a joiner matches fonts by their BaseFont ("utf8" + the face's key),
+// and an overlay names a face by that BaseFont itself (/utf8<key>).
 
 // canvas is what drawing text needs of a PDF: fpdf itself, or an overlay's
 // content stream written to match fpdf's operators byte for byte.
@@ -100,9 +98,19 @@ func (d *Document) DrawRunes(rs RuneSet) {
 			runes = append(runes, r)
 		}
 		slices.Sort(runes)
-		d.use(f)
+		if d.added[f] == nil {
+			// Not drawn yet: cut the face to these characters (and any
+			// reserved).
+			if d.reserved == nil {
+				d.reserved = map[*face][]uint64{}
+			}
+			for _, r := range runes {
+				d.reserveRune(f, r)
+			}
+		}
+		key := d.use(f, runes)
 		d.used.add(f, runes)
-		d.setFont(f.key, size)
+		d.setFont(key, size)
 		d.setTc(0)
 		for len(runes) > 0 {
 			n := min(perLine, len(runes))
@@ -198,13 +206,12 @@ func (c *rawCanvas) SetFont(family, style string, size float64) {
 		c.err = fmt.Errorf("overlay: no face %q", family)
 		return
 	}
-	id, err := f.resourceID()
-	if err != nil {
-		c.err = err
-		return
-	}
-	fmt.Fprintf(&c.buf, "BT /F%s %.2f Tf ET\n", id, size)
+	fmt.Fprintf(&c.buf, "BT /%s %.2f Tf ET\n", overlayFontName(f.key), size)
 }
+
+// overlayFontName is the resource name an overlay gives the face with the
+// given key: its BaseFont in any PDF fpdf writes.
+func overlayFontName(key string) string { return "utf8" + key }
 
 func (c *rawCanvas) RawWriteStr(s string) {
 	c.buf.WriteString(s)
@@ -250,53 +257,4 @@ func escapeUTF16(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// faceIDs caches the resource name fpdf gives each face.
-var faceIDs struct {
-	sync.Mutex
-	m map[*face]*faceID
-}
-
-type faceID struct {
-	once sync.Once
-	id   string
-	err  error
-}
-
-var fontIDRE = regexp.MustCompile(`/F([0-9a-f]{40}) 10\.00 Tf`)
-
-// resourceID is the name, without its /F, that fpdf gives the face's font
-// resource in every document: the SHA-1 of its font definition. fpdf does
-// not export it, so it is read once per face from a one-page PDF.
-func (f *face) resourceID() (string, error) {
-	faceIDs.Lock()
-	if faceIDs.m == nil {
-		faceIDs.m = map[*face]*faceID{}
-	}
-	e := faceIDs.m[f]
-	if e == nil {
-		e = &faceID{}
-		faceIDs.m[f] = e
-	}
-	faceIDs.Unlock()
-	e.once.Do(func() {
-		p := fpdf.New("P", "mm", "A4", "")
-		p.SetCompression(false)
-		p.AddUTF8FontFromBytes(f.key, "", f.data)
-		p.AddPage()
-		p.SetFont(f.key, "", 10)
-		var buf bytes.Buffer
-		if err := p.Output(&buf); err != nil {
-			e.err = fmt.Errorf("字体 %s：%w", f.key, err)
-			return
-		}
-		m := fontIDRE.FindSubmatch(buf.Bytes())
-		if m == nil {
-			e.err = fmt.Errorf("字体 %s：PDF 中找不到字体资源名", f.key)
-			return
-		}
-		e.id = string(m[1])
-	})
-	return e.id, e.err
 }

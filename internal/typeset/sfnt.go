@@ -23,6 +23,12 @@ type face struct {
 	// scale enlarges the drawn glyphs of a face designed small in its em
 	// (AR PL KaitiM GB), each centred on its unchanged advance; 0 = 1.
 	scale float64
+	// What subsetting needs, read once: the tables (slices of data), the
+	// glyph of every BMP rune, the glyph count and the loca format.
+	tab       map[string][]byte
+	glyphOf   []uint16
+	numGlyphs int
+	longLoca  bool
 }
 
 func (f *face) covers(r rune) bool {
@@ -145,7 +151,7 @@ func parseFace(key string, b []byte) (*face, error) {
 	if upem == 0 {
 		return nil, errNotSfnt
 	}
-	f := &face{key: key, data: b, adv: make([]uint16, 0x10000), has: make([]uint64, 0x10000/64)}
+	f := &face{key: key, data: b, adv: make([]uint16, 0x10000), has: make([]uint64, 0x10000/64), tab: tab}
 	f.bold = binary.BigEndian.Uint16(headT[44:])&1 != 0
 	if os2 := tab["OS/2"]; len(os2) >= 6 && binary.BigEndian.Uint16(os2[4:]) >= 600 {
 		f.bold = true
@@ -179,6 +185,8 @@ func parseFace(key string, b []byte) (*face, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.numGlyphs, f.longLoca = numGlyphs, longLoca
+	f.glyphOf = make([]uint16, len(cmap))
 	for r, g := range cmap {
 		if g == 0 || g >= numGlyphs {
 			continue
@@ -188,6 +196,7 @@ func parseFace(key string, b []byte) (*face, error) {
 		}
 		f.adv[r] = advance(g)
 		f.has[r>>6] |= 1 << (uint(r) & 63)
+		f.glyphOf[r] = uint16(g)
 	}
 	if a := f.adv['—']; f.covers('—') && a >= 800 && a < 1000 {
 		f.dashScale = 1000 / float64(a)
