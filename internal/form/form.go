@@ -363,26 +363,8 @@ func (b *builder) protect() {
 
 func (b *builder) print(last int) {
 	f := b.f
-	var (
-		a4        = 9
-		landscape = "landscape"
-		one, any  = 1, 0
-		fit       = true
-		center    = true
-		side      = 0.4
-		top       = 0.6
-		edge      = 0.3
-	)
-	b.check(f.SetPageLayout(Sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}))
-	b.check(f.SetSheetProps(Sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
-	b.check(f.SetPageMargins(Sheet, &excelize.PageLayoutMarginsOptions{
-		Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &edge, Footer: &edge, Horizontally: &center,
-	}))
-	b.check(f.SetHeaderFooter(Sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页，共 &N 页"}))
 	// LibreOffice ignores print titles without the $ signs.
-	b.check(f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$%d:$%d", Sheet, HeaderRow, HeaderRow), Scope: Sheet,
-	}))
+	b.check(workbook.PrintLandscape(f, Sheet, "", fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow)))
 	b.check(f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", Sheet, lastCol, last), Scope: Sheet,
 	}))

@@ -53,16 +53,12 @@ type sheetSpec struct {
 	header     string    // the page header
 }
 
-// sheet starts streaming the (already created) worksheet name. The print
-// settings are A4 landscape, one page wide, with spec.titleRows repeated on
-// every page and a page header naming the sheet.
-func (b *book) sheet(name string, spec sheetSpec) (*sheet, error) {
-	s := &sheet{b: b, f: b.f, name: name, widths: spec.widths}
-	// The auto-filter first: excelize replaces the sheet properties with
-	// its filter mode, and fitToPage must survive it.
-	if spec.filter != "" {
-		s.check(s.f.AutoFilter(name, spec.filter, nil))
-	}
+// PrintLandscape sets a sheet up to print as it is: A4 landscape, one page
+// wide, centred, pages numbered 第 N 页，共 M 页 in the footer, header (when
+// not empty) centred in bold above, and titleRows (e.g. "$1:$1"; the $ form
+// is the one LibreOffice honours) repeated on every page. The village form
+// uses it too, so both printable workbooks print alike.
+func PrintLandscape(f *excelize.File, sheet, header, titleRows string) error {
 	var (
 		a4        = 9
 		landscape = "landscape"
@@ -73,24 +69,47 @@ func (b *book) sheet(name string, spec sheetSpec) (*sheet, error) {
 		top       = 0.75
 		edge      = 0.3
 	)
-	s.check(s.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}))
-	s.check(s.f.SetPageLayout(name, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any,
-	}))
-	s.check(s.f.SetPageMargins(name, &excelize.PageLayoutMarginsOptions{
-		Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &edge, Footer: &edge, Horizontally: &center,
-	}))
-	s.check(s.f.SetHeaderFooter(name, &excelize.HeaderFooterOptions{
-		OddHeader: "&C&\"" + fontFamily + ",Bold\"&12" + headerText(spec.header),
-		OddFooter: "&C第 &P 页，共 &N 页",
-	}))
-	if spec.titleRows != "" {
-		s.check(s.f.SetDefinedName(&excelize.DefinedName{
-			Name:     "_xlnm.Print_Titles",
-			RefersTo: fmt.Sprintf("'%s'!%s", name, spec.titleRows),
-			Scope:    name,
-		}))
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
 	}
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any,
+	}); err != nil {
+		return err
+	}
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &edge, Footer: &edge, Horizontally: &center,
+	}); err != nil {
+		return err
+	}
+	hf := &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页，共 &N 页"}
+	if header != "" {
+		hf.OddHeader = "&C&\"" + fontFamily + ",Bold\"&12" + headerText(header)
+	}
+	if err := f.SetHeaderFooter(sheet, hf); err != nil {
+		return err
+	}
+	if titleRows == "" {
+		return nil
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name:     "_xlnm.Print_Titles",
+		RefersTo: fmt.Sprintf("'%s'!%s", sheet, titleRows),
+		Scope:    sheet,
+	})
+}
+
+// sheet starts streaming the (already created) worksheet name. The print
+// settings are A4 landscape, one page wide, with spec.titleRows repeated on
+// every page and a page header naming the sheet.
+func (b *book) sheet(name string, spec sheetSpec) (*sheet, error) {
+	s := &sheet{b: b, f: b.f, name: name, widths: spec.widths}
+	// The auto-filter first: excelize replaces the sheet properties with
+	// its filter mode, and fitToPage must survive it.
+	if spec.filter != "" {
+		s.check(s.f.AutoFilter(name, spec.filter, nil))
+	}
+	s.check(PrintLandscape(s.f, name, spec.header, spec.titleRows))
 	if s.err != nil {
 		return nil, s.err
 	}
