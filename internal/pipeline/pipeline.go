@@ -6,8 +6,8 @@
 //	check       → rules across tasks and files; any error stops the build here
 //	consolidate → the town's ordered list and its statistics
 //	compare     → progress since an earlier snapshot (--since)
-//	workbook    → 汇总台账.xlsx
 //	notice      → 通报.pdf and 台账/<村>.pdf
+//	workbook    → 汇总台账.xlsx, whose 校验 lists every warning, the notice's too
 //	manifest    → 汇总台账.json and manifest.json, with every digest
 //	publish     → rename the staged files into place, all or nothing
 package pipeline
@@ -76,8 +76,8 @@ var steps = []step{
 	{"校验", (*run).check},        // rules across files; errors stop here, nothing written
 	{"汇总", (*run).consolidate},  // order the town's list, count it
 	{"进展对比", (*run).compare},    // against --since, when given
-	{"生成汇总台账", (*run).workbook}, // 汇总台账.xlsx
-	{"生成通报", (*run).notices},    // 通报.pdf, 台账/<村>.pdf
+	{"生成通报", (*run).notices},    // 通报.pdf, 台账/<村>.pdf, and their warnings
+	{"生成汇总台账", (*run).workbook}, // 汇总台账.xlsx, listing every warning
 	{"生成清单", (*run).manifest},   // 汇总台账.json, manifest.json
 	{"写入输出", (*run).publish},    // rename everything into place together
 }

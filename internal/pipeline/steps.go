@@ -106,7 +106,7 @@ func (r *run) workbook(ctx context.Context) error {
 		Villages:   r.cfg.Villages,
 		Items:      r.items,
 		Summary:    r.res.Summary,
-		Warnings:   r.res.Diagnostics, // no errors reach this step
+		Warnings:   r.res.Diagnostics, // every warning, the notices' too; no errors reach this step
 		Comparison: r.res.Comparison,
 	}
 	for _, f := range r.res.Report.Files {
@@ -151,9 +151,15 @@ func (r *run) notices(ctx context.Context) error {
 		return err
 	}
 	// The same missing glyph or narrative warning may come from several
-	// documents: keep the first of each.
+	// documents: keep the first of each. A file named by its absolute path
+	// (the narrative) is named relative to the workspace, as in the
+	// manifest, so that the workbook's 校验 is the same wherever the
+	// workspace lies; the PDFs are named relative to the out folder already.
 	seen := map[string]bool{}
 	for _, d := range diags {
+		if filepath.IsAbs(d.File) {
+			d.File = r.rel(d.File)
+		}
 		if k := d.Code + d.Message; !seen[k] {
 			seen[k] = true
 			r.res.Diagnostics = append(r.res.Diagnostics, d)

@@ -1,0 +1,44 @@
+package pipeline
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/taizhang/taizhang/internal/workbook"
+)
+
+// The 校验 sheet lists every warning of the build, the notice's included
+// (a synthetic town has no narrative, so the notice warns of it): the
+// workbook and the CLI summary must give the same number of warnings.
+func TestWorkbookListsEveryWarningOfTheBuild(t *testing.T) {
+	cfg := town(t, 2, 5)
+	res := build(t, cfg, cfg.BuildAsOf())
+	if res.Warnings() == 0 {
+		t.Fatal("the synthetic town should give at least the narrative warning")
+	}
+	f, err := excelize.OpenFile(filepath.Join(res.OutDir, WorkbookName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(workbook.SheetChecks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, r := range rows[1:] {
+		if len(r) >= 8 {
+			listed[r[7]+r[6]] = true // 代码 and 问题
+		}
+	}
+	for _, d := range res.Diagnostics {
+		if !listed[d.Code+d.Message] {
+			t.Errorf("校验 does not list the warning %s: %s", d.Code, d.Message)
+		}
+	}
+	if got := len(listed); got != res.Warnings() {
+		t.Errorf("校验 lists %d warnings, the build reports %d", got, res.Warnings())
+	}
+}
