@@ -117,8 +117,12 @@ func (d *Document) Table(t Table) {
 		n := max(maxLines(cells), 1)
 		rowH := float64(n)*lineH + 2*cellPadY
 		if first {
-			// Keep the header with the first row (or its first lines).
-			need := headerH + math.Min(rowH, float64(minRowPieceN)*lineH+2*cellPadY)
+			// Keep the header with the first row: the whole row when it
+			// fits on a page (it would move whole), else its first lines.
+			need := headerH + rowH
+			if rowH > d.frame().h-headerH+0.01 {
+				need = headerH + float64(minRowPieceN)*lineH + 2*cellPadY
+			}
 			if d.y+need > bottom()+0.01 {
 				d.NewPage(d.orient)
 			}

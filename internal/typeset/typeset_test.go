@@ -544,3 +544,33 @@ func TestFontBytesUntouched(t *testing.T) {
 		}
 	}
 }
+
+// A first row that does not fit below the header but fits on a fresh page
+// moves there whole, and the header goes with it: no header alone at the
+// foot of a page.
+func TestTableHeaderNotOrphaned(t *testing.T) {
+	d := NewDocument(embedded(t), Official())
+	d.NewPage(Landscape)
+	d.Text("表前文字", Style{})
+	d.BlankLines(9) // about 50 mm left: room for the header and two lines
+	lines := make([]string, 15)
+	for i := range lines {
+		lines[i] = "第" + string(rune('一'+i)) + "行"
+	}
+	d.Table(Table{
+		Columns: []Column{{Header: "序号", Width: 1}, {Header: "整改进展情况", Width: 6}},
+		Rows:    [][]string{{"甲", strings.Join(lines, "\n")}},
+	})
+	pdf := render(t, d)
+	pages := pdftest.Pages(t, pdf)
+	if len(pages) != 2 {
+		t.Fatalf("%d pages, want 2", len(pages))
+	}
+	if strings.Contains(pages[0], "序号") {
+		t.Errorf("header left alone on page 1: %q", pages[0])
+	}
+	if !strings.Contains(pages[1], "序号") || !strings.Contains(squeeze(pages[1]), "甲") {
+		t.Errorf("page 2 lacks the header or the row: %q", pages[1])
+	}
+	pdftest.Check(t, pdf)
+}
