@@ -11,7 +11,9 @@
 // task matched in one pass takes no part in the later ones:
 //
 //  1. same 序号, same 巡察反馈问题 and same 整改措施;
-//  2. same 序号 and same 巡察反馈问题 (the measures were reworded);
+//  2. same 序号 and same 巡察反馈问题 (the measures were reworded); when
+//     one problem spans several measure rows, the most alike 整改措施 (by
+//     edit distance) wins, so a deleted row is the one left removed;
 //  3. same non-empty 序号 and a 巡察反馈问题 that differs by small edits:
 //     at least 80% alike by edit distance (Levenshtein over characters);
 //     among several candidates the most alike wins;
@@ -211,7 +213,12 @@ func match(then, now []ledger.Item) []int {
 		return 0
 	}
 	pass(func(t, n key) float64 { return exact(t == n) })
-	pass(func(t, n key) float64 { return exact(t.seq == n.seq && t.problem == n.problem) })
+	pass(func(t, n key) float64 {
+		if t.seq != n.seq || t.problem != n.problem {
+			return 0
+		}
+		return 1 + similarity(t.measures, n.measures)
+	})
 	pass(func(t, n key) float64 {
 		if t.seq == "" || t.seq != n.seq {
 			return 0

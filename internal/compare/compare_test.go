@@ -231,3 +231,35 @@ func TestLoadSnapshot(t *testing.T) {
 		t.Logf("%s: %v", name, err)
 	}
 }
+
+// One problem merged over several measure rows gives tasks with the same
+// 序号 and 巡察反馈问题. When one of those rows is deleted and a later one
+// reworded, the reworded row must pair with its own earlier wording, and
+// the deleted row must be the one reported removed.
+func TestCompareSharedProblemPairsByMeasures(t *testing.T) {
+	row := func(measures string, st ledger.Status, r int) ledger.Item {
+		it := task("大布村", 1, st)
+		it.Measures = measures
+		it.Source.Row = r
+		return it
+	}
+	then := &Snapshot{Items: []ledger.Item{
+		row("全面清理村集体合同，逐份登记建档", ledger.StatusOngoing, 4),
+		row("建立合同到期预警机制，按季度提醒续签", ledger.StatusDone, 5),
+		row("每季度在村务公开栏公开租金收取情况", ledger.StatusOngoing, 6),
+	}}
+	now := []ledger.Item{
+		row("全面清理村集体合同，逐份登记建档", ledger.StatusOngoing, 4),
+		row("每季度在村务公开栏和微信群公开租金收取情况", ledger.StatusDone, 5),
+	}
+	r := Compare(then, now, villages, ledger.NewDate(2025, 9, 12))
+	if len(r.Removed) != 1 || r.Removed[0].Measures != then.Items[1].Measures {
+		t.Fatalf("removed = %+v, want the 到期预警 row", r.Removed)
+	}
+	if len(r.Changed) != 1 || r.Changed[0].Then.Measures != then.Items[2].Measures {
+		t.Errorf("changed = %+v, want the 公开 row from 持续整改 to 已完成", r.Changed)
+	}
+	if len(r.Backwards) != 0 {
+		t.Errorf("no status went backwards, got %+v", r.Backwards)
+	}
+}
