@@ -10,6 +10,8 @@ import (
 	"sort"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/taizhang/taizhang/internal/ledger"
 )
 
 // sampleFiles holds the sample town: one YAML file per village, named so
@@ -44,6 +46,20 @@ func SampleTown() ([]*Ledger, error) {
 		ls = append(ls, l)
 	}
 	return ls, nil
+}
+
+// SampleVillages returns the sample town's nine villages with their
+// organisations, in attachment order.
+func SampleVillages() ([]ledger.Village, error) {
+	ls, err := SampleTown()
+	if err != nil {
+		return nil, err
+	}
+	vs := make([]ledger.Village, len(ls))
+	for i, l := range ls {
+		vs[i] = ledger.Village{Name: l.Village, Org: l.Org}
+	}
+	return vs, nil
 }
 
 // WriteSampleTown writes the sample town's workbooks into dir and returns

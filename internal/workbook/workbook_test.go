@@ -16,19 +16,17 @@ import (
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/synth"
 )
 
-var nine = []ledger.Village{
-	{Name: "圩仔社区", Org: "中共中山市三乡镇圩仔社区委员会"},
-	{Name: "前陇社区", Org: "中共中山市三乡镇前陇社区总支部委员会"},
-	{Name: "南龙社区", Org: "中共中山市三乡镇南龙社区支部委员会"},
-	{Name: "西山社区", Org: "中共中山市三乡镇西山社区支部委员会"},
-	{Name: "振华社区", Org: "中共中山市三乡镇振华社区总支委员会"},
-	{Name: "大布村", Org: "中共中山市三乡镇大布村委员会"},
-	{Name: "塘敢村", Org: "中共中山市三乡镇塘敢村总支部委员会"},
-	{Name: "茅湾村", Org: "中共中山市三乡镇茅湾村支部委员会"},
-	{Name: "桥头村", Org: "中共中山市三乡镇桥头村支部委员会"},
-}
+// nine are the sample town's villages, in attachment order.
+var nine = func() []ledger.Village {
+	vs, err := synth.SampleVillages()
+	if err != nil {
+		panic(err)
+	}
+	return vs
+}()
 
 var asOf = ledger.NewDate(2025, 9, 12)
 
