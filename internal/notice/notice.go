@@ -336,22 +336,34 @@ func attachmentList(d *typeset.Document, vs []VillageData) {
 // has no way to measure text, so this is the Noto faces' approximation.
 func numberWidth(num string) float64 { return 0.5 * float64(len(num)) }
 
-// signature writes the unsealed signature: one blank line below, the issuer
-// two characters from the right, the date on the next line starting two
-// characters right of the issuer's first character (GB/T 9704 7.3.5.2).
+// signature writes the unsealed signature (GB/T 9704 7.3.5.2): one blank
+// line below, the issuer two characters from the right, the date on the
+// next line starting two characters right of the issuer's first character;
+// a date longer than that is set two characters from the right and the
+// issuer moves left with it.
 func signature(d *typeset.Document, cfg *config.Config) {
 	d.BlankLines(1)
-	d.Paragraph(cfg.Issuer, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Right, RightIndent: 2})
+	st := typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Right, RightIndent: 2}
 	date := cfg.Disclosure.Date.Chinese()
 	if date == "" {
+		d.Paragraph(cfg.Issuer, st)
 		return
 	}
-	n := utf8.RuneCountInString(cfg.Issuer)
-	if n+2 <= 26 && n > 4 {
-		d.Paragraph(date, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Left, FirstIndent: float64(28 - 2 - n + 2)})
-	} else {
-		d.Paragraph(date, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Right, RightIndent: 2})
+	iw, dw := d.Width(cfg.Issuer, st), d.Width(date, st)
+	if iw+2 > 26 { // an issuer as wide as the line: both flush right
+		d.Paragraph(cfg.Issuer, st)
+		d.Paragraph(date, st)
+		return
 	}
+	if dw+2 <= iw {
+		d.Paragraph(cfg.Issuer, st)
+		d.Paragraph(date, typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Left, FirstIndent: 28 - iw})
+		return
+	}
+	issuer := st
+	issuer.RightIndent += dw + 2 - iw
+	d.Paragraph(cfg.Issuer, issuer)
+	d.Paragraph(date, st)
 }
 
 // ledgerColumn is one column of a published ledger table.

@@ -349,6 +349,19 @@ func (d *Document) norm(st Style) Style {
 // em is the advance of one ideograph at size, the unit of indents.
 func (d *Document) em(size float64) float64 { return size * ptToMM * (1 + d.tracking) }
 
+// Width returns how far text advances when set in style st, in characters
+// of st's size (the unit of indents), so that a caller can place one line
+// against another (a signature's date under its issuer).
+func (d *Document) Width(text string, st Style) float64 {
+	st = d.norm(st)
+	measure := d.measurer(st.Role, st.Size)
+	w := 0.0
+	for _, r := range text {
+		w += measure(r)
+	}
+	return w / d.em(st.Size)
+}
+
 // Paragraph sets text as one paragraph per explicit line break, broken into
 // lines by the clreq rules and justified, continuing onto new pages of the
 // current orientation as needed.

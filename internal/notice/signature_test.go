@@ -1,0 +1,62 @@
+package notice
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/taizhang/taizhang/internal/pdftest"
+	"github.com/taizhang/taizhang/internal/typeset"
+)
+
+// GB/T 9704 7.3.5.2: the issuer two characters from the right, the date
+// on the next line starting two characters right of the issuer's first
+// character; a date longer than that is set two characters from the right
+// and the issuer moves left with it. The date is never broken.
+func TestSignaturePlacement(t *testing.T) {
+	pdftest.Need(t, "pdftotext")
+	fonts, err := typeset.EmbeddedFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := typeset.Official()
+	const pt = 72 / 25.4
+	right := (l.Left + l.BlockWidth) * pt
+	em := l.BlockWidth * pt / float64(l.Chars) // one tracked character
+	for _, issuer := range []string{"中共中山市三乡镇委员会", "三乡镇党委", "镇党委", "中共三乡镇委"} {
+		t.Run(issuer, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.Issuer = issuer
+			d := typeset.NewDocument(fonts, l)
+			d.NewPage(typeset.Portrait)
+			signature(d, cfg)
+			var buf bytes.Buffer
+			if err := d.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			var iss, date *pdftest.Word
+			words := pdftest.Words(t, buf.Bytes())
+			for i := range words {
+				switch w := &words[i]; {
+				case w.Text == issuer:
+					iss = w
+				case strings.Contains(w.Text, "年") || strings.Contains(w.Text, "日"):
+					if date != nil {
+						t.Fatalf("date broken: %q and %q", date.Text, w.Text)
+					}
+					date = w
+				}
+			}
+			if iss == nil || date == nil || date.Text != "2025年9月12日" {
+				t.Fatalf("issuer %v, date %v in %+v", iss, date, words)
+			}
+			if iss.XMax > right-2*em+2 || date.XMax > right-2*em+2 {
+				t.Errorf("issuer ends at %.1f, date at %.1f: want both at most %.1f (two characters from the right)", iss.XMax, date.XMax, right-2*em)
+			}
+			if math.Abs(date.XMin-iss.XMin-2*em) > 2 {
+				t.Errorf("date starts %.1f pt right of the issuer, want %.1f (two characters)", date.XMin-iss.XMin, 2*em)
+			}
+		})
+	}
+}
