@@ -321,20 +321,11 @@ func attachmentList(d *typeset.Document, vs []VillageData) {
 			text = "附件：" + text
 			first = 2
 		}
-		d.Paragraph(text, typeset.Style{
-			Role:        typeset.RoleBody,
-			Size:        sizeBody,
-			Align:       typeset.Justify,
-			FirstIndent: first,
-			HangIndent:  2 + label + numberWidth(num),
-		})
+		st := typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Justify, FirstIndent: first}
+		st.HangIndent = 2 + label + d.Width(num, st)
+		d.Paragraph(text, st)
 	}
 }
-
-// numberWidth estimates, in characters, how wide a list number ("1.",
-// "10.") is set: half-width digits and stop, half a character each. typeset
-// has no way to measure text, so this is the Noto faces' approximation.
-func numberWidth(num string) float64 { return 0.5 * float64(len(num)) }
 
 // signature writes the unsealed signature (GB/T 9704 7.3.5.2): one blank
 // line below, the issuer two characters from the right, the date on the

@@ -60,3 +60,49 @@ func TestSignaturePlacement(t *testing.T) {
 		})
 	}
 }
+
+// 附件说明: a name's wrapped lines hang under its first character, after
+// the list number ("1.", "10.") as the number is really set.
+func TestAttachmentListHang(t *testing.T) {
+	pdftest.Need(t, "pdftotext")
+	fonts, err := typeset.EmbeddedFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := typeset.Official()
+	const pt = 72 / 25.4
+	em := l.BlockWidth * pt / float64(l.Chars)
+	long := "中共中山市三乡镇塘敢村总支部委员会关于十五届市委第六轮对村巡察整改进展情况的通报台账"
+	d := typeset.NewDocument(fonts, l)
+	d.NewPage(typeset.Portrait)
+	nums := []string{"1.", "2.", "10."}
+	for _, n := range nums {
+		d.Text(n, typeset.Style{Role: typeset.RoleBody, Size: sizeBody})
+	}
+	attachmentList(d, []VillageData{{Number: 1, Title: long}, {Number: 2, Title: long}, {Number: 10, Title: long}})
+	var buf bytes.Buffer
+	if err := d.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var words []pdftest.Word
+	for _, w := range pdftest.Words(t, buf.Bytes()) {
+		if !strings.Contains(w.Text, "—") { // the page number
+			words = append(words, w)
+		}
+	}
+	if len(words) != len(nums)+2*len(nums) {
+		t.Fatalf("words: %+v", words)
+	}
+	for i, n := range nums {
+		numW := words[i].XMax - words[i].XMin
+		first, second := words[len(nums)+2*i], words[len(nums)+2*i+1]
+		if !strings.Contains(first.Text, n+"中共") {
+			t.Fatalf("line %q does not hold %q", first.Text, n)
+		}
+		// 附件： (or the space it takes) two characters in, then the number.
+		nameX := l.Left*pt + 5*em + numW
+		if math.Abs(second.XMin-nameX) > 1 {
+			t.Errorf("%s: wrapped line starts at %.1f pt, the name at %.1f", n, second.XMin, nameX)
+		}
+	}
+}
