@@ -1,15 +1,12 @@
 package notice
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"text/template"
@@ -47,26 +44,6 @@ const (
 	sizeBody  = 16   // 三号
 	sizeTable = 10.5 // 五号
 )
-
-// Town writes the town notice (通报.pdf): the notice on A4 portrait pages,
-// then each village's ledger as an attachment on landscape pages, page
-// numbers running on throughout. Each ledger is typeset to a temporary
-// file and joined (see Publish, which also writes the villages' own files
-// from the same typesetting).
-func Town(w io.Writer, in Input) (*Result, error) {
-	p, err := prepareTown(in)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{}
-	err = p.publish(context.Background(), os.TempDir(), runtime.GOMAXPROCS(0), false, func(rel string, fill func(io.Writer) error) error {
-		return fill(w)
-	}, nil, res)
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
-}
 
 // town is a town notice ready to typeset: its texts composed, its
 // narrative executed.
@@ -177,42 +154,8 @@ func narrativeBody(in Input, tm *template.Template, data *Data) (string, []ledge
 	return body, []ledger.Diagnostic{diag}, nil
 }
 
-// Village writes one village's ledger on its own, for posting in the
-// village: landscape pages, the attachment's title, page numbers from 1.
-// The pages are those of the village's attachment to the town notice (the
-// line of its 附件N label left empty).
-func Village(w io.Writer, in Input, village string) (*Result, error) {
-	if in.Config == nil {
-		return nil, errors.New("生成通报：没有读入配置文件")
-	}
-	v, ok := in.Config.Village(village)
-	if !ok {
-		return nil, fmt.Errorf("村（社区）“%s”不在配置文件的 villages 中", village)
-	}
-	fonts, err := fontsOf(in.Fonts)
-	if err != nil {
-		return nil, err
-	}
-	var items []ledger.Item
-	for _, it := range in.Items {
-		if it.Village == village {
-			items = append(items, it)
-		}
-	}
-	rel := villageFile(village)
-	c, err := typesetLedger(fonts, in.Config, v, items, os.TempDir())
-	if err != nil {
-		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
-	}
-	defer os.Remove(c.path)
-	if err := joinVillage(w, c, fonts, in.Config, v); err != nil {
-		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
-	}
-	return &Result{Pages: c.pages, Diagnostics: missingDiags(c.missing, rel)}, nil
-}
-
 // ReadNarrative reads the clerk's narrative (config.NarrativePath), UTF-8
-// or GBK. A missing file is not an error: have is false, and Town then words the body
+// or GBK. A missing file is not an error: have is false, and Publish then words the body
 // from the template and warns.
 func ReadNarrative(cfg *config.Config) (text string, have bool, err error) {
 	b, err := os.ReadFile(cfg.NarrativePath())
