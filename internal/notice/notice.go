@@ -274,7 +274,7 @@ func attachmentList(d *typeset.Document, vs []VillageData) {
 // line below, the issuer two characters from the right, the date on the
 // next line starting two characters right of the issuer's first character;
 // a date longer than that is set two characters from the right and the
-// issuer moves left with it.
+// issuer moves left with it. A page break never parts the two.
 func signature(d *typeset.Document, cfg *config.Config) {
 	d.BlankLines(1)
 	st := typeset.Style{Role: typeset.RoleBody, Size: sizeBody, Align: typeset.Right, RightIndent: 2}
@@ -282,6 +282,9 @@ func signature(d *typeset.Document, cfg *config.Config) {
 	if date == "" {
 		d.Paragraph(cfg.Issuer, st)
 		return
+	}
+	if d.LinesLeft() < 2 { // the issuer and the date stay on one page
+		d.NewPage(typeset.Portrait)
 	}
 	iw, dw := d.Width(cfg.Issuer, st), d.Width(date, st)
 	if iw+2 > 26 { // an issuer as wide as the line: both flush right

@@ -106,3 +106,30 @@ func TestAttachmentListHang(t *testing.T) {
 		}
 	}
 }
+
+// The issuer and the date are never parted by a page break.
+func TestSignatureKeptTogether(t *testing.T) {
+	pdftest.Need(t, "pdftotext")
+	fonts, err := typeset.EmbeddedFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for left := 1; left <= 4; left++ {
+		d := typeset.NewDocument(fonts, typeset.Official())
+		d.NewPage(typeset.Portrait)
+		d.Paragraph("正文。", styles[Body])
+		d.BlankLines(d.LinesLeft() - left)
+		signature(d, testConfig())
+		var buf bytes.Buffer
+		if err := d.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		page := map[string]int{}
+		for _, w := range pdftest.Words(t, buf.Bytes()) {
+			page[w.Text] = w.Page
+		}
+		if page["中共中山市三乡镇委员会"] == 0 || page["中共中山市三乡镇委员会"] != page["2025年9月12日"] {
+			t.Errorf("%d lines left: issuer on page %d, date on page %d", left, page["中共中山市三乡镇委员会"], page["2025年9月12日"])
+		}
+	}
+}
