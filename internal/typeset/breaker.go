@@ -45,7 +45,7 @@ func canBreak(a, b rune) bool {
 	switch {
 	case in(noStart, b) || isSpace(b):
 		return false
-	case in(noEnd, a):
+	case in(noEnd, a) || a == 0xA0 || a == 0x202F: // no-break spaces hold both sides
 		return false
 	case inseparable(a) && a == b:
 		return false

@@ -43,6 +43,7 @@ func TestBreakLines(t *testing.T) {
 		{"trailing space hangs", "ab cd ef", 1.5, []string{"ab ", "cd ", "ef"}},
 		{"overlong word is split", "abcdefghij", 2, []string{"abcd", "efgh", "ij"}},
 		{"row of commas", "，，，，，", 2, []string{"，，", "，，", "，"}},
+		{"no break after a no-break space", "一二三10\u00a0万元", 4, []string{"一二三", "10\u00a0万元"}},
 		{"empty", "", 4, []string{""}},
 	}
 	for _, tt := range tests {
