@@ -2,6 +2,7 @@ package notice
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -87,7 +88,7 @@ func (d *Data) Village(name string) (VillageData, error) {
 	for i, v := range d.Villages {
 		names[i] = v.Name
 	}
-	return VillageData{}, fmt.Errorf("没有村（社区）“%s”，已配置的有：%s", name, joinNames(names))
+	return VillageData{}, fmt.Errorf("没有村（社区）“%s”，已配置的有：%s", name, strings.Join(names, "、"))
 }
 
 // Category returns the town's figures for a problem category.
@@ -178,18 +179,7 @@ func known(fs []Figures) string {
 	for i, f := range fs {
 		names[i] = f.Name
 	}
-	return "，已有的类别：" + joinNames(names)
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += "、"
-		}
-		s += n
-	}
-	return s
+	return "，已有的类别：" + strings.Join(names, "、")
 }
 
 // chineseNumber writes 1–99 in Chinese numerals: 一, 十, 十一, 二十一.
