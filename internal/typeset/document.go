@@ -44,9 +44,9 @@ const (
 	// emAscent is where the baseline sits below the top of a CJK em box
 	// (the ideographic em box of Noto CJK, SimSun and FangSong: 880/1000).
 	emAscent = 0.88
-	// defaultPlaceholder is drawn for a character no font has (〓, the
+	// placeholder is drawn for a character no font has (〓, the
 	// typesetter's mark for a missing character).
-	defaultPlaceholder = '〓'
+	placeholder = '〓'
 )
 
 // Document is a PDF being laid out. It is not safe for concurrent use; many
@@ -73,10 +73,9 @@ type Document struct {
 	added    map[*face]*faceUse
 	// reserved is, when Reserve was called, the characters each face may
 	// draw: the face is handed to fpdf cut down to them.
-	reserved    map[*face][]uint64
-	missing     []MissingGlyph
-	seen        map[rune]bool
-	placeholder rune
+	reserved map[*face][]uint64
+	missing  []MissingGlyph
+	seen     map[rune]bool
 	// text is the font, size and character spacing in the page's graphics
 	// state, so that drawing a run does not repeat them (they were half of
 	// every table page's content stream).
@@ -141,13 +140,12 @@ func newDocument(fonts *FontSet, l Layout) *Document {
 		l.PageNumberSize = 14
 	}
 	return &Document{
-		fonts:       fonts,
-		l:           l,
-		first:       1,
-		tracking:    l.BlockWidth/(float64(l.Chars)*l.BodySize*ptToMM) - 1,
-		added:       map[*face]*faceUse{},
-		seen:        map[rune]bool{},
-		placeholder: defaultPlaceholder,
+		fonts:    fonts,
+		l:        l,
+		first:    1,
+		tracking: l.BlockWidth/(float64(l.Chars)*l.BodySize*ptToMM) - 1,
+		added:    map[*face]*faceUse{},
+		seen:     map[rune]bool{},
 	}
 }
 
@@ -172,16 +170,6 @@ func (d *Document) SetFirstPageNumber(n int) { d.first = n }
 // default), for a document whose pages are copied into another PDF that
 // compresses them (pdfjoin.Writer.SetCompression).
 func (d *Document) SetCompression(on bool) { d.pdf.SetCompression(on) }
-
-// SetPlaceholder sets what is drawn in place of a character no font has:
-// 〓 by default, or 0 to leave the character out. Either way it is reported
-// by Missing.
-func (d *Document) SetPlaceholder(r rune) {
-	d.placeholder = r
-	if d.reserved != nil && r != 0 {
-		d.reserveText(string(r))
-	}
-}
 
 // SetInfo sets the PDF's title and author metadata.
 func (d *Document) SetInfo(title, author string) {
@@ -443,8 +431,8 @@ func (d *Document) clean(rs []rune, role Role) []rune {
 			lo, hi := max(0, i-8), min(len(rs), i+9)
 			d.missing = append(d.missing, MissingGlyph{Rune: r, Context: string(rs[lo:hi])})
 		}
-		if d.placeholder != 0 && d.fonts.faceFor(role, d.placeholder) != nil {
-			out = append(out, d.placeholder)
+		if d.fonts.faceFor(role, placeholder) != nil {
+			out = append(out, placeholder)
 		}
 	}
 	return out
@@ -632,7 +620,7 @@ const numberChars = "0123456789— "
 func (d *Document) Reserve(texts ...string) {
 	if d.reserved == nil {
 		d.reserved = map[*face][]uint64{}
-		d.reserveText(numberChars + string(d.placeholder))
+		d.reserveText(numberChars + string(placeholder))
 	}
 	for _, t := range texts {
 		d.reserveText(t)

@@ -175,9 +175,6 @@ func (o *Overlay) Page(orient Orientation, n int, label string, st Style) ([]byt
 // Runes is every character the overlay has drawn so far, per face.
 func (o *Overlay) Runes() RuneSet { return o.d.Runes() }
 
-// Missing is the characters of labels no font could draw.
-func (o *Overlay) Missing() []MissingGlyph { return o.d.Missing() }
-
 // NumberRunes is the characters any page number can be drawn with, per
 // face: a document whose pages get numbers as overlays draws them
 // (DrawRunes) so that its own fonts cover its numbers.
