@@ -18,7 +18,7 @@ func titleCapacity(widthMM float64) float64 {
 // breakTitle breaks a title that is too long for one line into two lines
 // at a boundary that keeps words whole — GB/T 9704 asks that a wrapped
 // title keep its words (词意完整) — rather than wherever an even shape
-// falls: before or after 关于, or around one of the names given (the
+// falls: after 关于, or after one of the names given (the
 // issuer or organisation, the round). Of the boundaries that fit, the one
 // with the most even lines wins. A title that fits, that already has a line
 // break, or that no boundary fits is returned as it is, and typeset
@@ -28,25 +28,15 @@ func breakTitle(title string, capacity float64, names ...string) string {
 		return title
 	}
 	cuts := map[int]bool{}
-	mark := func(sub string, before, after bool) {
-		for from := 0; ; {
+	for _, sub := range append([]string{"关于"}, names...) {
+		for from := 0; sub != ""; {
 			i := strings.Index(title[from:], sub)
-			if i < 0 || sub == "" {
-				return
+			if i < 0 {
+				break
 			}
-			i += from
-			if before {
-				cuts[i] = true
-			}
-			if after {
-				cuts[i+len(sub)] = true
-			}
-			from = i + len(sub)
+			from += i + len(sub)
+			cuts[from] = true // after sub
 		}
-	}
-	mark("关于", false, true)
-	for _, n := range names {
-		mark(n, false, true)
 	}
 	var best, bestDiff = -1, math.MaxFloat64
 	keys := make([]int, 0, len(cuts))
