@@ -32,6 +32,31 @@ type Item struct {
 	Evidence string   `json:"evidence"`
 	Note     string   `json:"note"`
 	Source   Source   `json:"source"`
+
+	// Layout facts the published attachment reproduces; they change no
+	// figure and are not part of the JSON snapshot.
+
+	// FromSection is true when Category came from a section row (一、…方面)
+	// above the task rather than from a category column.
+	FromSection bool `json:"-"`
+	// MergedUp marks the columns whose cell in this row belongs to a merged
+	// range that began on an earlier task row of the same sheet (the
+	// village merged one problem, 序号 or 责任单位 over several measures).
+	MergedUp ColumnSet `json:"-"`
+}
+
+// ColumnSet is a set of canonical columns.
+type ColumnSet uint32
+
+// Has reports whether c is in the set.
+func (s ColumnSet) Has(c Column) bool { return c >= 0 && c < NumColumns && s&(1<<uint(c)) != 0 }
+
+// With returns the set with c added.
+func (s ColumnSet) With(c Column) ColumnSet {
+	if c < 0 || c >= NumColumns {
+		return s
+	}
+	return s | 1<<uint(c)
 }
 
 // Text returns the item's value for a text column (not Deadline, Status or
