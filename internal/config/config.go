@@ -290,6 +290,13 @@ func (c *Config) OutDir() string {
 	return c.Resolve(c.Out)
 }
 
+// StateDir is where the tool keeps its own bookkeeping between runs (first
+// receipt times, caches): a hidden folder inside the out folder, never in
+// the inbox, which may be a read-only share.
+func (c *Config) StateDir() string {
+	return filepath.Join(c.OutDir(), ".taizhang")
+}
+
 // NarrativePath is the clerk's narrative text file.
 func (c *Config) NarrativePath() string {
 	if c.Narrative == "" {
