@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -226,7 +227,7 @@ func (c *Config) validate(name string, root *yaml.Node) error {
 		return &Error{File: name, Line: keyLine(root, "disclosure"), Msg: "公开天数（disclosure.days）不能是负数"}
 	}
 	if c.Disclosure.Days == 0 {
-		c.Disclosure.Days = 15
+		c.Disclosure.Days = DefaultDisclosureDays
 	}
 	if !c.Inspection.From.IsZero() && !c.Inspection.To.IsZero() && c.Inspection.To.Before(c.Inspection.From) {
 		return &Error{File: name, Line: keyLine(root, "inspection"), Msg: "巡察结束日期（inspection.to）早于开始日期（inspection.from）"}
@@ -293,9 +294,11 @@ func (c *Config) OutDir() string {
 // StateDir is where the tool keeps its own bookkeeping between runs (first
 // receipt times, caches): a hidden folder inside the out folder, never in
 // the inbox, which may be a read-only share.
-func (c *Config) StateDir() string {
-	return filepath.Join(c.OutDir(), ".taizhang")
-}
+func (c *Config) StateDir() string { return StateDirOf(c.OutDir()) }
+
+// StateDirOf is the state folder of an out folder other than the config's
+// (build --out): the same hidden name inside it.
+func StateDirOf(out string) string { return filepath.Join(out, ".taizhang") }
 
 // NarrativePath is the clerk's narrative text file.
 func (c *Config) NarrativePath() string {
@@ -356,22 +359,60 @@ func (c *Config) IsAcknowledged(d ledger.Diagnostic) bool {
 	return false
 }
 
+// Defaults for what a taizhang.yaml may leave out. Each is resolved here
+// and nowhere else: callers ask the Config.
+const (
+	// DefaultDisclosureDays is the usual disclosure period (公开期限), in
+	// days counted inclusively from the publication date.
+	DefaultDisclosureDays = 15
+	// DefaultHours is what the feedback paragraph says in brackets after
+	// the phone number when contact.hours is empty.
+	DefaultHours = "工作时间"
+)
+
+// DisclosureDays is the disclosure period in days: disclosure.days, else
+// DefaultDisclosureDays.
+func (c *Config) DisclosureDays() int {
+	if c == nil || c.Disclosure.Days <= 0 {
+		return DefaultDisclosureDays
+	}
+	return c.Disclosure.Days
+}
+
+// ContactHours is when the phone is answered: contact.hours, else
+// DefaultHours.
+func (c *Config) ContactHours() string {
+	if c == nil || c.Contact.Hours == "" {
+		return DefaultHours
+	}
+	return c.Contact.Hours
+}
+
 // DisclosureEnd is the last day of the disclosure period, counted inclusively:
 // 15 days from 2025-09-12 end on 2025-09-26.
 func (c *Config) DisclosureEnd() ledger.Date {
-	days := c.Disclosure.Days
-	if days <= 0 {
-		days = 15
-	}
-	return c.Disclosure.Date.AddDays(days - 1)
+	return c.Disclosure.Date.AddDays(c.DisclosureDays() - 1)
 }
 
-// BuildAsOf is the day a build counts overdue tasks against when --as-of is
-// not given: as_of, else the disclosure date. It is zero when neither is set
-// (the caller then uses today).
+// BuildAsOf is the day set in the config to count overdue tasks against:
+// as_of, else the disclosure date. It is zero when neither is set; most
+// callers want AsOfDay.
 func (c *Config) BuildAsOf() ledger.Date {
+	if c == nil {
+		return ledger.Date{}
+	}
 	if !c.AsOf.IsZero() {
 		return c.AsOf
 	}
 	return c.Disclosure.Date
+}
+
+// AsOfDay is the day every command (check, build, watch, status) counts
+// deadlines against when --as-of is not given: as_of, else the disclosure
+// date, else today. It is safe on a nil Config (no workspace): today.
+func (c *Config) AsOfDay() ledger.Date {
+	if d := c.BuildAsOf(); !d.IsZero() {
+		return d
+	}
+	return ledger.DateOf(time.Now())
 }
