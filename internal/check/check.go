@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/intake"
@@ -20,7 +19,7 @@ import (
 // Options tune checking.
 type Options struct {
 	Config *config.Config // may be nil
-	AsOf   ledger.Date    // the day deadlines are counted against; zero means today
+	AsOf   ledger.Date    // the day deadlines are counted against; zero means Config.AsOfDay()
 	// Complete says the results are the whole inbox, so a configured village
 	// with no workbook is worth a warning (it is not when checking one file).
 	Complete bool
@@ -38,7 +37,7 @@ type Report struct {
 func Run(results []*intake.Result, opts Options) *Report {
 	asOf := opts.AsOf
 	if asOf.IsZero() {
-		asOf = ledger.DateOf(time.Now())
+		asOf = opts.Config.AsOfDay()
 	}
 	results = ordered(results, opts.Config)
 	diags := make([][]ledger.Diagnostic, len(results))

@@ -25,13 +25,14 @@ import (
 	"github.com/taizhang/taizhang/internal/workbook"
 )
 
-// Output names, as a clerk sees them in the out folder.
+// Output names, as a clerk sees them in the out folder. Each is defined
+// once, by the step that writes it; this is the whole list.
 const (
-	WorkbookName = "汇总台账.xlsx"
+	WorkbookName = workbook.FileName // 汇总台账.xlsx
+	NoticeName   = notice.TownFile   // 通报.pdf
+	LedgerDir    = notice.LedgerDir  // 台账/<村>.pdf
 	SnapshotName = "汇总台账.json"
 	ManifestName = "manifest.json"
-	NoticeName   = "通报.pdf"
-	LedgerDir    = "台账"
 )
 
 // Check reads and checks the workbooks at paths (files or folders): the
