@@ -114,3 +114,21 @@ func TestDefaultsAreResolvedHere(t *testing.T) {
 		t.Error("empty config as-of is not today")
 	}
 }
+
+// TestTheModelKnowsNoYAML: reading taizhang.yaml is this package's job; the
+// model package neither imports a YAML library nor carries yaml tags.
+func TestTheModelKnowsNoYAML(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "ledger", "*.go"))
+	if len(files) == 0 {
+		t.Fatal("no ledger sources found")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(b); strings.Contains(s, "yaml") {
+			t.Errorf("%s mentions yaml", f)
+		}
+	}
+}
