@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/intake"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/output"
 	"github.com/taizhang/taizhang/internal/pipeline"
@@ -68,7 +70,14 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 	return cmd
 }
 
+// loadWorkspaceConfig loads the config of the workspace folder dir (or
+// explicit), naming a folder that is not there as such.
 func loadWorkspaceConfig(explicit, dir string) (*config.Config, error) {
+	if explicit == "" {
+		if err := needFolder(dir); err != nil {
+			return nil, err
+		}
+	}
 	cfg, err := config.Find(explicit, dir)
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
@@ -181,3 +190,41 @@ func writeBuildJSON(w io.Writer, res *pipeline.Result) error {
 
 // writeJSONTo prints one JSON document (output.JSON), Chinese left as it is.
 func writeJSONTo(w io.Writer, v any) error { return output.JSON(v)(w) }
+
+// needFolder fails, naming it, when dir does not exist or is not a folder:
+// a mistyped path is not "no taizhang.yaml here".
+func needFolder(dir string) error {
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return usageError("找不到文件夹“%s”：请检查路径是否正确%s", dir, hereHint())
+	case err != nil:
+		return &ExitError{Code: ExitUsage, Err: accessError(dir, err)}
+	case !st.IsDir():
+		return usageError("“%s”是一个文件，不是文件夹：请给出工作文件夹（放 taizhang.yaml 的文件夹）", dir)
+	}
+	return nil
+}
+
+// hereHint names the current folder, against which a relative path was
+// looked up.
+func hereHint() string {
+	if wd, err := os.Getwd(); err == nil {
+		return "（当前所在的文件夹是 " + wd + "）"
+	}
+	return ""
+}
+
+// needPaths fails, naming it, on the first path (a workbook or a folder)
+// that does not exist.
+func needPaths(paths []string) error {
+	for _, p := range paths {
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+			if intake.IsWorkbookName(filepath.Base(p)) {
+				return usageError("找不到文件“%s”：请检查路径是否正确%s", p, hereHint())
+			}
+			return needFolder(p)
+		}
+	}
+	return nil
+}

@@ -49,6 +49,9 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 }
 
 func runCheck(s *Streams, opts *CheckOptions) error {
+	if err := needPaths(opts.Paths); err != nil {
+		return err
+	}
 	cfg, err := findConfig(opts.ConfigPath, opts.Paths)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}

@@ -90,7 +90,7 @@ func Main(args []string, s *Streams) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintln(s.Err, "taizhang:", ee.Err)
+			fmt.Fprintln(s.Err, "taizhang:", explain(ee.Err))
 		}
 		return ee.Code
 	}

@@ -120,6 +120,9 @@ func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
+			if dir := filepath.Dir(path); !isDir(dir) {
+				return nil, &Error{File: path, Msg: fmt.Sprintf("找不到文件夹“%s”，请检查路径是否正确", dir)}
+			}
 			return nil, &Error{File: path, Msg: "找不到配置文件"}
 		}
 		return nil, &Error{File: path, Msg: fmt.Sprintf("无法读取配置文件：%v", err)}
@@ -133,6 +136,11 @@ func Load(path string) (*Config, error) {
 		c.Path = abs
 	}
 	return c, nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }
 
 // Find returns the config for a workspace: explicit when given, else
