@@ -95,7 +95,7 @@ func Main(args []string, s *Streams) int {
 		return ee.Code
 	}
 	// cobra's own errors: unknown command, bad flag, wrong argument count.
-	fmt.Fprintln(s.Err, "taizhang:", translateCobraError(err))
+	fmt.Fprintln(s.Err, "taizhang:", explain(errors.New(translateCobraError(root, err))))
 	fmt.Fprintln(s.Err, "用法请看：taizhang --help")
 	return ExitUsage
 }
