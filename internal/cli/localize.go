@@ -177,7 +177,7 @@ var (
 func translateCobraError(root *cobra.Command, err error) string {
 	msg := strings.TrimSpace(err.Error())
 	if m := unknownCommandRe.FindStringSubmatch(msg); m != nil {
-		out := fmt.Sprintf("没有“%s”这个命令", m[1])
+		out := fmt.Sprintf("未知的命令“%s”", m[1])
 		if sug := root.SuggestionsFor(m[1]); len(sug) > 0 {
 			out += fmt.Sprintf("。是不是要用“%s”？", strings.Join(sug, "”或“"))
 		}
@@ -207,8 +207,8 @@ func translateCobraError(root *cobra.Command, err error) string {
 		return fmt.Sprintf("参数个数不对：应为 %s 个，实际给了 %s 个", m[2], m[4])
 	}
 	for _, r := range []struct{ en, zh string }{
-		{"unknown shorthand flag: ", "没有这个选项："},
-		{"unknown flag: ", "没有这个选项："},
+		{"unknown shorthand flag: ", "未知的选项："},
+		{"unknown flag: ", "未知的选项："},
 		{"flag needs an argument: ", "这个选项后面要写取值："},
 		{"bad flag syntax: ", "选项的写法不对："},
 	} {
@@ -220,7 +220,7 @@ func translateCobraError(root *cobra.Command, err error) string {
 		}
 	}
 	if rest, ok := strings.CutPrefix(msg, "unknown command "); ok {
-		return "没有这个命令：" + rest
+		return "未知的命令：" + rest
 	}
 	return msg
 }
