@@ -98,6 +98,7 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
+	configWarnings(s, cfg)
 	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err
@@ -227,4 +228,15 @@ func needPaths(paths []string) error {
 		}
 	}
 	return nil
+}
+
+// configWarnings prints what reading taizhang.yaml guessed (a full-width
+// colon, a GBK-saved file), one line each, on stderr.
+func configWarnings(s *Streams, cfg *config.Config) {
+	if cfg == nil {
+		return
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(s.Err, w)
+	}
 }

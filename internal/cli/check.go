@@ -56,6 +56,7 @@ func runCheck(s *Streams, opts *CheckOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
+	configWarnings(s, cfg)
 	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err

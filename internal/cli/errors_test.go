@@ -55,3 +55,21 @@ func TestSystemErrorsAreExplainedInChinese(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigGuessesAreShownToTheClerk: a taizhang.yaml with a full-width
+// colon is read, and the command says at which line and how to fix it.
+func TestConfigGuessesAreShownToTheClerk(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	b, _ := os.ReadFile(cfg.Path)
+	fixed := strings.Replace(string(b), "town: 三乡镇", "town：三乡镇", 1)
+	if fixed == string(b) {
+		t.Fatal("init's config has no town: 三乡镇 line")
+	}
+	os.WriteFile(cfg.Path, []byte(fixed), 0o644)
+	for _, args := range [][]string{{"status", dir}, {"check", dir}} {
+		_, _, errs := run(t, args...)
+		if !strings.Contains(errs, "taizhang.yaml:") || !strings.Contains(errs, "警告: 冒号用了全角“：”，已按“town: 三乡镇”读取") {
+			t.Errorf("%v: stderr:\n%s", args, errs)
+		}
+	}
+}

@@ -76,6 +76,7 @@ func runWatch(ctx context.Context, s *Streams, opts *WatchOptions) error {
 	if err != nil {
 		return err
 	}
+	configWarnings(s, cfg)
 	w, d, release, err := newDesk(cfg, s.Out, opts.Interval)
 	if err != nil {
 		return err
