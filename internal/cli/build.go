@@ -41,10 +41,12 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 		Long: `读取文件夹中的 taizhang.yaml 和各村（社区）整改台账，先做与 check 相同的检查：
 有任何错误就不生成任何文件，列出错误并以退出码 1 结束；只有警告时照常生成。
 输出（默认写到文件夹下的 out）：
-  汇总台账.xlsx   全镇汇总、统计、校验、来源四张表
+  汇总台账.xlsx   汇总、统计、校验、来源四张表（加 --since 时另有“进展对比”表）
   通报.pdf        镇党委通报及附件（各村台账），公文格式
   台账/<村>.pdf   各村（社区）单独张贴用的台账
   汇总台账.json、manifest.json   供其他程序读取和核对
+要么全部换成新的，要么一个也不换：某个文件正被其他程序打开（如 PDF 阅读器、WPS）时，
+先报出是哪个文件，上次生成的文件全部保持不变。
 同样的输入和配置，每次生成的文件逐字节相同。`,
 		Example: `  taizhang build samples
   taizhang build 三乡镇 --as-of 2025-09-12
@@ -61,7 +63,7 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&opts.ConfigPath, "config", "", "配置文件（默认：文件夹中的 taizhang.yaml）")
 	f.StringVar(&opts.OutDir, "out", "", "输出文件夹（默认：文件夹下的 out）")
-	f.StringVar(&opts.AsOf, "as-of", "", "统计截止日期（格式 2025-09-12，默认取配置中的 as_of 或公开日期）")
+	f.StringVar(&opts.AsOf, "as-of", "", "统计截止日期（格式 2025-09-12，默认取配置中的 as_of 或公开日期，都没有时为今天）")
 	f.StringVar(&opts.Since, "since", "", "与上次生成的 汇总台账.json 对比整改进展")
 	f.BoolVar(&opts.JSON, "json", false, "输出 JSON，供其他程序读取")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "只在出错时输出")
