@@ -137,7 +137,7 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
 	rep, err := pipeline.Check([]string{path}, cfg, checkAsOf(cfg))
 	if err != nil {
-		return nil, err
+		return nil, explained(err)
 	}
 	v := &watch.Verdict{Items: rep.Items}
 	if len(rep.Files) > 0 {
@@ -171,7 +171,7 @@ func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (str
 	}
 	res, err := pipeline.Build(ctx, pipeline.Options{Config: cfg, Inputs: files, AsOf: checkAsOf(cfg)})
 	if err != nil {
-		return "", err
+		return "", explained(err) // the desk logs it as it is
 	}
 	if res.Errors() > 0 {
 		for _, d := range res.Diagnostics {
