@@ -297,9 +297,13 @@ func (c *Config) StateDir() string {
 	return filepath.Join(c.OutDir(), ".taizhang")
 }
 
-// NarrativePath is the clerk's narrative text file.
+// NarrativePath is the clerk's narrative: the file narrative: names, else
+// 通报正文.docx (a Word/WPS document) when there is one, else 通报正文.txt.
 func (c *Config) NarrativePath() string {
 	if c.Narrative == "" {
+		if doc := c.Resolve("通报正文.docx"); fileExists(doc) {
+			return doc
+		}
 		return c.Resolve("通报正文.txt")
 	}
 	return c.Resolve(c.Narrative)
@@ -374,4 +378,9 @@ func (c *Config) BuildAsOf() ledger.Date {
 		return c.AsOf
 	}
 	return c.Disclosure.Date
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }

@@ -1,0 +1,175 @@
+package notice
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/consolidate"
+)
+
+const encText = "一、总体情况\r\n截至【统计截止日期】，完成率【完成率】。\r\n"
+
+// TestNarrativeEncodings reads the narrative in every encoding a clerk's
+// editor saves, and refuses what it cannot read instead of printing
+// mojibake.
+func TestNarrativeEncodings(t *testing.T) {
+	want := strings.ReplaceAll(encText, "\r\n", "\n")
+	utf16 := func(order xunicode.Endianness) []byte {
+		b, err := xunicode.UTF16(order, xunicode.UseBOM).NewEncoder().Bytes([]byte(encText))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(encText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb18030, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(encText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{
+		"UTF-8":         []byte(encText),
+		"UTF-8 BOM":     append([]byte{0xEF, 0xBB, 0xBF}, encText...),
+		"UTF-16 LE BOM": utf16(xunicode.LittleEndian),
+		"UTF-16 BE BOM": utf16(xunicode.BigEndian),
+		"GBK (ANSI)":    gbk,
+		"GB18030":       gb18030,
+	} {
+		got, err := DecodeText(b)
+		if err != nil || strings.TrimPrefix(got, "\ufeff") != want {
+			t.Errorf("%s: got %q, %v; want %q", name, got, err, want)
+		}
+	}
+	if b := utf16(xunicode.LittleEndian); b[0] != 0xFF || b[1] != 0xFE {
+		t.Fatalf("test data: no little-endian BOM")
+	}
+	noBOM, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM).NewEncoder().Bytes([]byte(encText))
+	big5 := []byte{0xa4, 0x40, 0xa1, 0x42, 0xc1, 0x60, 0xc5, 0xe9, 0xb1, 0xa1, 0xaa, 0x70} // Big5 一、總體情況
+	for name, b := range map[string][]byte{
+		"UTF-16 without BOM":     noBOM,
+		"UTF-16 odd byte":        append(utf16(xunicode.LittleEndian), 0x41),
+		"UTF-8 BOM, invalid":     {0xEF, 0xBB, 0xBF, 0xd2, 0xbb, 0xa1, 0xa2},
+		"binary":                 {0x00, 0x01, 0x02, 0x03},
+		"not GBK (Big5 or such)": append(big5, 0x81, 0x30, 0x81, 0x30),
+	} {
+		if got, err := DecodeText(b); err == nil {
+			t.Errorf("%s: read as %q, want an error", name, got)
+		} else if !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("%s: error %q does not tell how to save it", name, err)
+		}
+	}
+}
+
+// TestReadNarrativeUTF16 reads a Notepad "Unicode" file through the config.
+func TestReadNarrativeUTF16(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig()
+	cfg.Path = filepath.Join(dir, config.FileName)
+	b, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM).NewEncoder().Bytes([]byte("一、总体情况\r\n正文。\r\n"))
+	os.WriteFile(filepath.Join(dir, "通报正文.txt"), b, 0o644)
+	text, have, err := ReadNarrative(cfg)
+	if !have || err != nil || text != "一、总体情况\n正文。\n" {
+		t.Errorf("got %q, %v, %v", text, have, err)
+	}
+	os.WriteFile(filepath.Join(dir, "通报正文.txt"), []byte{0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00}, 0o644) // lone surrogate
+	if _, _, err := ReadNarrative(cfg); err == nil || !strings.Contains(err.Error(), "通报正文.txt") {
+		t.Errorf("broken UTF-16: err %v, want one naming the file", err)
+	}
+}
+
+// TestPlaceholdersResolve: every placeholder prints its field's value,
+// and the values are the summary's figures.
+func TestPlaceholdersResolve(t *testing.T) {
+	d := testData(t)
+	fields := Fields(d)
+	var src strings.Builder
+	for _, f := range fields {
+		if f.Have {
+			src.WriteString(Placeholder(f.Name) + "\n")
+		}
+	}
+	got, err := execNarrative("通报正文.txt", src.String(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(got, "\n")
+	i := 0
+	for _, f := range fields {
+		if !f.Have {
+			continue
+		}
+		if lines[i] != f.Value {
+			t.Errorf("%s printed %q, want %q", Placeholder(f.Name), lines[i], f.Value)
+		}
+		i++
+	}
+	want := map[string]string{
+		"全镇任务数": "7", "已完成数": "4", "完成率": "57.1%", "基本完成数": "1", "持续整改数": "1", "长期坚持数": "1",
+		"未完成数": "3", "统计截止日期": "2025年9月12日", "村社区数": "2", "大布村任务数": "4", "大布村完成率": "50.0%",
+		"圩仔社区已完成数": "2", "大布村党组织": "中共中山市三乡镇大布村委员会", "镇名": "三乡镇",
+		"各村完成情况": "圩仔社区2项（完成率66.7%）、大布村2项（完成率50.0%）",
+	}
+	for _, f := range fields {
+		if w, ok := want[f.Name]; ok {
+			if f.Value != w {
+				t.Errorf("%s = %q, want %q", f.Name, f.Value, w)
+			}
+			delete(want, f.Name)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no fields %v", want)
+	}
+	sum := consolidate.Summarize(testItems(), testConfig().Villages, testConfig().Disclosure.Date)
+	if v := fieldMap(fields)["逾期数"]; v != itoa(sum.Town.Overdue) {
+		t.Errorf("逾期数 %s, summary %d", v, sum.Town.Overdue)
+	}
+}
+
+func fieldMap(fs []Field) map[string]string {
+	m := map[string]string{}
+	for _, f := range fs {
+		m[f.Name] = f.Value
+	}
+	return m
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestPlaceholderErrors: an unknown placeholder names itself, its line and
+// the nearest known one; one with no value in this build stops it too.
+func TestPlaceholderErrors(t *testing.T) {
+	d := testData(t)
+	for src, want := range map[string]string{
+		"一、总体情况\n整体完成率【完成律】。": "通报正文.txt第2行：【完成律】不是可用的数字，是不是【完成率】？",
+		"【大布村任务数】【大布村完成律】":    "通报正文.txt第1行：【大布村完成律】不是可用的数字，是不是【大布村完成率】？",
+		"【今天天气】": "【今天天气】不是可用的数字（可用的占位符见 taizhang fields）",
+		"第一行\n第二行\n与上期相比，【进展】。":              "通报正文.txt第3行：【进展】这一次没有数值：只有对比上一期",
+		"{{with .Since}}【进展】{{end}}完成率【完成率】": "",
+	} {
+		_, err := execNarrative("通报正文.txt", src, d)
+		if want == "" {
+			if err != nil {
+				t.Errorf("%q: %v", src, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err %v, want %q", src, err, want)
+		}
+	}
+	// A document's paragraph is named by its first words too.
+	_, err := runNarrative("通报正文.docx", "一、总体情况\n截至【统计截至日期】，全镇", d, lineLabel("通报正文.docx", "段", "一、总体情况\n截至【统计截至日期】，全镇"))
+	if err == nil || !strings.Contains(err.Error(), "通报正文.docx第2段（“截至【统计截至日期】，全镇”）：【统计截至日期】不是可用的数字，是不是【统计截止日期】？") {
+		t.Errorf("docx: %v", err)
+	}
+}
