@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
 
+	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 )
@@ -171,5 +172,41 @@ func TestPlaceholderErrors(t *testing.T) {
 	_, err := runNarrative("通报正文.docx", "一、总体情况\n截至【统计截至日期】，全镇", d, lineLabel("通报正文.docx", "段", "一、总体情况\n截至【统计截至日期】，全镇"))
 	if err == nil || !strings.Contains(err.Error(), "通报正文.docx第2段（“截至【统计截至日期】，全镇”）：【统计截至日期】不是可用的数字，是不是【统计截止日期】？") {
 		t.Errorf("docx: %v", err)
+	}
+}
+
+// TestSampleNarrativeSaysWhatTheTemplateSyntaxSaid: the sample narrative,
+// rewritten with placeholders, gives the sample town the same body text as
+// the Go-template narrative it replaces (kept in testdata: that syntax still
+// works), with and without the comparison with the previous period.
+func TestSampleNarrativeSaysWhatTheTemplateSyntaxSaid(t *testing.T) {
+	in := sampleInput(t)
+	old, err := os.ReadFile("testdata/通报正文-模板写法.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(in.Narrative, "{{.Town") || !strings.Contains(in.Narrative, "【完成率】") {
+		t.Fatalf("samples/通报正文.txt does not use the placeholders:\n%s", in.Narrative)
+	}
+	snap, err := compare.LoadSnapshot("../../samples/snapshots/2025-06-30汇总台账.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, since := range []*compare.Result{nil, compare.Compare(snap, in.Items, in.Config.Villages, in.Config.BuildAsOf())} {
+		d := NewData(in.Config, in.Items, in.Summary, since)
+		want, err := execNarrative("通报正文.txt", string(old), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := execNarrative("通报正文.txt", in.Narrative, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("since=%v: the placeholder narrative says\n%s\nthe template one\n%s", since != nil, got, want)
+		}
+		if since != nil && !strings.Contains(got, "完成率从53.6%提高到84.8%") {
+			t.Errorf("no progress sentence:\n%s", got)
+		}
 	}
 }
