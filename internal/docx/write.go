@@ -40,6 +40,9 @@ type Level struct {
 	Format string
 	Text   string
 	Start  int
+	// Continue: the level never restarts after a higher level, as the
+	// notice's 1. and （1） run on across their parents.
+	Continue bool
 }
 
 // epoch is every part's time, so the same draft gives the same bytes.
@@ -162,8 +165,12 @@ func numberingXML(lists []List) string {
 			if start == 0 {
 				start = 1
 			}
-			fmt.Fprintf(&b, `<w:lvl w:ilvl="%d"><w:start w:val="%d"/><w:numFmt w:val="%s"/><w:lvlText w:val="%s"/><w:suff w:val="nothing"/></w:lvl>`,
-				il, start, escape(lv.Format), escape(lv.Text))
+			restart := ""
+			if lv.Continue {
+				restart = `<w:lvlRestart w:val="0"/>`
+			}
+			fmt.Fprintf(&b, `<w:lvl w:ilvl="%d"><w:start w:val="%d"/><w:numFmt w:val="%s"/>%s<w:lvlText w:val="%s"/><w:suff w:val="nothing"/></w:lvl>`,
+				il, start, escape(lv.Format), restart, escape(lv.Text))
 		}
 		b.WriteString(`</w:abstractNum>`)
 	}
