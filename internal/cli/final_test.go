@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/docx"
 	"github.com/taizhang/taizhang/internal/workspace"
 )
 
@@ -119,9 +120,16 @@ func TestFinalRefusalIsOneJSONDocumentWithJSON(t *testing.T) {
 // town's own words.
 func writeNarrative(t *testing.T, cfg *config.Config) {
 	t.Helper()
-	os.Remove(cfg.NarrativePath())
-	text := "一、党委履行巡察整改主体责任情况\n镇党委召开专题会议研究部署整改工作。\n二、巡察反馈重点事项整改落实情况\n截至【统计截止日期】，全镇整改任务【全镇任务数】项，完成率【完成率】。\n"
-	if err := os.WriteFile(filepath.Join(filepath.Dir(cfg.Path), "通报正文.txt"), []byte(text), 0o644); err != nil {
+	var d docx.Draft
+	for _, p := range []string{"一、党委履行巡察整改主体责任情况", "镇党委召开专题会议研究部署整改工作。",
+		"二、巡察反馈重点事项整改落实情况", "截至【统计截止日期】，全镇整改任务【全镇任务数】项，完成率【完成率】。"} {
+		d.Paragraphs = append(d.Paragraphs, docx.Para{Text: p})
+	}
+	var b bytes.Buffer
+	if err := docx.Write(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg.NarrativePath(), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

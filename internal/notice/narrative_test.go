@@ -1,6 +1,8 @@
 package notice
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -208,5 +210,80 @@ func TestSampleNarrativeSaysWhatTheTemplateSyntaxSaid(t *testing.T) {
 		if since != nil && !strings.Contains(got, "完成率从53.6%提高到84.8%") {
 			t.Errorf("no progress sentence:\n%s", got)
 		}
+	}
+}
+
+// rawDocx is a .docx whose body is body, as Word writes one with tracked
+// changes on.
+func rawDocx(t *testing.T, body string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, s := range map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
+		"word/document.xml": `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+			body + `</w:body></w:document>`,
+	} {
+		f, _ := zw.Create(name)
+		f.Write([]byte(s))
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+// TestDocxNarrative: 通报正文.docx wins over 通报正文.txt; its paragraphs
+// are the narrative; a tracked change and a comment warn, naming their
+// paragraph, and the warnings reach the build's diagnostics; narrative:
+// in the config names another file.
+func TestDocxNarrative(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig()
+	cfg.Path = filepath.Join(dir, config.FileName)
+	os.WriteFile(filepath.Join(dir, "通报正文.txt"), []byte("一、记事本写的\n"), 0o644)
+	p := func(s string) string { return "<w:p><w:r><w:t>" + s + "</w:t></w:r></w:p>" }
+	body := p("一、总体情况") + "<w:p/>" +
+		`<w:p><w:r><w:t>整体完成率</w:t></w:r><w:del w:id="1"><w:r><w:delText>50%</w:delText></w:r></w:del><w:ins w:id="2"><w:r><w:t>【完成率】</w:t></w:r></w:ins><w:r><w:t>。</w:t></w:r></w:p>` +
+		`<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>领导批注过的一段话。</w:t></w:r><w:r><w:commentReference w:id="0"/></w:r></w:p>`
+	os.WriteFile(filepath.Join(dir, "通报正文.docx"), rawDocx(t, body), 0o644)
+	in := townInput(t, cfg)
+	if err := in.ReadNarrative(); err != nil {
+		t.Fatal(err)
+	}
+	if !in.HaveNarrative || in.Narrative != "一、总体情况\n整体完成率【完成率】。\n领导批注过的一段话。" {
+		t.Fatalf("narrative %q (have %v), want the document's paragraphs", in.Narrative, in.HaveNarrative)
+	}
+	var msgs []string
+	for _, d := range in.NarrativeWarnings {
+		msgs = append(msgs, d.Message)
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"第2段（“整体完成率【完成率】。”）有未处理的修订", "请先接受或拒绝修订", "第3段（“领导批注过的一段话。”）有批注"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+	res, err := Town(&bytes.Buffer{}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Diagnostics) < 2 || !strings.Contains(res.Diagnostics[0].Message, "请先接受或拒绝修订") {
+		t.Errorf("the notice's diagnostics %v lack the tracked change", res.Diagnostics)
+	}
+	// An error in a document names its paragraph.
+	os.WriteFile(filepath.Join(dir, "通报正文.docx"), rawDocx(t, p("一、总体情况")+p("完成率【完成律】。")), 0o644)
+	in.ReadNarrative()
+	if _, err := Town(&bytes.Buffer{}, in); err == nil || !strings.Contains(err.Error(), "通报正文.docx第2段（“完成率【完成律】。”）：【完成律】不是可用的数字，是不是【完成率】？") {
+		t.Errorf("err %v", err)
+	}
+	// narrative: names another file.
+	os.WriteFile(filepath.Join(dir, "九月通报.txt"), []byte("一、九月\n"), 0o644)
+	cfg.Narrative = "九月通报.txt"
+	if text, _, err := ReadNarrative(cfg); err != nil || text != "一、九月\n" {
+		t.Errorf("narrative: 九月通报.txt read %q, %v", text, err)
+	}
+	cfg.Narrative = ""
+	os.Remove(filepath.Join(dir, "通报正文.docx"))
+	if text, _, _ := ReadNarrative(cfg); text != "一、记事本写的\n" {
+		t.Errorf("without a document the text file is read: %q", text)
 	}
 }
