@@ -29,7 +29,7 @@ const (
 	InboxName     = "收件箱"
 	OutName       = "输出"
 	NarrativeName = "通报正文.docx" // edited in WPS or Word
-	BlankDir      = "空白台账" // one blank ledger per village, to hand out
+	BlankDir      = "空白台账"      // one blank ledger per village, to hand out
 )
 
 // InitOptions tune Init.
