@@ -18,15 +18,11 @@ import (
 	"sync"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/xlsx"
 )
 
-// Limits bound what one workbook may cost to read. A workbook beyond them is
-// refused with a too-large error, quickly and in bounded memory.
-type Limits struct {
-	MaxUnzipBytes int64 // total inflated size of the package's XML parts
-	MaxRows       int   // highest sheet row that may hold a value
-	MaxCellRunes  int   // characters in one cell (Excel's own limit is 32767)
-}
+// Limits bound what one workbook may cost to read (see xlsx.Limits).
+type Limits = xlsx.Limits
 
 // DefaultLimits are generous for any real ledger (a few hundred rows, well
 // under a megabyte of XML) and refuse zip bombs and runaway sheets.
@@ -162,7 +158,7 @@ func Read(path string, opts Options) (res *Result) {
 		res.File.Items = len(res.Items)
 		res.File.Rejected = ledger.HasError(res.Diagnostics)
 	}()
-	opts.Limits = opts.Limits.orDefault()
+	opts.Limits = orDefault(opts.Limits)
 	r := &reader{res: res, opts: opts}
 	if testHookRead != nil {
 		testHookRead(path)
@@ -171,7 +167,7 @@ func Read(path string, opts Options) (res *Result) {
 	return res
 }
 
-func (l Limits) orDefault() Limits {
+func orDefault(l Limits) Limits {
 	d := DefaultLimits()
 	if l.MaxUnzipBytes <= 0 {
 		l.MaxUnzipBytes = d.MaxUnzipBytes

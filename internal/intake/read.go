@@ -11,15 +11,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/xlsx"
 )
 
 const corruptMessage = "文件已损坏或不完整（可能没有保存完或没有传完），无法读取：请用Excel或WPS打开确认无误后重新保存，再重新提交"
 
 // readPackage reads an xlsx package: finds the ledger sheet and reads it.
 func (r *reader) readPackage(ra io.ReaderAt, size int64) {
-	b, err := openBook(ra, size, r.opts.Limits)
+	b, err := xlsx.Open(ra, size, r.opts.Limits)
 	if err == nil {
-		err = b.load()
+		err = b.Load()
 	}
 	if err != nil {
 		r.packageError(b, err)
@@ -27,7 +28,7 @@ func (r *reader) readPackage(ra io.ReaderAt, size int64) {
 	}
 	var best *candidate
 	var hidden []string
-	for _, ref := range b.sheets {
+	for _, ref := range b.Sheets {
 		if ref.Chart {
 			continue
 		}
@@ -58,12 +59,12 @@ func (r *reader) readPackage(ra io.ReaderAt, size int64) {
 
 // packageError turns an error met while reading a package into one
 // diagnostic about the file.
-func (r *reader) packageError(b *book, err error) {
-	var tl *errTooLarge
+func (r *reader) packageError(b *xlsx.Book, err error) {
+	var tl *xlsx.TooLargeError
 	switch {
 	case errors.As(err, &tl):
-		r.fileError(ledger.CodeTooLarge, "%s，不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交", tl.msg)
-	case errors.Is(err, errNoWorkbook):
+		r.fileError(ledger.CodeTooLarge, "%s，不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交", tl.Msg)
+	case errors.Is(err, xlsx.ErrNoWorkbook):
 		r.fileError(ledger.CodeNotWorkbook, "%s", zipKindMessage(b))
 	default:
 		r.fileError(ledger.CodeCorrupt, "%s", corruptMessage)
@@ -71,8 +72,8 @@ func (r *reader) packageError(b *book, err error) {
 }
 
 // zipKindMessage explains a zip that is not an xlsx package.
-func zipKindMessage(b *book) string {
-	has := func(p string) bool { _, ok := b.parts[p]; return ok }
+func zipKindMessage(b *xlsx.Book) string {
+	has := b.HasPart
 	switch {
 	case has("xl/workbook.bin"):
 		return "这是Excel二进制工作簿（.xlsb）：" + saveAsXLSX
@@ -86,21 +87,21 @@ func zipKindMessage(b *book) string {
 
 // candidate is a sheet with a ledger header.
 type candidate struct {
-	ref sheetRef
-	s   *sheet
-	g   *grid
+	ref xlsx.SheetRef
+	s   *xlsx.Sheet
+	g   *xlsx.Grid
 	h   header
 }
 
 // inspect reads a sheet and looks for its header; nil when it has none.
-func (r *reader) inspect(b *book, ref sheetRef) (*candidate, error) {
-	s, err := b.readSheet(ref)
+func (r *reader) inspect(b *xlsx.Book, ref xlsx.SheetRef) (*candidate, error) {
+	s, err := b.ReadSheet(ref)
 	if err != nil {
 		return nil, err
 	}
-	g, ok := newGrid(s)
+	g, ok := xlsx.NewGrid(s)
 	if !ok {
-		return nil, &errTooLarge{fmt.Sprintf("工作表“%s”的合并单元格过多", ref.Name)}
+		return nil, &xlsx.TooLargeError{Msg: fmt.Sprintf("工作表“%s”的合并单元格过多", ref.Name)}
 	}
 	h, ok := findHeader(g)
 	if !ok {
@@ -123,9 +124,9 @@ const headerScan = 30
 
 // findHeader finds the row (or pair of rows) that names the most canonical
 // columns. It needs three columns, two of them required ones.
-func findHeader(g *grid) (header, bool) {
+func findHeader(g *xlsx.Grid) (header, bool) {
 	var best header
-	rows := g.rowNums()
+	rows := g.RowNums()
 	for i, row := range rows {
 		if i >= headerScan {
 			break
@@ -154,17 +155,17 @@ func findHeader(g *grid) (header, bool) {
 // headerAt reads rows first..last (one or two) as a header. For a two-row
 // header every written cell of the second row must be a column name, so a
 // data row is never taken for one.
-func headerAt(g *grid, first, last int) (header, bool) {
+func headerAt(g *xlsx.Grid, first, last int) (header, bool) {
 	h := header{first: first, last: last}
-	for c := 1; c <= g.maxCol; c++ {
-		top := g.text(first, c)
+	for c := 1; c <= g.MaxCol; c++ {
+		top := g.Text(first, c)
 		col, ok := ledger.Column(0), false
 		if last != first {
-			bottom, filled := g.at(last, c)
-			if bottom.text != "" && bottom.text != top {
-				col, ok = ledger.MatchHeader(bottom.text)
+			bottom, filled := g.At(last, c)
+			if bottom.Text != "" && bottom.Text != top {
+				col, ok = ledger.MatchHeader(bottom.Text)
 				if !ok {
-					col, ok = ledger.MatchHeader(top + bottom.text)
+					col, ok = ledger.MatchHeader(top + bottom.Text)
 				}
 				if !ok && !filled {
 					return header{}, false
@@ -189,12 +190,12 @@ func headerAt(g *grid, first, last int) (header, bool) {
 }
 
 // readLedger turns the rows below the header into items.
-func (r *reader) readLedger(b *book, c *candidate) {
+func (r *reader) readLedger(b *xlsx.Book, c *candidate) {
 	g, h := c.g, c.h
 	var layout ledger.Layout
 	for col, x := range h.col {
 		if x > 0 {
-			layout[col] = colName(x)
+			layout[col] = xlsx.ColName(x)
 		}
 	}
 	r.res.File.Village = r.village(g, h, c.ref.Name)
@@ -208,7 +209,7 @@ func (r *reader) readLedger(b *book, c *candidate) {
 			})
 		}
 	}
-	for _, ref := range c.s.tooLong {
+	for _, ref := range c.s.TooLong {
 		_, row, _ := excelize.CellNameToCoordinates(ref)
 		r.res.Diagnostics = append(r.res.Diagnostics, ledger.Diagnostic{
 			Severity: ledger.Error, Code: ledger.CodeTooLarge, File: r.res.File.Name, Sheet: sheetName,
@@ -219,7 +220,7 @@ func (r *reader) readLedger(b *book, c *candidate) {
 
 	category := ""
 	seqRows := map[string]int{}
-	for _, row := range g.rowNums() {
+	for _, row := range g.RowNums() {
 		if row <= h.last {
 			continue
 		}
@@ -238,13 +239,13 @@ func (r *reader) readLedger(b *book, c *candidate) {
 		at := func(col ledger.Column, sev ledger.Severity, code, format string, args ...any) {
 			r.res.Diagnostics = append(r.res.Diagnostics, ledger.At(sev, code, &it, col, format, args...))
 		}
-		val := func(col ledger.Column) (cell, bool) {
+		val := func(col ledger.Column) (xlsx.Cell, bool) {
 			if h.col[col] == 0 {
-				return cell{}, false
+				return xlsx.Cell{}, false
 			}
-			return g.at(row, h.col[col])
+			return g.At(row, h.col[col])
 		}
-		text := func(col ledger.Column) string { v, _ := val(col); return clean(v.text) }
+		text := func(col ledger.Column) string { v, _ := val(col); return clean(v.Text) }
 		it.Seq = ledger.NormalizeSeq(text(ledger.ColSeq))
 		it.Category = text(ledger.ColCategory)
 		if it.Category == "" {
@@ -264,12 +265,12 @@ func (r *reader) readLedger(b *book, c *candidate) {
 				at(col, ledger.Error, ledger.CodeEmptyCell, "%s", emptyMessage(col))
 			}
 		}
-		if d, _ := val(ledger.ColDeadline); !emptyValue(ledger.ColDeadline, d.text) {
-			if dl, ok := deadlineOf(d, b.date1904); ok {
+		if d, _ := val(ledger.ColDeadline); !emptyValue(ledger.ColDeadline, d.Text) {
+			if dl, ok := deadlineOf(d, b.Date1904); ok {
 				it.Deadline = dl
 			} else {
 				at(ledger.ColDeadline, ledger.Error, ledger.CodeBadDate,
-					"整改时限“%s”不是可识别的日期：请写成2025-03-31、2025年3月31日或2025年3月底前，或写“长期坚持”“立行立改”“集中整改期内”", clean(d.text))
+					"整改时限“%s”不是可识别的日期：请写成2025-03-31、2025年3月31日或2025年3月底前，或写“长期坚持”“立行立改”“集中整改期内”", clean(d.Text))
 			}
 		}
 		if s := text(ledger.ColStatus); s != "" {
@@ -279,16 +280,16 @@ func (r *reader) readLedger(b *book, c *candidate) {
 				at(ledger.ColStatus, ledger.Error, ledger.CodeBadStatus, "整改状态“%s”不是允许的状态（%s）", s, ledger.StatusList)
 			}
 		}
-		if d, _ := val(ledger.ColDone); !emptyValue(ledger.ColDone, d.text) {
-			if day, ok := dateOf(d, b.date1904); ok {
+		if d, _ := val(ledger.ColDone); !emptyValue(ledger.ColDone, d.Text) {
+			if day, ok := dateOf(d, b.Date1904); ok {
 				it.Done = day
 			} else {
-				at(ledger.ColDone, ledger.Error, ledger.CodeBadDate, "完成时间“%s”不是可识别的日期：请写成2025-03-31或2025年3月31日", clean(d.text))
+				at(ledger.ColDone, ledger.Error, ledger.CodeBadDate, "完成时间“%s”不是可识别的日期：请写成2025-03-31或2025年3月31日", clean(d.Text))
 			}
 		}
 		if s, filled := val(ledger.ColSeq); it.Seq != "" && !filled {
 			if first, dup := seqRows[it.Seq]; dup {
-				at(ledger.ColSeq, ledger.Warning, ledger.CodeDuplicateSeq, "序号“%s”与第%d行重复：请重新编号", clean(s.text), first)
+				at(ledger.ColSeq, ledger.Warning, ledger.CodeDuplicateSeq, "序号“%s”与第%d行重复：请重新编号", clean(s.Text), first)
 			} else {
 				seqRows[it.Seq] = row
 			}
@@ -317,12 +318,12 @@ var (
 
 // classifyRow tells a task from a blank row, a section title spanning the
 // table (一、…方面, which gives its text as the category) and a footer.
-func classifyRow(g *grid, h header, row int) (rowKind, string) {
+func classifyRow(g *xlsx.Grid, h header, row int) (rowKind, string) {
 	var distinct []string
 	written, cells := false, 0
 	for c := h.c1; c <= h.c2; c++ {
-		v, filled := g.at(row, c)
-		t := clean(v.text)
+		v, filled := g.At(row, c)
+		t := clean(v.Text)
 		if t == "" {
 			continue
 		}
@@ -342,7 +343,7 @@ func classifyRow(g *grid, h header, row int) (rowKind, string) {
 	head = ledger.NormalizeText(head)
 	for _, w := range footerWords {
 		if strings.HasPrefix(head, w) {
-			if _, isStatus := ledger.ParseStatus(g.text(row, h.col[ledger.ColStatus])); !isStatus {
+			if _, isStatus := ledger.ParseStatus(g.Text(row, h.col[ledger.ColStatus])); !isStatus {
 				return rowFooter, ""
 			}
 		}
@@ -356,7 +357,7 @@ func classifyRow(g *grid, h header, row int) (rowKind, string) {
 	}
 	// A row with nothing but a 序号 or a category is a pre-numbered empty row.
 	for _, col := range []ledger.Column{ledger.ColProblem, ledger.ColMeasures, ledger.ColProgress, ledger.ColStatus, ledger.ColDeadline} {
-		if h.col[col] > 0 && clean(g.text(row, h.col[col])) != "" {
+		if h.col[col] > 0 && clean(g.Text(row, h.col[col])) != "" {
 			return rowTask, ""
 		}
 	}
@@ -406,15 +407,15 @@ func emptyMessage(col ledger.Column) string {
 // plain serial number (a date whose cell lost its date format) or yyyymmdd
 // number. A date outside the plausible years is not one: "3.31" typed into a
 // date cell is 1900-01-03.
-func dateOf(c cell, date1904 bool) (ledger.Date, bool) {
-	if c.isDate {
-		return c.date, c.date.Plausible()
+func dateOf(c xlsx.Cell, date1904 bool) (ledger.Date, bool) {
+	if c.IsDate {
+		return c.Date, c.Date.Plausible()
 	}
-	if d, ok := ledger.ParseDateText(c.text); ok {
+	if d, ok := ledger.ParseDateText(c.Text); ok {
 		return d, true
 	}
-	if c.number {
-		v, err := strconv.ParseFloat(c.text, 64)
+	if c.Number {
+		v, err := strconv.ParseFloat(c.Text, 64)
 		if err == nil && v > 0 {
 			if t, err := excelize.ExcelDateToTime(v, date1904); err == nil && ledger.DateOf(t).Plausible() {
 				return ledger.DateOf(t), true
@@ -425,9 +426,9 @@ func dateOf(c cell, date1904 bool) (ledger.Date, bool) {
 }
 
 // deadlineOf reads a 整改时限 cell.
-func deadlineOf(c cell, date1904 bool) (ledger.Deadline, bool) {
-	if !c.isDate && !c.number {
-		if d, ok := ledger.ParseDeadline(c.text); ok {
+func deadlineOf(c xlsx.Cell, date1904 bool) (ledger.Deadline, bool) {
+	if !c.IsDate && !c.Number {
+		if d, ok := ledger.ParseDeadline(c.Text); ok {
 			return d, true
 		}
 	}

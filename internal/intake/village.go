@@ -8,29 +8,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/xlsx"
 )
 
 // village tells whose ledger this is from the sheet's own words — the
 // 填报单位 line, then the title rows above the header — then the sheet name,
 // then the file name. With a config the village must be one of its villages;
 // otherwise an error is recorded and "" returned.
-func (r *reader) village(g *grid, h header, sheetName string) string {
+func (r *reader) village(g *xlsx.Grid, h header, sheetName string) string {
 	var unit string
 	var titles []string
-	for _, row := range g.rowNums() {
+	for _, row := range g.RowNums() {
 		if row >= h.first {
 			break
 		}
-		for c := 1; c <= g.maxCol; c++ {
-			v, filled := g.at(row, c)
-			if filled || v.text == "" {
+		for c := 1; c <= g.MaxCol; c++ {
+			v, filled := g.At(row, c)
+			if filled || v.Text == "" {
 				continue
 			}
-			titles = append(titles, v.text)
+			titles = append(titles, v.Text)
 			if unit == "" {
-				if u, ok := fillUnit(v.text); ok {
+				if u, ok := fillUnit(v.Text); ok {
 					if u == "" {
-						u = g.text(row, c+1)
+						u = g.Text(row, c+1)
 					}
 					unit = u
 				}
