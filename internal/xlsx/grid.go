@@ -103,3 +103,9 @@ func (g *Grid) RowNums() []int {
 	}
 	return out
 }
+
+// RowHidden reports whether a row holding values is hidden.
+func (g *Grid) RowHidden(row int) bool {
+	i, ok := g.byRow[row]
+	return ok && g.s.Rows[i].Hidden
+}

@@ -32,7 +32,7 @@ import (
 // refused with a TooLargeError, quickly and in bounded memory.
 type Limits struct {
 	MaxUnzipBytes int64 // total inflated size of the package's XML parts
-	MaxRows       int   // highest sheet row that may hold a value
+	MaxRows       int   // rows holding a value, per sheet (not the highest row number: a stray space at A60000 is one row)
 	MaxCellRunes  int   // characters in one cell (Excel's own limit is 32767)
 }
 
@@ -47,8 +47,8 @@ type Book struct {
 	parts    map[string]*zip.File // by lower-case part name, no leading slash
 	Sheets   []SheetRef           // in workbook order
 	Date1904 bool
-	sst      []string
-	dateXF   []bool // cellXfs index → the style's number format is a date
+	sst      []sharedString
+	xfs      []numFormat // cellXfs index → the style's number format
 	limits   Limits
 }
 
@@ -63,16 +63,41 @@ type SheetRef struct {
 // Cell is one non-empty cell of a sheet.
 type Cell struct {
 	Col    int    // 1-based column
-	Text   string // the value as text; a date cell gives YYYY-MM-DD
+	Text   string // the value as the cell shows it; a date cell gives YYYY-MM-DD
 	Date   ledger.Date
 	IsDate bool // the cell holds a real Excel date
-	Number bool // the cell holds a number (no date format)
+	Number bool    // the cell holds a number (no date format)
+	Value  float64 // the number, when Number
+	// Error is true for an Excel error value (#REF!, #N/A …, in Text).
+	Error bool
+	// Formula is true when the cell holds a formula; NoCache when it was
+	// saved without a result (Text is then "").
+	Formula, NoCache bool
+	// TooLong is true when the text is beyond Limits.MaxCellRunes; Text is
+	// then "" (it is refused, never truncated).
+	TooLong bool
+	// Raw is the formula's text for a formula cell (at most 256 bytes).
+	Raw string
+}
+
+// sharedString is one entry of the shared string table, prepared once for
+// every cell that refers to it.
+type sharedString struct {
+	text    string
+	tooLong bool
+}
+
+// numFormat is what a cell style's number format means for reading.
+type numFormat struct {
+	date bool
+	code string // "" for General
 }
 
 // Row is one row with at least one non-empty cell.
 type Row struct {
-	Num   int // 1-based Excel row
-	Cells []Cell
+	Num    int // 1-based Excel row
+	Cells  []Cell
+	Hidden bool // hidden, or folded inside a collapsed group
 }
 
 // Rect is a merged range, 1-based and inclusive.
@@ -82,8 +107,20 @@ type Rect struct{ R1, C1, R2, C2 int }
 type Sheet struct {
 	Rows    []Row
 	Merges  []Rect
-	TooLong []string // references of cells cut to Limits.MaxCellRunes
+	TooLong []string // references of cells beyond Limits.MaxCellRunes
 	LastRow int      // highest row number holding a value
+	// HiddenCols are the hidden column ranges (1-based, inclusive).
+	HiddenCols [][2]int
+}
+
+// ColHidden reports whether a column is hidden.
+func (s *Sheet) ColHidden(col int) bool {
+	for _, r := range s.HiddenCols {
+		if col >= r[0] && col <= r[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // Open reads the package's structure and checks the declared sizes of
@@ -346,13 +383,13 @@ func (b *Book) readSharedStrings(part string) error {
 			switch string(sc.name()) {
 			case "sst":
 				if n, err := strconv.Atoi(sc.attr("uniqueCount")); err == nil && n > 0 && n < 1<<20 {
-					b.sst = make([]string, 0, n)
+					b.sst = make([]sharedString, 0, n)
 				}
 			case "si":
 				inSI, buf = true, buf[:0]
 				if sc.empty {
 					inSI = false
-					b.sst = append(b.sst, "")
+					b.sst = append(b.sst, sharedString{})
 				}
 			case "t":
 				inT = inSI && phoneticDep == 0 && !sc.empty
@@ -365,7 +402,7 @@ func (b *Book) readSharedStrings(part string) error {
 			switch string(sc.name()) {
 			case "si":
 				inSI = false
-				b.sst = append(b.sst, string(buf))
+				b.sst = append(b.sst, b.prepare(buf))
 			case "t":
 				inT = false
 			case "rPh":
@@ -377,6 +414,16 @@ func (b *Book) readSharedStrings(part string) error {
 			}
 		}
 	}
+}
+
+// prepare turns one shared string into what every cell referring to it
+// gets: escapes decoded and the length checked once, not once per cell.
+func (b *Book) prepare(raw []byte) sharedString {
+	lim := b.limits.MaxCellRunes
+	if lim > 0 && len(raw) > lim && utf8.RuneCount(raw) > lim {
+		return sharedString{tooLong: true}
+	}
+	return sharedString{text: unescapeOOXML(string(raw))}
 }
 
 // scanner opens a part for the fast tokenizer.
@@ -443,12 +490,12 @@ func (b *Book) readStyles(part string) error {
 			}
 		}
 	}
-	b.dateXF = make([]bool, len(xfNumFmt))
+	b.xfs = make([]numFormat, len(xfNumFmt))
 	for i, id := range xfNumFmt {
 		if code, ok := custom[id]; ok {
-			b.dateXF[i] = isDateFormat(code)
+			b.xfs[i] = numFormat{date: isDateFormat(code), code: code}
 		} else {
-			b.dateXF[i] = builtinDate(id)
+			b.xfs[i] = numFormat{date: builtinDate(id), code: builtinCodes[id]}
 		}
 	}
 	return nil
@@ -523,6 +570,10 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 		inIS           bool
 		phonetic       int
 		vbuf           []byte
+		inF            bool
+		fbuf           []byte
+		hasV           bool
+		rowHidden      bool
 	)
 	flushRow := func() {
 		if len(cur.Cells) > 0 {
@@ -531,9 +582,10 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 		}
 		cur = Row{}
 	}
+	var errRows error
 	maxText := 4*lim.MaxCellRunes + 64
 	for {
-		err := sc.next(inText)
+		err := sc.next(inText || inF)
 		if err == io.EOF {
 			break
 		}
@@ -550,7 +602,24 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 					n = v
 				}
 				rowNum, colNum = n, 0
-				cur.Num = n
+				rowHidden = false
+				sc.attrs(func(name, v []byte) {
+					if string(name) == "hidden" {
+						rowHidden = string(v) == "1" || string(v) == "true"
+					}
+				})
+				cur.Num, cur.Hidden = n, rowHidden
+				if len(out.Rows) >= lim.MaxRows && errRows == nil {
+					errRows = &TooLargeError{Msg: fmt.Sprintf("工作表“%s”超过%d行有内容（第%d行还有内容）", s.Name, lim.MaxRows, rowNum)}
+				}
+			case "col":
+				if sc.attr("hidden") == "1" || sc.attr("hidden") == "true" {
+					lo, e1 := strconv.Atoi(sc.attr("min"))
+					hi, e2 := strconv.Atoi(sc.attr("max"))
+					if e1 == nil && e2 == nil && lo > 0 && hi >= lo && len(out.HiddenCols) < 1000 {
+						out.HiddenCols = append(out.HiddenCols, [2]int{lo, min(hi, excelize.MaxColumns)})
+					}
+				}
 			case "c":
 				c = cellXML{col: colNum + 1}
 				sc.attrs(func(name, v []byte) {
@@ -566,10 +635,17 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 					}
 				})
 				colNum = c.col
-				vbuf = vbuf[:0]
+				vbuf, fbuf = vbuf[:0], fbuf[:0]
+				c.formula, hasV = false, false
 				inCell = !sc.empty
 			case "v":
 				inText = inCell && !sc.empty
+				hasV = hasV || inText
+			case "f":
+				if inCell {
+					c.formula = true
+					inF = !sc.empty
+				}
 			case "is":
 				inIS = inCell && !sc.empty
 			case "t":
@@ -591,11 +667,17 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 			case "c":
 				inCell = false
 				cl, ok := b.cellValue(&c, string(vbuf))
+				if c.formula {
+					cl.Formula, cl.Raw = true, string(fbuf)
+					if !hasV && c.typ != "inlineStr" {
+						cl.NoCache, cl.Text, ok = true, "", true
+					}
+				}
 				if !ok {
 					continue
 				}
-				if rowNum > lim.MaxRows {
-					return nil, &TooLargeError{Msg: fmt.Sprintf("工作表“%s”超过%d行（第%d行还有内容）", s.Name, lim.MaxRows, rowNum)}
+				if errRows != nil {
+					return nil, errRows
 				}
 				if cl.Col > excelize.MaxColumns || len(cur.Cells) >= excelize.MaxColumns {
 					return nil, &TooLargeError{Msg: fmt.Sprintf("工作表“%s”第%d行超过%d列（Excel最多到XFD列）", s.Name, rowNum, excelize.MaxColumns)}
@@ -603,13 +685,15 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 				if cells++; cells > maxCells {
 					return nil, &TooLargeError{Msg: fmt.Sprintf("工作表“%s”有超过%d个有内容的单元格", s.Name, maxCells)}
 				}
-				if len(cl.Text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.Text) > lim.MaxCellRunes {
+				if cl.TooLong || len(cl.Text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.Text) > lim.MaxCellRunes {
 					out.TooLong = append(out.TooLong, CellRef(cl.Col, rowNum))
-					cl.Text = truncateRunes(cl.Text, lim.MaxCellRunes)
+					cl.Text, cl.TooLong = "", true
 				}
 				cur.Cells = append(cur.Cells, cl)
 			case "v", "t":
 				inText = false
+			case "f":
+				inF = false
 			case "is":
 				inIS = false
 			case "rPh":
@@ -621,6 +705,9 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 			if inText && len(vbuf) < maxText {
 				// Keep what the limit check needs, not a megabyte.
 				vbuf = append(vbuf, sc.text[:min(len(sc.text), maxText-len(vbuf))]...)
+			}
+			if inF && len(fbuf) < 256 {
+				fbuf = append(fbuf, sc.text[:min(len(sc.text), 256-len(fbuf))]...)
 			}
 		}
 	}
@@ -660,9 +747,10 @@ const maxCells = 1_000_000
 
 // cellXML is a cell as read from the sheet XML.
 type cellXML struct {
-	col   int
-	style int
-	typ   string
+	col     int
+	style   int
+	typ     string
+	formula bool
 }
 
 // cellValue turns a raw cell into its value; ok is false for an empty cell.
@@ -674,8 +762,13 @@ func (b *Book) cellValue(c *cellXML, raw string) (Cell, bool) {
 		if err != nil || i < 0 || i >= len(b.sst) {
 			return out, false
 		}
-		out.Text = unescapeOOXML(b.sst[i])
-	case "inlineStr", "str", "e":
+		out.Text, out.TooLong = b.sst[i].text, b.sst[i].tooLong
+		if out.TooLong {
+			return out, true
+		}
+	case "e":
+		out.Text, out.Error = strings.TrimSpace(raw), true
+	case "inlineStr", "str":
 		out.Text = unescapeOOXML(raw)
 	case "b":
 		if strings.TrimSpace(raw) == "1" {
@@ -699,15 +792,23 @@ func (b *Book) cellValue(c *cellXML, raw string) (Cell, bool) {
 			out.Text = raw
 			break
 		}
-		if c.style >= 0 && c.style < len(b.dateXF) && b.dateXF[c.style] {
+		var nf numFormat
+		if c.style >= 0 && c.style < len(b.xfs) {
+			nf = b.xfs[c.style]
+		}
+		if nf.date {
 			if t, err := excelize.ExcelDateToTime(v, b.Date1904); err == nil && v >= 0 {
 				out.Date, out.IsDate = ledger.DateOf(t), true
 				out.Text = out.Date.String()
 				break
 			}
 		}
-		out.Number = true
-		out.Text = formatNumber(raw, v)
+		out.Number, out.Value = true, v
+		if shown, ok := formatShown(v, nf.code); ok {
+			out.Text = shown
+		} else {
+			out.Text = formatNumber(raw, v)
+		}
 	}
 	if out.Text == "" {
 		return out, false
