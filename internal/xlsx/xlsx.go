@@ -65,7 +65,7 @@ type Cell struct {
 	Col    int    // 1-based column
 	Text   string // the value as the cell shows it; a date cell gives YYYY-MM-DD
 	Date   ledger.Date
-	IsDate bool // the cell holds a real Excel date
+	IsDate bool    // the cell holds a real Excel date
 	Number bool    // the cell holds a number (no date format)
 	Value  float64 // the number, when Number
 	// Error is true for an Excel error value (#REF!, #N/A …, in Text).
