@@ -41,7 +41,7 @@ func codes(res *Result) []string {
 	return out
 }
 
-func writeFile(t *testing.T, name string, data []byte) string {
+func writeFile(t testing.TB, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
@@ -100,7 +100,7 @@ func TestPasswordProtectedWorkbook(t *testing.T) {
 }
 
 // zipOf builds a zip with the given parts.
-func zipOf(t *testing.T, parts map[string]string) []byte {
+func zipOf(t testing.TB, parts map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
