@@ -134,7 +134,9 @@ func TestArchiveOfAFileHeldOpenIsAllOrNothing(t *testing.T) {
 	d, log, older, newer, out := archiveSetup(t)
 	held := true
 	d.ops = fileOps{
-		rename: func(a, b string) error { return &os.LinkError{Op: "rename", Old: a, New: b, Err: errors.New("invalid cross-device link")} },
+		rename: func(a, b string) error {
+			return &os.LinkError{Op: "rename", Old: a, New: b, Err: errors.New("invalid cross-device link")}
+		},
 		remove: func(p string) error {
 			if held && p == older {
 				return &os.PathError{Op: "remove", Path: p, Err: os.ErrPermission}
