@@ -117,6 +117,7 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 	w := &watch.Watcher{Dir: inbox, Interval: interval}
 	d := &watch.Desk{
 		OutDir:     cfg.OutDir(),
+		State:      cfg.StateDir(),
 		Villages:   names,
 		Check:      func(path string) (*watch.Verdict, error) { return checkOne(cfg, path) },
 		Build:      func(ctx context.Context, files []string) (string, error) { return buildAccepted(ctx, cfg, files) },
