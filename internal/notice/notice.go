@@ -346,7 +346,7 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 		{ledger.ColDeadline, "整改\n时限", 18.5, typeset.Center, true},
 		{ledger.ColProgress, "", -47, typeset.Justify, true},
 		{ledger.ColStatus, "整改\n状态", 18.5, typeset.Center, true},
-		{ledger.ColDone, "完成\n时间", 17, typeset.Center, true},
+		{ledger.ColDone, "完成\n时间", 18.5, typeset.Center, true},
 		{ledger.ColNote, "", 13, typeset.Left, has(ledger.ColNote)},
 	}
 	fixed, shares := 0.0, 0.0
@@ -393,7 +393,10 @@ func ledgerTable(d *typeset.Document, items []ledger.Item, pub config.Publish) {
 	d.Table(ledgerTableOf(items, pub))
 }
 
-const noTasks = "暂无整改任务。"
+// noTasks stands in the attachment of a village with no task: a ledger
+// without tasks is refused by check, so such a village has not reported
+// (a draft; the final gate requires every village).
+const noTasks = "尚未报送。"
 
 // ledgerTableOf is the table ledgerTable draws for items.
 func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
@@ -441,8 +444,10 @@ func cell(it *ledger.Item, c ledger.Column, i int) string {
 		}
 		return strconv.Itoa(i + 1)
 	case ledger.ColDeadline:
-		if it.Deadline.Kind == ledger.DeadlineNone {
-			return it.Deadline.Text
+		// What the village wrote ("2025年10月底前", "立行立改"), as written;
+		// a date cell in the official form.
+		if t := strings.TrimSpace(it.Deadline.Text); t != "" {
+			return publishText(t)
 		}
 		if it.Deadline.Kind == ledger.DeadlineOn {
 			return twoLineDate(it.Deadline.Date)
