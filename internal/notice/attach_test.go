@@ -2,6 +2,7 @@ package notice
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,109 @@ func TestDeadlinePrintedAsWritten(t *testing.T) {
 	}
 	if n < 2 {
 		t.Errorf("10月28日 is on a line of its own %d times, want 2 (整改时限 and 完成时间):\n%s", n, strings.Join(lines, "\n"))
+	}
+}
+
+// sectionItems is a village ledger kept as villages keep them: categories
+// from section rows, one problem merged over three measures, and one
+// merged over enough measures to cross a page.
+func sectionItems() []ledger.Item {
+	d := ledger.NewDate(2025, time.March, 31)
+	var items []ledger.Item
+	add := func(cat, problem, measures string, merged bool) {
+		it := item("大布村", cat, problem, ledger.StatusDone, d)
+		it.FromSection = true
+		it.Measures = measures
+		if merged {
+			it.MergedUp = it.MergedUp.With(ledger.ColProblem)
+		}
+		items = append(items, it)
+	}
+	add("一、学习贯彻党的创新理论方面", "第一议题制度落实不到位，学习记录流于形式", "建立第一议题学习台账。", false)
+	add("一、学习贯彻党的创新理论方面", "第一议题制度落实不到位，学习记录流于形式", "每月开展一次专题学习。", true)
+	add("一、学习贯彻党的创新理论方面", "第一议题制度落实不到位，学习记录流于形式", "镇党委定期抽查学习记录。", true)
+	add("二、集体经济和资产管理方面", "集体资产租赁合同不规范，部分合同到期未续签", "全面清理到期合同。", false)
+	for k := 0; k < 14; k++ {
+		add("二、集体经济和资产管理方面", "集体资产租赁合同不规范，部分合同到期未续签",
+			fmt.Sprintf("第%d批合同：逐份核对租赁面积、租金标准和期限，对不规范条款重新协商签订补充协议，并在村务公开栏公示结果，接受群众监督。", k+1), true)
+	}
+	return items
+}
+
+// TestSectionRowsAndMergedProblems: section rows printed once each and no
+// 问题类别 column; a problem merged over three rows printed once; one
+// merged over rows crossing a page printed again, marked （续）, on the next.
+func TestSectionRowsAndMergedProblems(t *testing.T) {
+	cfg := testConfig()
+	items := sectionItems()
+	in := Input{Config: cfg, Items: items}
+	var buf bytes.Buffer
+	if _, err := Village(&buf, in, "大布村"); err != nil {
+		t.Fatal(err)
+	}
+	pdf := readDoc(t, buf.Bytes(), "分节合并.pdf")
+	if len(pdf.pages) < 2 {
+		t.Fatalf("%d pages, want the long merged problem across two", len(pdf.pages))
+	}
+	all := pdf.raw(t, 1)
+	for _, sec := range []string{"一、学习贯彻党的创新理论方面", "二、集体经济和资产管理方面"} {
+		if n := strings.Count(all, sec); n != 1 {
+			t.Errorf("section %q printed %d times, want once", sec, n)
+		}
+	}
+	if strings.Contains(all, "问题类别") {
+		t.Error("a ledger with section rows has a 问题类别 column")
+	}
+	if n := strings.Count(all, squeeze("第一议题制度落实不到位，学习记录流于形式")); n != 1 {
+		t.Errorf("problem merged over three rows printed %d times, want once", n)
+	}
+	long := squeeze("集体资产租赁合同不规范，部分合同到期未续签")
+	p1 := squeeze(pdf.pages[0])
+	p2 := squeeze(pdftotext(t, "-raw", "-f", "2", "-l", "2", pdf.path, "-"))
+	if strings.Count(p1, long) != 1 {
+		t.Errorf("page 1 prints the merged problem %d times, want once", strings.Count(p1, long))
+	}
+	if !strings.Contains(p2, long+"（续）") {
+		t.Errorf("page 2 lacks the merged problem repeated with （续）: %.200s", p2)
+	}
+	pdf.cellsIntact(t, 1, items, cfg.Publish)
+
+	// The same tasks with a category column keep the column.
+	for i := range items {
+		items[i].FromSection = false
+	}
+	buf.Reset()
+	if _, err := Village(&buf, Input{Config: cfg, Items: items}, "大布村"); err != nil {
+		t.Fatal(err)
+	}
+	if raw := readDoc(t, buf.Bytes(), "类别列.pdf").raw(t, 1); !strings.Contains(raw, "问题类别") {
+		t.Error("a ledger with a category column lost it")
+	}
+}
+
+// TestSplitRowShowsSeq: a row continued on the next page shows its 序号
+// again, marked （续）.
+func TestSplitRowShowsSeq(t *testing.T) {
+	cfg := testConfig()
+	items := testItems()
+	for i := range items {
+		items[i].Seq = fmt.Sprint(i + 1)
+	}
+	items[5].Progress = longProgress()
+	consolidate.Order(items, cfg.Villages)
+	var seq string
+	for _, it := range items {
+		if it.Progress == longProgress() {
+			seq = it.Seq
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := Village(&buf, Input{Config: cfg, Items: items}, "大布村"); err != nil {
+		t.Fatal(err)
+	}
+	pdf := readDoc(t, buf.Bytes(), "续行.pdf")
+	p2 := squeeze(pdftotext(t, "-raw", "-f", "2", "-l", "2", pdf.path, "-"))
+	if !strings.Contains(p2, seq+"（续）") {
+		t.Errorf("page 2 lacks the continued row's 序号 %s（续）: %.200s", seq, p2)
 	}
 }

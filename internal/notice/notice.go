@@ -312,7 +312,8 @@ type ledgerColumn struct {
 }
 
 // ledgerColumns chooses and sizes the columns of a published ledger for a
-// text block width mm wide: 序号, 问题类别 and 备注 when any task has one,
+// text block width mm wide: 序号, 问题类别 when any task has one and the
+// categories came from a column (section rows are drawn as such), 备注 when any task has one,
 // 巡察反馈问题, 整改措施, 责任单位, 整改时限, 整改进展情况, 整改状态,
 // 完成时间; 责任领导 and 责任人 only when the config publishes them;
 // 佐证材料 never. The short columns get what their longest usual content
@@ -336,8 +337,8 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 		align  typeset.Align
 		show   bool
 	}{
-		{ledger.ColSeq, "", 11, typeset.Center, true},
-		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory)},
+		{ledger.ColSeq, "", 14.5, typeset.Center, true}, // room for 3（续）
+		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory) && !fromSections(items)},
 		{ledger.ColProblem, "", -25, typeset.Left, true},
 		{ledger.ColMeasures, "", -28, typeset.Left, true},
 		{ledger.ColLead, "责任\n领导", 15, typeset.Center, pub.Lead},
@@ -398,21 +399,65 @@ func ledgerTable(d *typeset.Document, items []ledger.Item, pub config.Publish) {
 // (a draft; the final gate requires every village).
 const noTasks = "尚未报送。"
 
-// ledgerTableOf is the table ledgerTable draws for items.
+// ledgerTableOf is the table ledgerTable draws for items, laid out as the
+// village kept it: a section row where its categories came from section
+// rows, one cell over the rows of a problem shared by consecutive tasks
+// (merged in the ledger, or the same text repeated), and of a 序号, 责任单位
+// or 问题类别 the ledger merged.
 func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 	cols := ledgerColumns(items, pub, landscapeWidth)
 	t := typeset.Table{Size: sizeTable, HeaderSize: sizeTable}
 	for _, c := range cols {
-		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align})
+		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align, Repeat: c.Col == ledger.ColSeq})
 	}
+	sections := fromSections(items)
 	for i := range items {
 		row := make([]string, len(cols))
 		for j, c := range cols {
 			row[j] = cell(&items[i], c.Col, i)
 		}
 		t.Rows = append(t.Rows, row)
+		section := ""
+		if sections && items[i].Category != "" && (i == 0 || items[i].Category != items[i-1].Category) {
+			section = publishText(items[i].Category)
+		}
+		t.Sections = append(t.Sections, section)
+		merged := make([]bool, len(cols))
+		for j, c := range cols {
+			merged[j] = i > 0 && section == "" && mergedUp(&items[i-1], &items[i], c.Col)
+		}
+		t.Merged = append(t.Merged, merged)
 	}
 	return t
+}
+
+// fromSections reports whether a village's categories came from section
+// rows (every task with a category has it from one).
+func fromSections(items []ledger.Item) bool {
+	found := false
+	for i := range items {
+		if items[i].Category == "" {
+			continue
+		}
+		if !items[i].FromSection {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// mergedUp reports whether column c of task it is drawn as one cell with
+// the task before it, prev.
+func mergedUp(prev, it *ledger.Item, c ledger.Column) bool {
+	switch c {
+	case ledger.ColProblem:
+		p := strings.TrimSpace(it.Problem)
+		return it.MergedUp.Has(c) || (p != "" && p == strings.TrimSpace(prev.Problem))
+	case ledger.ColSeq, ledger.ColUnit, ledger.ColCategory:
+		return it.MergedUp.Has(c)
+	}
+	return false
 }
 
 // reserveLedger reserves (typeset.Document.Reserve) every character the
@@ -429,6 +474,8 @@ func reserveLedger(d *typeset.Document, items []ledger.Item, pub config.Publish)
 	for _, row := range t.Rows {
 		d.Reserve(row...)
 	}
+	d.Reserve(t.Sections...)
+	d.Reserve(typeset.Continued)
 }
 
 // landscapeWidth is the text block's width on a landscape page: the
