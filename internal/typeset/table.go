@@ -462,4 +462,3 @@ func (d *Document) drawCell(lines []wline, x, top, w, h float64, a Align, st Sty
 		y += lineH
 	}
 }
-
