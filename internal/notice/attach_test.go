@@ -9,6 +9,7 @@ import (
 
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/typeset"
 )
 
 // TestRateOfNoTasks: a group with no tasks has no rate, printed "—", not
@@ -182,5 +183,31 @@ func TestSplitRowShowsSeq(t *testing.T) {
 	p2 := squeeze(pdftotext(t, "-raw", "-f", "2", "-l", "2", pdf.path, "-"))
 	if !strings.Contains(p2, seq+"（续）") {
 		t.Errorf("page 2 lacks the continued row's 序号 %s（续）: %.200s", seq, p2)
+	}
+}
+
+// TestHeadingNeverEndsAPage: a heading that would fall on a page's last
+// line moves to the next page with its text.
+func TestHeadingNeverEndsAPage(t *testing.T) {
+	fonts, err := typeset.EmbeddedFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, blank := range []int{21, 20} { // the heading alone; the heading and one line
+		d := typeset.NewDocument(fonts, typeset.Official())
+		d.NewPage(typeset.Portrait)
+		d.BlankLines(blank)
+		paragraphs(d, "二、巡察反馈重点事项整改落实情况\n"+strings.Repeat("镇党委对照反馈问题逐项制定整改措施，明确责任领导和完成时限。", 3))
+		var buf bytes.Buffer
+		if err := d.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		pdf := readDoc(t, buf.Bytes(), "标题.pdf")
+		if len(pdf.pages) != 2 {
+			t.Fatalf("%d pages, want 2", len(pdf.pages))
+		}
+		if strings.Contains(pdf.pages[0], "巡察反馈") || !strings.Contains(squeeze(pdf.pages[1]), "二、巡察反馈重点事项整改落实情况") {
+			t.Errorf("blank %d: the heading stays at the foot of page 1:\n%s", blank, pdf.pages[0])
+		}
 	}
 }

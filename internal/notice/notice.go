@@ -216,8 +216,26 @@ var styles = map[Level]typeset.Style{
 }
 
 // paragraphs sets text written in the narrative markup.
+//
+// A heading never ends a page: it starts a new one unless the page also
+// holds the headings right after it and the first two lines (the whole,
+// if shorter) of the text they introduce.
 func paragraphs(d *typeset.Document, text string) {
-	for _, b := range ParseNarrative(text) {
+	blocks := ParseNarrative(text)
+	for i, b := range blocks {
+		if b.Level != Body && (i == 0 || blocks[i-1].Level == Body) {
+			need := 0
+			k := i
+			for ; k < len(blocks) && blocks[k].Level != Body; k++ {
+				need += d.Lines(blocks[k].Text, styles[blocks[k].Level])
+			}
+			if k < len(blocks) {
+				need += min(2, d.Lines(blocks[k].Text, styles[blocks[k].Level]))
+			}
+			if left := d.LinesLeft(); left > 0 && left < need && need <= typeset.Official().Lines {
+				d.NewPage(typeset.Portrait)
+			}
+		}
 		d.Paragraph(b.Text, styles[b.Level])
 	}
 }
