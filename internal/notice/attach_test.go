@@ -2,13 +2,17 @@ package notice
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pdftest"
 	"github.com/taizhang/taizhang/internal/typeset"
 )
 
@@ -209,5 +213,66 @@ func TestHeadingNeverEndsAPage(t *testing.T) {
 		if strings.Contains(pdf.pages[0], "巡察反馈") || !strings.Contains(squeeze(pdf.pages[1]), "二、巡察反馈重点事项整改落实情况") {
 			t.Errorf("blank %d: the heading stays at the foot of page 1:\n%s", blank, pdf.pages[0])
 		}
+	}
+}
+
+// TestTownPDFIsADocument: the notice has an outline (the body, each 附件N
+// with its village, at its first page), /Lang zh-CN, the as-of day as its
+// creation date, and subset tags on its fonts.
+func TestTownPDFIsADocument(t *testing.T) {
+	pdftest.Need(t, "qpdf", "pdfinfo", "pdffonts")
+	cfg := testConfig()
+	in := townInput(t, cfg)
+	var buf bytes.Buffer
+	if _, err := Town(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	pdf := readDoc(t, buf.Bytes(), "通报-大纲.pdf")
+	out, err := exec.Command("qpdf", "--json", "--json-key=outlines", "--json-key=pages", pdf.path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js struct {
+		Outlines []struct {
+			Title      string `json:"title"`
+			DestPageNo int    `json:"destpageposfrom1"`
+		} `json:"outlines"`
+	}
+	if err := json.Unmarshal(out, &js); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range js.Outlines {
+		got = append(got, fmt.Sprintf("%s@%d", o.Title, o.DestPageNo))
+	}
+	want := []string{"中共中山市三乡镇委员会关于十五届市委第六轮巡察整改进展情况的通报@1",
+		fmt.Sprintf("附件1　圩仔社区@%d", pdf.pageOf("附件1")), fmt.Sprintf("附件2　大布村@%d", pdf.pageOf("附件2"))}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("outline = %q, want %q", got, want)
+	}
+	raw := string(buf.Bytes())
+	if !strings.Contains(raw, "/Lang (zh-CN)") {
+		t.Error("catalog lacks /Lang (zh-CN)")
+	}
+	if !strings.Contains(raw, "/CreationDate (D:20250912000000)") {
+		t.Error("creation date is not the as-of day 2025-09-12")
+	}
+	fonts := pdftest.Fonts(t, buf.Bytes())
+	if len(fonts) == 0 {
+		t.Fatal("no fonts")
+	}
+	tag := regexp.MustCompile(`^[A-Z]{6}\+`)
+	for _, f := range fonts {
+		if !tag.MatchString(f.Name) || !f.Subset {
+			t.Errorf("font %s has no subset tag", f.Name)
+		}
+	}
+	// The same inputs, the same bytes (the tags too).
+	var again bytes.Buffer
+	if _, err := Town(&again, in); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again.Bytes(), buf.Bytes()) {
+		t.Error("two builds differ")
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pdfjoin"
 	"github.com/taizhang/taizhang/internal/typeset"
 )
 
@@ -55,6 +56,8 @@ type town struct {
 	body   string
 	title  string
 	diags  []ledger.Diagnostic // the narrative's
+	// asOf is the build's as-of day, the PDFs' creation date.
+	asOf ledger.Date
 	// tasks lists each village's tasks by their index in in.Items (a copy
 	// of every task would be another few hundred megabytes in a large town).
 	tasks map[string][]int32
@@ -88,8 +91,29 @@ func prepareTown(in Input) (*town, error) {
 	return &town{
 		in: in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
 		title: titleText(blocks[blockTitle]),
+		asOf:  asOfOf(in),
 		tasks: tasksByVillage(in.Items),
 	}, nil
+}
+
+// asOfOf is the day the build counts against: the summary's, else the
+// config's.
+func asOfOf(in Input) ledger.Date {
+	if in.Summary != nil && !in.Summary.AsOf.IsZero() {
+		return in.Summary.AsOf
+	}
+	return in.Config.BuildAsOf()
+}
+
+// info is the document information of a published PDF: its title, the
+// issuer, the as-of day as its date (the same bytes for the same inputs),
+// in Chinese.
+func (t *town) info(title string, outline []pdfjoin.Bookmark) pdfjoin.Info {
+	in := pdfjoin.Info{Title: title, Author: t.in.Config.Issuer, Producer: "taizhang", Lang: "zh-CN", Outline: outline}
+	if !t.asOf.IsZero() {
+		in.Date = t.asOf.Time()
+	}
+	return in
 }
 
 func tasksByVillage(items []ledger.Item) map[string][]int32 {
