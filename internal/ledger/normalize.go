@@ -180,7 +180,7 @@ func ParseDeadline(s string) (d Deadline, ok bool) {
 	if !ok {
 		return Deadline{}, false
 	}
-	return Deadline{Kind: DeadlineOn, Date: date}, true
+	return Deadline{Kind: DeadlineOn, Date: date, Text: text}, true
 }
 
 var (
