@@ -201,16 +201,16 @@ func paragraphs(d *typeset.Document, text string) {
 			need := 0
 			k := i
 			for ; k < len(blocks) && blocks[k].Level != Body; k++ {
-				need += d.Lines(blocks[k].Text, styles[blocks[k].Level])
+				need += d.Lines(blocks[k].Text, blocks[k].style())
 			}
 			if k < len(blocks) {
-				need += min(2, d.Lines(blocks[k].Text, styles[blocks[k].Level]))
+				need += min(2, d.Lines(blocks[k].Text, blocks[k].style()))
 			}
 			if left := d.LinesLeft(); left > 0 && left < need && need <= typeset.Official().Lines {
 				d.NewPage(typeset.Portrait)
 			}
 		}
-		d.Paragraph(b.Text, styles[b.Level])
+		d.Paragraph(b.Text, b.style())
 	}
 }
 
