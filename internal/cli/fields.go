@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -9,8 +10,10 @@ import (
 
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/notice"
 	"github.com/taizhang/taizhang/internal/pipeline"
+	"github.com/taizhang/taizhang/internal/workspace"
 )
 
 // FieldsOptions are the flags and arguments of `taizhang fields`.
@@ -86,12 +89,35 @@ func runFields(s *Streams, opts *FieldsOptions) error {
 		since = compare.Compare(snap, items, cfg.Villages, asOf)
 	}
 	fields := notice.Fields(notice.NewData(cfg, items, sum, since))
+	// The narrative as the build will read it: does every placeholder in it
+	// have a value?
+	narrName := workspace.Rel(filepath.Dir(cfg.Path), cfg.NarrativePath())
+	var narrErr error
+	var narrWarn []ledger.Diagnostic
+	tmpl, err := notice.LoadTemplates(cfg.TemplatesDir())
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	in := notice.Input{Config: cfg, Items: items, Summary: sum, Since: since, Templates: tmpl}
+	if narrErr = in.ReadNarrative(); narrErr == nil {
+		narrWarn, narrErr = notice.CheckNarrative(in)
+	}
 	if opts.JSON {
 		out := make([]fieldJSON, len(fields))
 		for i, f := range fields {
 			out[i] = fieldJSON{notice.Placeholder(f.Name), f.Group, f.About, f.Value, f.Have, f.Why}
 		}
-		return writeJSONTo(s.Out, map[string]any{"as_of": asOf, "errors": rep.Errors(), "fields": out})
+		narr := map[string]any{"file": narrName, "ok": narrErr == nil, "warnings": append([]ledger.Diagnostic{}, narrWarn...)}
+		if narrErr != nil {
+			narr["error"] = narrErr.Error()
+		}
+		if err := writeJSONTo(s.Out, map[string]any{"as_of": asOf, "errors": rep.Errors(), "fields": out, "narrative": narr}); err != nil {
+			return err
+		}
+		if narrErr != nil {
+			return problems()
+		}
+		return nil
 	}
 	fmt.Fprintf(s.Out, "通报正文中可以使用的占位符（%s，统计截止日期%s，按收件箱里现有的 %d 个台账计算）：\n", cfg.Town, asOf.Chinese(), len(rep.Files))
 	if n := rep.Errors(); n > 0 {
@@ -126,6 +152,24 @@ func runFields(s *Streams, opts *FieldsOptions) error {
 		fmt.Fprintln(s.Out, line)
 	}
 	fmt.Fprintln(s.Out, "\n只在对比上一期时才印的句子，请写在 {{with .Since}} 和 {{end}} 之间；写错的占位符在生成通报时会报错并提示最接近的写法。")
+	fmt.Fprintln(s.Out)
+	switch {
+	case narrErr != nil:
+		fmt.Fprintf(s.Out, "通报正文（%s）现在不能生成通报：\n", narrName)
+		for _, line := range strings.Split(narrErr.Error(), "\n") {
+			fmt.Fprintf(s.Out, "  · %s\n", line)
+		}
+	case !in.HaveNarrative:
+		fmt.Fprintf(s.Out, "还没有通报正文（%s）：生成时通报正文由模板按统计数字生成。\n", narrName)
+	default:
+		fmt.Fprintf(s.Out, "通报正文（%s）里的占位符都有数值。\n", narrName)
+	}
+	for _, d := range narrWarn {
+		fmt.Fprintf(s.Out, "  警告：%s\n", d.Message)
+	}
+	if narrErr != nil {
+		return problems()
+	}
 	return nil
 }
 

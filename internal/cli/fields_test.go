@@ -77,7 +77,7 @@ func TestFieldsAreTheWorkbooksFigures(t *testing.T) {
 	}
 	// And the human listing shows them in Chinese.
 	_, text, _ := run(t, "fields", dir)
-	for _, want := range []string{"【完成率】", value["【完成率】"], "【大布村完成率】", "【进展】", "（暂无）"} {
+	for _, want := range []string{"【完成率】", value["【完成率】"], "【大布村完成率】", "【进展】", "（暂无）", "通报正文（通报正文.txt）里的占位符都有数值"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("fields output lacks %q:\n%s", want, text)
 		}
@@ -102,6 +102,10 @@ func TestBuildStopsAtABadPlaceholder(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dir, "out", "通报.pdf")); !os.IsNotExist(err) {
 			t.Errorf("%q: 通报.pdf written although the build stopped", text)
+		}
+		// fields says so before the clerk builds.
+		if code, out, _ := run(t, "fields", dir); code != ExitProblems || !strings.Contains(out, want) {
+			t.Errorf("fields on %q: exit %d, want %d and %q in:\n%s", text, code, ExitProblems, want, out)
 		}
 	}
 }

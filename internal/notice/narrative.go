@@ -188,8 +188,8 @@ func DecodeText(b []byte) (string, error) {
 }
 
 // plausibleText refuses what a wrong guess of the encoding leaves behind:
-// replacement characters, control characters, private-use code points,
-// and, for GBK, characters outside GBK (a Notepad "ANSI" file has none:
+// replacement characters, control characters, private-use code points
+// (unless the file is valid UTF-8), and, for GBK, characters outside GBK (a Notepad "ANSI" file has none:
 // GB18030's four-byte forms in a narrative mean it is some other
 // encoding).
 func plausibleText(s, enc string) error {
@@ -199,8 +199,8 @@ func plausibleText(s, enc string) error {
 			return true
 		case r < 0x20 && r != '\n' && r != '\r' && r != '\t':
 			return true
-		case r >= 0xE000 && r <= 0xF8FF, r >= 0xF0000:
-			return true
+		case (r >= 0xE000 && r <= 0xF8FF || r >= 0xF0000) && enc != "UTF-8":
+			return true // private use: a UTF-8 file may mean it, a guess does not
 		}
 		return false
 	}
@@ -218,4 +218,19 @@ func plausibleText(s, enc string) error {
 		}
 	}
 	return nil
+}
+
+// CheckNarrative runs the narrative of in as the notice would, without
+// typesetting it: the error a build would stop at (an unknown placeholder,
+// one with no value, a template mistake), else the narrative's warnings.
+func CheckNarrative(in Input) ([]ledger.Diagnostic, error) {
+	if in.Config == nil {
+		return nil, errors.New("没有读入配置文件")
+	}
+	tm, err := noticeTemplates(in.Templates)
+	if err != nil {
+		return nil, err
+	}
+	_, diags, err := narrativeBody(in, tm, NewData(in.Config, in.Items, in.Summary, in.Since))
+	return diags, err
 }
