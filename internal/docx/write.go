@@ -139,6 +139,8 @@ func documentXML(d Draft) string {
 	return b.String()
 }
 
+// numberingXML writes the lists, each element in the order the schema
+// gives (Word refuses a document whose elements are out of order).
 func numberingXML(lists []List) string {
 	var b strings.Builder
 	b.WriteString(xmlHeader + `<w:numbering xmlns:w="` + nsW + `">`)
@@ -169,7 +171,7 @@ func numberingXML(lists []List) string {
 			if lv.Continue {
 				restart = `<w:lvlRestart w:val="0"/>`
 			}
-			fmt.Fprintf(&b, `<w:lvl w:ilvl="%d"><w:start w:val="%d"/><w:numFmt w:val="%s"/>%s<w:lvlText w:val="%s"/><w:suff w:val="nothing"/></w:lvl>`,
+			fmt.Fprintf(&b, `<w:lvl w:ilvl="%d"><w:start w:val="%d"/><w:numFmt w:val="%s"/>%s<w:suff w:val="nothing"/><w:lvlText w:val="%s"/></w:lvl>`,
 				il, start, escape(lv.Format), restart, escape(lv.Text))
 		}
 		b.WriteString(`</w:abstractNum>`)

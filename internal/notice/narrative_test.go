@@ -15,6 +15,7 @@ import (
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/docx"
 )
 
 const encText = "一、总体情况\r\n截至【统计截止日期】，完成率【完成率】。\r\n"
@@ -285,5 +286,51 @@ func TestDocxNarrative(t *testing.T) {
 	os.Remove(filepath.Join(dir, "通报正文.docx"))
 	if text, _, _ := ReadNarrative(cfg); text != "一、记事本写的\n" {
 		t.Errorf("without a document the text file is read: %q", text)
+	}
+}
+
+// TestDocxAutomaticNumberingGivesHeadingLevels: headings whose numbers
+// come from Word's automatic numbering are read with them, and so take
+// their levels (and faces) as typed numbers do.
+func TestDocxAutomaticNumberingGivesHeadingLevels(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig()
+	cfg.Path = filepath.Join(dir, config.FileName)
+	list := docx.List{Levels: []docx.Level{
+		{Format: "chineseCounting", Text: "%1、"}, {Format: "chineseCounting", Text: "（%2）"},
+		{Format: "decimal", Text: "%3.", Continue: true}, {Format: "decimal", Text: "（%4）", Continue: true},
+	}}
+	n := func(level int, text string) docx.Para { return docx.Para{Text: text, List: 1, Level: level} }
+	d := docx.Draft{Lists: []docx.List{list}, Paragraphs: []docx.Para{
+		n(0, "总体情况"), {Text: "截至【统计截止日期】，完成率【完成率】。"}, n(1, "提高站位"), n(2, "规范学习。"),
+		n(3, "补齐短板。"), n(1, "推动发展"), n(2, "壮大集体经济。"), n(3, "盘活资产。镇党委指导各村清理闲置资产。"),
+	}}
+	var b bytes.Buffer
+	if err := docx.Write(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "通报正文.docx"), b.Bytes(), 0o644)
+	in := townInput(t, cfg)
+	if err := in.ReadNarrative(); err != nil {
+		t.Fatal(err)
+	}
+	body, err := execNarrative("通报正文.docx", in.Narrative, testData(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Block{
+		{Level: Heading1, Text: "一、总体情况"}, {Level: Body, Text: "截至2025年9月12日，完成率57.1%。"},
+		{Level: Heading2, Text: "（一）提高站位"}, {Level: Heading3, Text: "1.规范学习。"}, {Level: Heading4, Text: "（1）补齐短板。"},
+		{Level: Heading2, Text: "（二）推动发展"}, {Level: Heading3, Text: "2.壮大集体经济。"},
+		{Level: Body, Text: "（2）盘活资产。镇党委指导各村清理闲置资产。", Lead: 8, LeadLevel: Heading4},
+	}
+	got := ParseNarrative(body)
+	if len(got) != len(want) {
+		t.Fatalf("blocks %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("block %d = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }
