@@ -87,8 +87,11 @@ func readNarrative(cfg *config.Config) (string, bool, []ledger.Diagnostic, error
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", false, nil, nil
 	}
-	if err != nil {
-		return "", false, nil, fmt.Errorf("无法读取通报正文 %s：%w", path, err)
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "", false, nil, fmt.Errorf("无法读取通报正文 %s：没有读取权限，或文件正被其他程序独占打开（请关闭 WPS/Word 后重试）", path)
+	case err != nil:
+		return "", false, nil, fmt.Errorf("无法读取通报正文 %s（是文件夹，或磁盘出错）", path)
 	}
 	if isDocx(path) {
 		doc, err := docx.Read(bytes.NewReader(b), int64(len(b)))
