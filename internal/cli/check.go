@@ -28,7 +28,9 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 		Short: "检查各村（社区）报来的整改台账，列出错误和警告",
 		Long: `检查整改台账工作簿（.xlsx）。路径可以是文件，也可以是文件夹（检查其中所有台账）。
 每个问题一行：文件:工作表!单元格: 错误|警告: 说明。
-有错误时退出码为 1；只有警告时为 0；命令本身无法运行（选项错误、配置文件有误）时为 2。`,
+逾期、临期按 --as-of 的日期判断，不加时按配置中的 as_of（或公开日期），没有配置时按当天。
+有错误、或一个台账文件也没找到时，退出码为 1；只有警告时为 0；
+命令本身无法运行（选项错误、配置文件有误、路径不存在）时为 2。`,
 		Example: `  taizhang check samples
   taizhang check --as-of 2025-09-12 收件箱/大布村.xlsx
   taizhang check --json 收件箱 > 结果.json`,
@@ -49,10 +51,14 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 }
 
 func runCheck(s *Streams, opts *CheckOptions) error {
+	if err := needPaths(opts.Paths); err != nil {
+		return err
+	}
 	cfg, err := findConfig(opts.ConfigPath, opts.Paths)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
+	configWarnings(s, cfg)
 	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err
