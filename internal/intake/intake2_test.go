@@ -1,8 +1,8 @@
 package intake
 
 import (
-	"os"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -125,7 +125,7 @@ func TestSectionRowsInEveryForm(t *testing.T) {
 		row(1, "问一"),
 		[]any{"二、", "", "作风建设方面"}, // title in the problem column, 一、 in 序号
 		row(1, "问二"),              // 序号 restarting per section
-		[]any{"（三）"},             // （三） alone
+		[]any{"（三）"},              // （三） alone
 		row(1, "问三"),
 		[]any{"", "", "四、基层治理方面"}, // title in the problem column
 		row(2, "问四"),
