@@ -91,12 +91,12 @@ func Main(args []string, s *Streams) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintln(s.Err, "taizhang:", ee.Err)
+			fmt.Fprintln(s.Err, "taizhang:", explain(ee.Err))
 		}
 		return ee.Code
 	}
 	// cobra's own errors: unknown command, bad flag, wrong argument count.
-	fmt.Fprintln(s.Err, "taizhang:", translateCobraError(err))
+	fmt.Fprintln(s.Err, "taizhang:", explain(errors.New(translateCobraError(root, err))))
 	fmt.Fprintln(s.Err, "用法请看：taizhang --help")
 	return ExitUsage
 }

@@ -189,7 +189,8 @@ disclosure:
   date: {{d .C.Disclosure.Date}}        # 公开（通报发布）日期
   days: {{.C.Disclosure.Days}}                # 公开期限，天数（含首日）
 
-# 统计截止日期：不写时按公开日期统计
+# 统计截止日期：检查（check、watch、status）和生成（build）都按这一天判断逾期；
+# 不写时按公开日期，公开日期也没写时按当天
 {{if .C.AsOf.IsZero}}# as_of: 2025-09-12{{else}}as_of: {{d .C.AsOf}}{{end}}
 
 # 通报末尾的意见反馈方式
