@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pipeline"
@@ -73,6 +75,7 @@ func runCheck(s *Streams, opts *CheckOptions) error {
 		}
 	} else {
 		printDiagnostics(s, rep.Diagnostics)
+		printReading(s, rep)
 		fmt.Fprintf(s.Out, "共检查 %d 个文件，读取 %d 项整改任务：错误 %d 条，警告 %d 条。\n",
 			len(rep.Files), len(rep.Items), rep.Errors(), rep.Warnings())
 		if len(rep.Files) == 0 {
@@ -146,6 +149,58 @@ func printDiagnostics(s *Streams, ds []ledger.Diagnostic) {
 			if d.Severity == sev {
 				fmt.Fprintln(s.Out, d.String())
 			}
+		}
+	}
+}
+
+// printReading says, per file, what was read and what was skipped and why:
+// every sheet, and the rows and columns below a header that are not tasks
+// (section rows, the normal case, are not listed).
+func printReading(s *Streams, rep *check.Report) {
+	const most = 5
+	var lines []string
+	for _, f := range append(append([]check.FileReport(nil), rep.Files...), rep.Unread...) {
+		var parts []string
+		for _, u := range f.Sheets {
+			if !u.Read {
+				parts = append(parts, fmt.Sprintf("跳过工作表“%s”（%s）", u.Sheet, u.Reason))
+				continue
+			}
+			read := fmt.Sprintf("读取工作表“%s”%d项任务", u.Sheet, u.Tasks)
+			if u.FirstRow > 0 {
+				read = fmt.Sprintf("读取工作表“%s”第%d–%d行，%d项任务", u.Sheet, u.FirstRow, u.LastRow, u.Tasks)
+			}
+			if u.Village != "" && u.Village != f.Village {
+				read += "（" + u.Village + "）"
+			}
+			parts = append(parts, read)
+			n := 0
+			for _, r := range u.Skipped {
+				if strings.HasPrefix(r.Reason, "分类行") {
+					continue
+				}
+				if n++; n <= most {
+					parts = append(parts, fmt.Sprintf("跳过第%d行（%s）", r.Row, r.Reason))
+				}
+			}
+			if n > most {
+				parts = append(parts, fmt.Sprintf("另跳过%d行", n-most))
+			}
+			for _, c := range u.SkippedColumns {
+				parts = append(parts, fmt.Sprintf("未读取%s列（%s）", c.Column, c.Reason))
+			}
+		}
+		if f.Unread {
+			parts = append(parts, "没有读取（不是Excel台账）")
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("  %s：%s", f.Name, strings.Join(parts, "；")))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(s.Out, "读取情况：")
+		for _, l := range lines {
+			fmt.Fprintln(s.Out, l)
 		}
 	}
 }

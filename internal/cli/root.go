@@ -73,6 +73,7 @@ func NewRootCmd(s *Streams) *cobra.Command {
 		NewCmdTemplate(s, nil),
 		NewCmdWatch(s, nil),
 		NewCmdStatus(s, nil),
+		NewCmdFields(s),
 		NewCmdVersion(s),
 	)
 	localize(root) // after the commands: cobra adds `completion` only to a root that has some

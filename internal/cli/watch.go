@@ -120,6 +120,7 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 	w := &watch.Watcher{Dir: inbox, Interval: interval}
 	d := &watch.Desk{
 		OutDir:     cfg.OutDir(),
+		State:      cfg.StateDir(),
 		Villages:   names,
 		Check:      func(path string) (*watch.Verdict, error) { return checkOne(cfg, path) },
 		Build:      func(ctx context.Context, files []string) (string, error) { return buildAccepted(ctx, cfg, files) },
@@ -131,34 +132,19 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 	return w, d, lock.Release, nil
 }
 
-// checkOne checks one workbook on its own, as the build will: every rule
-// that concerns the file; "village missing" is about the others and is left
-// out.
+// checkOne checks one workbook on its own, as the build will: the file's
+// own report, with every per-file rule check applies ("village missing" is
+// about the others and is not in it).
 func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
 	rep, err := pipeline.Check([]string{path}, cfg, checkAsOf(cfg))
 	if err != nil {
 		return nil, explained(err)
 	}
 	v := &watch.Verdict{Items: rep.Items}
-	if len(rep.Files) > 0 {
-		v.Village = rep.Files[0].Village
-	}
-	for _, d := range rep.Diagnostics {
-		if d.Code != ledger.CodeMissingVillage {
-			v.Diagnostics = append(v.Diagnostics, d)
-		}
-	}
-	if len(v.Items) == 0 && v.Errors() == 0 {
-		v.Diagnostics = append(v.Diagnostics, noTasks(filepath.Base(path)))
+	if f := rep.File(path); f != nil {
+		v.Village, v.Diagnostics = f.Village, f.Diagnostics
 	}
 	return v, nil
-}
-
-// noTasks is the error for a workbook that reads cleanly but holds no task:
-// most often the blank form sent back.
-func noTasks(name string) ledger.Diagnostic {
-	return ledger.Diagnostic{Severity: ledger.Error, Code: ledger.CodeNoLedgerSheet, File: name,
-		Message: "没有读到任何整改任务（是不是交回了空白表？），请填写后重新报送"}
 }
 
 // buildAccepted rebuilds the outputs from the accepted files only: rejected

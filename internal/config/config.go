@@ -326,9 +326,13 @@ func (c *Config) StateDir() string { return StateDirOf(c.OutDir()) }
 // (build --out): the same hidden name inside it.
 func StateDirOf(out string) string { return filepath.Join(out, ".taizhang") }
 
-// NarrativePath is the clerk's narrative text file.
+// NarrativePath is the clerk's narrative: the file narrative: names, else
+// 通报正文.docx (a Word/WPS document) when there is one, else 通报正文.txt.
 func (c *Config) NarrativePath() string {
 	if c.Narrative == "" {
+		if doc := c.Resolve("通报正文.docx"); fileExists(doc) {
+			return doc
+		}
 		return c.Resolve("通报正文.txt")
 	}
 	return c.Resolve(c.Narrative)
@@ -485,4 +489,9 @@ func syntaxErrorText(msg string) string {
 		return "同一个配置项写了两次：请删掉一个"
 	}
 	return "配置文件格式有误（YAML 语法）：请检查这一行的缩进、冒号和引号，可对照 taizhang init 生成的示例"
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }

@@ -105,8 +105,11 @@ const (
 // Deadline is a task's 整改时限.
 type Deadline struct {
 	Kind DeadlineKind
-	Date Date   // for DeadlineOn
-	Text string // what the clerk wrote, for display when Kind is not DeadlineOn
+	Date Date // for DeadlineOn
+	// Text is what the clerk wrote, trimmed ("2025年10月底前", "立行立改"),
+	// when the cell held text; "" for a date cell. Published tables print
+	// it as written; Date still counts overdue.
+	Text string
 }
 
 // LongTermText is the JSON and display form of a long-term deadline.
