@@ -669,7 +669,10 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 				cl, ok := b.cellValue(&c, string(vbuf))
 				if c.formula {
 					cl.Formula, cl.Raw = true, string(fbuf)
-					if !hasV && c.typ != "inlineStr" {
+					// No <v>, or an empty one on a cell with no type: openpyxl
+					// writes <v></v> and never a result. (Excel writes an
+					// empty string result as t="str" with an empty <v>.)
+					if (!hasV && c.typ != "inlineStr") || (len(strings.TrimSpace(string(vbuf))) == 0 && c.typ == "") {
 						cl.NoCache, cl.Text, ok = true, "", true
 					}
 				}
