@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/intake"
@@ -20,7 +19,7 @@ import (
 // Options tune checking.
 type Options struct {
 	Config *config.Config // may be nil
-	AsOf   ledger.Date    // the day deadlines are counted against; zero means today
+	AsOf   ledger.Date    // the day deadlines are counted against; zero means Config.AsOfDay()
 	// Complete says the results are the whole inbox, so a configured village
 	// with no workbook is worth a warning (it is not when checking one file).
 	Complete bool
@@ -69,7 +68,7 @@ const NoTasksMessage = "只有表头，没有整改任务（是不是交回了�
 func Run(results []*intake.Result, opts Options) *Report {
 	asOf := opts.AsOf
 	if asOf.IsZero() {
-		asOf = ledger.DateOf(time.Now())
+		asOf = opts.Config.AsOfDay()
 	}
 	rep := &Report{}
 	var read []*intake.Result

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +30,9 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 		Short: "检查各村（社区）报来的整改台账，列出错误和警告",
 		Long: `检查整改台账工作簿（.xlsx）。路径可以是文件，也可以是文件夹（检查其中所有台账）。
 每个问题一行：文件:工作表!单元格: 错误|警告: 说明。
-有错误时退出码为 1；只有警告时为 0；命令本身无法运行（选项错误、配置文件有误）时为 2。`,
+逾期、临期按 --as-of 的日期判断，不加时按配置中的 as_of（或公开日期），没有配置时按当天。
+有错误、或一个台账文件也没找到时，退出码为 1；只有警告时为 0；
+命令本身无法运行（选项错误、配置文件有误、路径不存在）时为 2。`,
 		Example: `  taizhang check samples
   taizhang check --as-of 2025-09-12 收件箱/大布村.xlsx
   taizhang check --json 收件箱 > 结果.json`,
@@ -52,10 +53,14 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 }
 
 func runCheck(s *Streams, opts *CheckOptions) error {
+	if err := needPaths(opts.Paths); err != nil {
+		return err
+	}
 	cfg, err := findConfig(opts.ConfigPath, opts.Paths)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
+	configWarnings(s, cfg)
 	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err
@@ -122,17 +127,9 @@ func findConfig(explicit string, paths []string) (*config.Config, error) {
 }
 
 // checkAsOf is the day every command counts dates against when --as-of is
-// not given: the config's (as_of, else the disclosure date), else today.
-// check, status, watch and build all use it, so a file one of them accepts
-// is a file the build takes.
-func checkAsOf(cfg *config.Config) ledger.Date {
-	if cfg != nil {
-		if d := cfg.BuildAsOf(); !d.IsZero() {
-			return d
-		}
-	}
-	return ledger.DateOf(time.Now())
-}
+// not given (config.AsOfDay), so a file one of them accepts is a file the
+// build takes.
+func checkAsOf(cfg *config.Config) ledger.Date { return cfg.AsOfDay() }
 
 func parseAsOf(flag string, fallback ledger.Date) (ledger.Date, error) {
 	if flag == "" {

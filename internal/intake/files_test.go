@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -173,11 +172,7 @@ func TestZipBombIsRefusedQuickly(t *testing.T) {
 	}
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	start := time.Now()
 	fileDiag(t, p, ledger.CodeTooLarge, "文件解压后超过64 MB，不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("refusing took %v", d)
-	}
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
@@ -193,11 +188,9 @@ func TestMillionRowSheetIsRefused(t *testing.T) {
 		}
 		io.WriteString(w, `</sheetData></worksheet>`)
 	})
-	start := time.Now()
-	fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”超过10000行有内容（第10001行还有内容），不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("refusing took %v", d)
-	}
+	bounded(t, 256<<20, func() {
+		fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”超过10000行有内容（第10001行还有内容），不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
+	})
 }
 
 func TestCellsBeyondTheLastColumnAreRefused(t *testing.T) {
@@ -217,7 +210,7 @@ func TestCellsBeyondTheLastColumnAreRefused(t *testing.T) {
 				}
 				io.WriteString(w, `</row></sheetData></worksheet>`)
 			})
-			bounded(t, 2*time.Second, 64<<20, func() {
+			bounded(t, 64<<20, func() {
 				fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”第2行超过16384列（Excel最多到XFD列），不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
 			})
 		})
@@ -235,7 +228,7 @@ func TestMillionsOfCellsAreRefused(t *testing.T) {
 		}
 		io.WriteString(w, `</sheetData></worksheet>`)
 	})
-	bounded(t, 2*time.Second, 256<<20, func() {
+	bounded(t, 256<<20, func() {
 		fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”有超过1000000个有内容的单元格，不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
 	})
 }

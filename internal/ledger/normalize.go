@@ -137,9 +137,7 @@ func NormalizeSeq(s string) string {
 		t = t[1 : len(t)-1]
 	}
 	t = strings.TrimRight(t, ".、,")
-	if strings.HasSuffix(t, ".0") {
-		t = strings.TrimSuffix(t, ".0")
-	}
+	t = strings.TrimSuffix(t, ".0")
 	if t == "" {
 		return k
 	}
@@ -180,7 +178,7 @@ func ParseDeadline(s string) (d Deadline, ok bool) {
 	if !ok {
 		return Deadline{}, false
 	}
-	return Deadline{Kind: DeadlineOn, Date: date}, true
+	return Deadline{Kind: DeadlineOn, Date: date, Text: text}, true
 }
 
 var (
