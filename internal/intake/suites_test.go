@@ -1,41 +1,22 @@
 package intake
 
 import (
-	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/taizhang/taizhang/internal/intake/testbuild"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/suitetest"
 )
-
-// need finds a tool or skips, except under CI=true, where it fails (the
-// pattern of pdftest.Need).
-func need(t *testing.T, name string, probe ...string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil && len(probe) > 0 {
-		err = exec.Command(p, probe...).Run()
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not available: %v", name, err)
-	}
-	return p
-}
 
 // TestOpenpyxlLedger reads a ledger written by openpyxl the way scripts
 // write them: a status formula with no saved result (openpyxl never writes
 // one), a cached error value, a percentage and a formatted amount, a hidden
 // row and a row of column numbers.
 func TestOpenpyxlLedger(t *testing.T) {
-	py := need(t, "/usr/bin/python3", "-c", "import openpyxl")
+	py := suitetest.Python(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "大布村.xlsx")
 	script := `
@@ -78,7 +59,6 @@ wb.save(sys.argv[1])
 // section rows, merged problems, a pasted second header and a hidden row,
 // and reads what it wrote: the same tasks, categories and merges.
 func TestLibreOfficeSavedLedger(t *testing.T) {
-	soffice := need(t, "soffice")
 	if testing.Short() {
 		t.Skip("LibreOffice is slow; skipped with -short")
 	}
@@ -88,20 +68,10 @@ func TestLibreOfficeSavedLedger(t *testing.T) {
 	b := testbuild.Ledger(title, []any{"一、", "党的建设方面"}, r1, r2, testbuild.Header, okRow(3, "问三"))
 	b.Sheets[0].Merges = append(b.Sheets[0].Merges, "C5:C6")
 	b.Sheets[0].HiddenRows = []int{8}
-	src := testbuild.Write(t, filepath.Join(dir), "src.xlsx", b)
+	src := testbuild.Write(t, dir, "大布村.xlsx", b)
 	outDir := filepath.Join(dir, "out")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	profile := "file://" + filepath.ToSlash(filepath.Join(dir, "lo-profile"))
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation="+profile, "--headless",
-		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", outDir, src)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
-	saved := filepath.Join(dir, "大布村.xlsx")
-	if err := os.Rename(filepath.Join(outDir, "src.xlsx"), saved); err != nil {
-		t.Fatal(err)
-	}
+	suitetest.ResaveLibreOffice(t, outDir, src)
+	saved := filepath.Join(outDir, "大布村.xlsx")
 	res := Read(saved, Options{})
 	if len(res.Items) != 3 {
 		t.Fatalf("items %d: %q", len(res.Items), diags(res))
