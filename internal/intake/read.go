@@ -87,7 +87,7 @@ func (r *reader) skipSheet(name, reason string) {
 }
 
 // monthRe finds the month in a sheet named 6月, 9月更新, 2025年9月.
-var monthRe = regexp.MustCompile(`(\d{1,2})\s*月`)
+var monthRe = regexp.MustCompile(`(?:(\d{4})\s*[年.\-/]\s*)?(\d{1,2})\s*月`)
 
 // latestSnapshot handles month snapshots side by side (6月, 9月更新): when
 // two or more ledger sheets are named by month, the latest is read and a
@@ -101,12 +101,25 @@ func (r *reader) latestSnapshot(cands []*candidate) ([]*candidate, bool) {
 	named := 0
 	for i, c := range cands {
 		if m := monthRe.FindStringSubmatch(ledger.NormalizeText(c.ref.Name)); m != nil {
-			months[i], _ = strconv.Atoi(m[1])
+			y, _ := strconv.Atoi(m[1]) // 0 when the name gives no year
+			mo, _ := strconv.Atoi(m[2])
+			months[i] = y*100 + mo
 			named++
 		}
 	}
 	if named < 2 {
 		return cands, true
+	}
+	// Years count only when every month sheet gives one (2024年12月 before
+	// 2025年1月); otherwise the months alone are compared.
+	allYears := true
+	for _, m := range months {
+		allYears = allYears && (m == 0 || m >= 100)
+	}
+	if !allYears {
+		for i := range months {
+			months[i] %= 100
+		}
 	}
 	names := make([]string, len(cands))
 	for i, c := range cands {
