@@ -380,7 +380,7 @@ func (r *reader) readLedger(b *xlsx.Book, c *candidate, village string) {
 		case rowBlank:
 			continue
 		case rowFooter:
-			skip(row, "表尾（填表人、合计等）")
+			skip(row, "表尾：填表人、审核人等")
 			continue
 		case rowTotal:
 			skip(row, "合计行")
