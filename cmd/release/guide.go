@@ -33,7 +33,7 @@ const windowsGuide = `台账（taizhang）使用说明
 二、开始一轮工作
 1. 在命令提示符里输入：
      taizhang init 第六轮巡察整改
-   会建好工作文件夹：taizhang.yaml（配置）、收件箱、输出、通报正文.txt、空白台账。
+   会建好工作文件夹：taizhang.yaml（配置）、收件箱、输出、通报正文.docx、空白台账。
 2. 用记事本打开 taizhang.yaml，改成本镇的镇名、日期、联系方式和各村（社区）名单。
 3. 重新生成发给各村的空白表：
      cd 第六轮巡察整改
@@ -63,7 +63,7 @@ const linuxGuide = `台账（taizhang）使用说明
 二、开始一轮工作
 1. 输入：
      ./taizhang init 第六轮巡察整改
-   会建好工作文件夹：taizhang.yaml（配置）、收件箱、输出、通报正文.txt、空白台账。
+   会建好工作文件夹：taizhang.yaml（配置）、收件箱、输出、通报正文.docx、空白台账。
 2. 用文本编辑器打开 taizhang.yaml，改成本镇的镇名、日期、联系方式和各村（社区）名单。
 3. 重新生成发给各村的空白表：
      cd 第六轮巡察整改
