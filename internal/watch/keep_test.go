@@ -305,3 +305,34 @@ func TestRejectionIsClearedWhenItsFileIsGone(t *testing.T) {
 		t.Error("the rejection of an archived file is still there")
 	}
 }
+
+// TestOlderFileHeldOpenCountsAgainWhenTheNewerTurnsBad: the older file of
+// a village could not be archived and was left out; the village then
+// overwrites the newer one with a bad file. The older, still good and
+// still in the inbox, is summed up again rather than leaving the village
+// with nothing.
+func TestOlderFileHeldOpenCountsAgainWhenTheNewerTurnsBad(t *testing.T) {
+	d, _, older, newer, _ := archiveSetup(t)
+	d.ops = fileOps{
+		rename: func(a, b string) error { return os.ErrPermission },
+		remove: func(p string) error { return os.ErrPermission },
+	}
+	d.Take([]string{older})
+	d.Take([]string{newer})
+	if acc := d.Accepted(); len(acc) != 1 || acc[0] != newer {
+		t.Fatalf("accepted = %v", acc)
+	}
+	d.Check = func(p string) (*Verdict, error) {
+		if p == newer {
+			return &Verdict{Village: "大布村", Diagnostics: []ledger.Diagnostic{{Severity: ledger.Error, Message: "缺少“整改时限”列"}}}, nil
+		}
+		return &Verdict{Village: "大布村", Items: items("大布村", 30)}, nil
+	}
+	d.Take([]string{newer})
+	if acc := d.Accepted(); len(acc) != 1 || acc[0] != older {
+		t.Errorf("accepted = %v, want the older good file back", acc)
+	}
+	if !d.Pending() {
+		t.Error("no rebuild owed")
+	}
+}
