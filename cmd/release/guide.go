@@ -12,10 +12,17 @@ func guide(t Target) []byte {
 	} else {
 		text = strings.ReplaceAll(linuxGuide, "{{arch}}", t.GOARCH)
 	}
-	if t.GOOS == "windows" {
-		return []byte("\ufeff" + strings.ReplaceAll(text, "\n", "\r\n"))
+	return notepad(t, []byte(text))
+}
+
+// notepad makes a text file right for the target's editor: on Windows a
+// byte order mark and CRLF line ends, as Notepad expects.
+func notepad(t Target, text []byte) []byte {
+	if t.GOOS != "windows" {
+		return text
 	}
-	return []byte(text)
+	s := strings.ReplaceAll(string(text), "\r\n", "\n")
+	return []byte("\ufeff" + strings.ReplaceAll(s, "\n", "\r\n"))
 }
 
 const windowsGuide = `台账（taizhang）使用说明
@@ -43,7 +50,7 @@ const windowsGuide = `台账（taizhang）使用说明
    要停止时按 Ctrl+C，或关掉窗口。
 5. 随时可以运行 taizhang status 看谁报了、谁没报；公开当天运行 taizhang build --final 生成公开版。
 
-完整的步骤见项目说明中的“工作流程”（docs/工作流程.md）。
+完整的步骤见同一文件夹里的“工作流程.txt”。
 所有命令都可以加 --help 查看中文说明，例如 taizhang build --help。
 `
 
@@ -72,6 +79,6 @@ const linuxGuide = `台账（taizhang）使用说明
    要停止时按 Ctrl+C。
 5. 随时可以运行 ../taizhang status 看谁报了、谁没报；公开当天运行 ../taizhang build --final 生成公开版。
 
-完整的步骤见项目说明中的“工作流程”（docs/工作流程.md）。
+完整的步骤见同一文件夹里的“工作流程.txt”。
 所有命令都可以加 --help 查看中文说明，例如 ./taizhang build --help。
 `

@@ -1,6 +1,6 @@
 // Command release builds Taizhang's release set: for each target a zip
 // holding the program, the sample town (samples/ without its outputs), a
-// short 使用说明.txt and the licences of the fonts built into the program,
+// short 使用说明.txt, the workflow (docs/工作流程.md) and the licences of the fonts built into the program,
 // plus SHA256SUMS.txt. The same source and toolchain give
 // byte-identical zips: the program is built with -trimpath, -buildvcs=false
 // and an empty build id, without cgo, and the zips have fixed times, modes
@@ -147,6 +147,10 @@ func Build(ctx context.Context, o Options) ([]string, error) {
 		return nil, err
 	}
 	samples = append(samples, licences...)
+	workflow, err := os.ReadFile(filepath.Join(o.Root, "docs", "工作流程.md"))
+	if err != nil {
+		return nil, err
+	}
 	var zips []string
 	var sums strings.Builder
 	for _, t := range o.Targets {
@@ -154,7 +158,7 @@ func Build(ctx context.Context, o Options) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		data, err := pack(t, bin, samples, o.Stamp)
+		data, err := pack(t, bin, workflow, samples, o.Stamp)
 		if err != nil {
 			return nil, err
 		}
@@ -262,11 +266,12 @@ func licenceFiles(dir string) ([]file, error) {
 }
 
 // pack lays out one target's zip under a top folder named after it.
-func pack(t Target, bin []byte, samples []file, stamp time.Time) ([]byte, error) {
+func pack(t Target, bin, workflow []byte, samples []file, stamp time.Time) ([]byte, error) {
 	top := "taizhang-" + t.String()
 	files := []file{
 		{name: t.exe(), data: bin, exec: true},
 		{name: "使用说明.txt", data: guide(t)},
+		{name: "工作流程.txt", data: notepad(t, workflow)},
 	}
 	files = append(files, samples...)
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })

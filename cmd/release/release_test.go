@@ -66,7 +66,7 @@ func TestReleaseZipIsCompleteAndByteIdentical(t *testing.T) {
 		}
 		got[strings.TrimPrefix(f.Name, top)] = f
 	}
-	want := []string{"taizhang", "使用说明.txt", LicenceDir + "/OFL.txt"}
+	want := []string{"taizhang", "使用说明.txt", "工作流程.txt", LicenceDir + "/OFL.txt"}
 	samples, _ := filepath.Glob(filepath.Join(root, "samples", "*"))
 	for _, s := range samples {
 		if st, _ := os.Stat(s); st.IsDir() {
