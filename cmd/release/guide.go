@@ -31,7 +31,7 @@ const windowsGuide = `台账（taizhang）使用说明
 不需要安装，也不需要联网。需要 Windows 10 或更新版本（64 位）。
 
 一、先看示例
-1. 把这个压缩包解压到一个文件夹，例如 D:\台账。
+1. 把这个压缩包解压（右键“全部解压缩”），打开里面有 taizhang.exe 的那个文件夹（taizhang-windows-amd64）。
 2. 在这个文件夹的地址栏里输入 cmd，按回车，打开“命令提示符”。
 3. 输入下面这行，按回车：
      taizhang build 示例
@@ -62,7 +62,7 @@ const linuxGuide = `台账（taizhang）使用说明
   （统信UOS、麒麟等信创系统；不清楚时在终端输入 uname -m 查看：x86_64 选 amd64，aarch64 选 arm64，loongarch64 选 loong64）。
 
 一、先看示例
-1. 把这个压缩包解压到一个文件夹，在这个文件夹里打开终端。
+1. 解压这个压缩包（unzip 或文件管理器），在里面有 taizhang 程序的那个文件夹里打开终端。
 2. 输入下面这行，按回车：
      ./taizhang build 示例
    几秒钟后，示例/out 里就有 汇总台账.xlsx、通报.pdf 和各村台账。
