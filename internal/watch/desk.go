@@ -200,6 +200,7 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		village = d.guessVillage(name)
 	}
 	wasAccepted := d.subs[path] != nil && d.subs[path].accepted
+	d.unsupersede(path) // judged again below: supersede marks them anew if it is still good
 	sub := &submission{path: path, village: village, mtime: mtime, received: received, accepted: v.Errors() == 0}
 	d.subs[path] = sub
 	if !sub.accepted {
@@ -306,6 +307,20 @@ func (d *Desk) archive(old, by *submission) bool {
 	return true
 }
 
+// unsupersede sums up again the older files that were kept out only
+// because the file at path superseded them and they could not be moved:
+// that file is gone, or is being judged again.
+func (d *Desk) unsupersede(path string) {
+	for _, o := range d.subs {
+		if o.supersededBy != nil && o.supersededBy.path == path {
+			o.supersededBy = nil
+			if o.accepted {
+				d.touch()
+			}
+		}
+	}
+}
+
 // retryArchive tries again to move the files that could not be archived,
 // returning those it moved.
 func (d *Desk) retryArchive() (archived []string) {
@@ -340,6 +355,7 @@ func (d *Desk) Gone(paths []string) {
 		if s, ok := d.subs[p]; ok {
 			delete(d.subs, p)
 			d.clearRejection(s)
+			d.unsupersede(p)
 			if s.accepted && s.supersededBy == nil {
 				d.logf("%s 已从收件箱移走，不再汇总", filepath.Base(p))
 				d.touch()
