@@ -28,6 +28,9 @@ type BuildOptions struct {
 	JSON       bool
 	Quiet      bool
 	Final      bool // the disclosure-day set, in a dated folder (final.go)
+	// Progress, when set, is told the build's steps instead of the terminal
+	// bar (the web desk's progress bar).
+	Progress func(step string, done, total int)
 }
 
 // NewCmdBuild builds `taizhang build`. runF replaces the work in tests.
@@ -110,7 +113,10 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
 	pipeline.ToolVersion = Version
 	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since}
-	if !opts.JSON && !opts.Quiet {
+	switch {
+	case opts.Progress != nil:
+		popts.Progress = opts.Progress
+	case !opts.JSON && !opts.Quiet:
 		popts.Progress = newProgress(s).step
 	}
 	res, err := pipeline.Build(ctx, popts)

@@ -162,21 +162,7 @@ func noTasks(name string) ledger.Diagnostic {
 // copy of the config whose folder is the staging folder, so the manifest
 // names them as a build of the real inbox would.
 func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (string, error) {
-	stage := filepath.Join(cfg.OutDir(), ".watch")
-	scfg, inbox := stagedConfig(cfg, stage)
-	if err := os.RemoveAll(inbox); err != nil {
-		return "", fmt.Errorf("无法清理暂存文件夹：%w", err)
-	}
-	if err := os.MkdirAll(inbox, 0o755); err != nil {
-		return "", err
-	}
-	for _, f := range files {
-		if err := linkOrCopy(f, filepath.Join(inbox, filepath.Base(f))); err != nil {
-			return "", fmt.Errorf("无法暂存“%s”：%w", filepath.Base(f), err)
-		}
-	}
-	pipeline.ToolVersion = Version
-	res, err := pipeline.Build(ctx, pipeline.Options{Config: scfg, OutDir: cfg.OutDir()})
+	res, err := buildFiles(ctx, cfg, files, nil)
 	if err != nil {
 		return "", err
 	}
@@ -190,6 +176,26 @@ func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (str
 	t := res.Summary.Town
 	return fmt.Sprintf("已更新 %s：已收 %d/%d 个村（社区），%d 项任务，已完成 %d 项，完成率 %s",
 		relWorkspace(cfg, res.OutDir), len(res.Report.Files), len(cfg.Villages), t.Tasks, t.Done, t.Rate()), nil
+}
+
+// buildFiles builds the outputs from the given inbox files only (the web
+// desk's 生成 button uses it too), telling progress its steps when set.
+func buildFiles(ctx context.Context, cfg *config.Config, files []string, progress func(string, int, int)) (*pipeline.Result, error) {
+	stage := filepath.Join(cfg.OutDir(), ".watch")
+	scfg, inbox := stagedConfig(cfg, stage)
+	if err := os.RemoveAll(inbox); err != nil {
+		return nil, fmt.Errorf("无法清理暂存文件夹：%w", err)
+	}
+	if err := os.MkdirAll(inbox, 0o755); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := linkOrCopy(f, filepath.Join(inbox, filepath.Base(f))); err != nil {
+			return nil, fmt.Errorf("无法暂存“%s”：%w", filepath.Base(f), err)
+		}
+	}
+	pipeline.ToolVersion = Version
+	return pipeline.Build(ctx, pipeline.Options{Config: scfg, OutDir: cfg.OutDir(), Progress: progress})
 }
 
 // stagedConfig copies cfg for a build whose inbox is under stage: every
