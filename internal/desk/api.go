@@ -97,7 +97,7 @@ func (s *Server) apiBuild(w http.ResponseWriter, r *http.Request) {
 	}
 	s.hub.send("progress", map[string]any{"step": "开始", "done": 0, "total": 0})
 	res, err := s.eng.Build(context.WithoutCancel(r.Context()), req.Final, progress)
-	s.changed()
+	s.refreshNow()
 	if err != nil {
 		s.hub.send("build", map[string]any{"ok": false, "error": err.Error()})
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"ok": false, "error": err.Error()})

@@ -132,11 +132,7 @@ func (s *Server) Run(ctx context.Context) {
 			s.hub.close()
 			return
 		case <-s.refresh:
-			snap := s.load()
-			s.mu.Lock()
-			s.snap = snap
-			s.mu.Unlock()
-			s.hub.send("status", map[string]any{"at": snap.at.Format(time.RFC3339)})
+			s.refreshNow()
 		}
 	}
 }
@@ -169,4 +165,15 @@ func (s *Server) Built(summary string, err error) {
 	}
 	s.hub.send("build", ev)
 	s.changed()
+}
+
+// refreshNow reads the status again and tells the pages to redraw. An
+// upload or a build calls it before answering, so the page that asked sees
+// its own change.
+func (s *Server) refreshNow() {
+	snap := s.load()
+	s.mu.Lock()
+	s.snap = snap
+	s.mu.Unlock()
+	s.hub.send("status", map[string]any{"at": snap.at.Format(time.RFC3339)})
 }

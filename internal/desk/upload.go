@@ -260,6 +260,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 			f.Message = fmt.Sprintf("退回：%d 条错误，已写好退回说明和标注的工作簿", f.Errors)
 		}
 	}
+	s.refreshNow()
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "files": files})
 }
 
