@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,7 @@ func sampleWorkspace(t testing.TB, without ...string) (string, *config.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sentN := 0
 	for _, e := range ents {
 		if e.IsDir() {
 			continue
@@ -60,9 +62,14 @@ func sampleWorkspace(t testing.TB, without ...string) (string, *config.Config) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+		p := filepath.Join(dir, e.Name())
+		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// As if the villages had sent them over the past days.
+		sent := time.Date(2025, 9, 8, 9, 5, 0, 0, time.Local).Add(time.Duration(sentN%2)*24*time.Hour + time.Duration(sentN/2)*67*time.Minute)
+		sentN++
+		os.Chtimes(p, sent, sent)
 	}
 	cfg, err := config.Load(filepath.Join(dir, config.FileName))
 	if err != nil {
@@ -211,16 +218,32 @@ func (h *deskHarness) build(t testing.TB, final bool) map[string]any {
 	return out
 }
 
-// upstreamLedgers writes a good 茅湾村 ledger and a bad 桥头村 one (J4 搁置)
-// outside the inbox, as a clerk's downloads folder.
-func upstreamLedgers(t testing.TB, cfg *config.Config, tasksN int) (good, bad string) {
+// upstreamLedgers writes, outside the inbox as in a clerk's downloads
+// folder, a good 茅湾村 ledger of n tasks and a bad 桥头村 one: the sample
+// town's, with its first task's status changed to 搁置 in cell badCell.
+func upstreamLedgers(t *testing.T, cfg *config.Config, n int) (good, bad, badCell string) {
 	t.Helper()
 	dl := t.TempDir()
 	good = filepath.Join(dl, "茅湾村整改台账.xlsx")
 	bad = filepath.Join(dl, "桥头村整改台账.xlsx")
-	writeLedger(t.(*testing.T), cfg, good, "茅湾村", tasks("茅湾村", tasksN))
-	writeBadLedger(t.(*testing.T), cfg, bad, "桥头村")
-	return good, bad
+	writeLedger(t, cfg, good, "茅湾村", tasks("茅湾村", n))
+	sample := filepath.Join("../../samples", "桥头村整改台账_0910.xlsx")
+	v, err := checkOne(cfg, sample)
+	if err != nil || len(v.Items) == 0 {
+		t.Fatalf("sample 桥头村: %v", err)
+	}
+	src := v.Items[0].Source
+	badCell = src.Layout[ledger.ColStatus] + strconv.Itoa(src.Row)
+	f, err := excelize.OpenFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.SetCellStr(src.Sheet, badCell, "搁置")
+	if err := f.SaveAs(bad); err != nil {
+		t.Fatal(err)
+	}
+	return good, bad, badCell
 }
 
 func TestServeAPIStatusIsStatusJSON(t *testing.T) {
@@ -242,7 +265,7 @@ func TestServeAPIStatusIsStatusJSON(t *testing.T) {
 func TestServeUploadsAGoodAndABadLedgerAsTheFolderWould(t *testing.T) {
 	_, cfg := sampleWorkspace(t, "茅湾村", "桥头村")
 	h := newDeskHarness(t, cfg)
-	good, bad := upstreamLedgers(t, cfg, 12)
+	good, bad, badCell := upstreamLedgers(t, cfg, 12)
 	code, ans := h.upload(t, good, bad)
 	if code != 200 || !ans.OK || len(ans.Files) != 2 {
 		t.Fatalf("upload: %d %+v", code, ans)
@@ -255,7 +278,7 @@ func TestServeUploadsAGoodAndABadLedgerAsTheFolderWould(t *testing.T) {
 	if g.Status != "accepted" || g.Village != "茅湾村" || g.Tasks != 12 {
 		t.Errorf("good file: %+v", g)
 	}
-	if b.Status != "rejected" || b.Village != "桥头村" || len(b.Diagnostics) == 0 || b.Diagnostics[0].Cell != "J4" {
+	if b.Status != "rejected" || b.Village != "桥头村" || len(b.Diagnostics) == 0 || b.Diagnostics[0].Cell != badCell {
 		t.Errorf("bad file: %+v", b)
 	}
 	// On disk exactly as the folder workflow leaves it.
@@ -307,7 +330,7 @@ func TestServeUploadsAGoodAndABadLedgerAsTheFolderWould(t *testing.T) {
 func TestServeUploadNeverOverwritesAndArchivesTheOlder(t *testing.T) {
 	_, cfg := sampleWorkspace(t, "茅湾村", "桥头村")
 	h := newDeskHarness(t, cfg)
-	good, _ := upstreamLedgers(t, cfg, 5)
+	good, _, _ := upstreamLedgers(t, cfg, 5)
 	if _, ans := h.upload(t, good); ans.Files[0].Status != "accepted" {
 		t.Fatalf("first upload: %+v", ans)
 	}
@@ -337,7 +360,7 @@ func TestServeUploadNeverOverwritesAndArchivesTheOlder(t *testing.T) {
 func TestServePagesShowCardsVillageCellsAndReminder(t *testing.T) {
 	_, cfg := sampleWorkspace(t, "茅湾村", "桥头村")
 	h := newDeskHarness(t, cfg)
-	good, bad := upstreamLedgers(t, cfg, 12)
+	good, bad, _ := upstreamLedgers(t, cfg, 12)
 	h.upload(t, good, bad)
 
 	resp, page := h.get(t, "/")
@@ -503,7 +526,7 @@ func TestServeEventsTellOfAJudgedFile(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
 		t.Fatalf("events content type %q", ct)
 	}
-	good, _ := upstreamLedgers(t, cfg, 3)
+	good, _, _ := upstreamLedgers(t, cfg, 3)
 	go func() {
 		if resp, err := h.post(good); err == nil {
 			resp.Body.Close()
