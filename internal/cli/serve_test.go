@@ -109,8 +109,14 @@ func (b *syncBuffer) String() string {
 
 func newDeskHarness(t testing.TB, cfg *config.Config) *deskHarness {
 	t.Helper()
+	return newDeskHarnessEvery(t, cfg, 200*time.Millisecond)
+}
+
+// newDeskHarnessEvery is newDeskHarness with the watcher's interval given.
+func newDeskHarnessEvery(t testing.TB, cfg *config.Config, interval time.Duration) *deskHarness {
+	t.Helper()
 	log := newSyncBuffer()
-	w, d, release, err := newDesk(cfg, log, 200*time.Millisecond)
+	w, d, release, err := newDesk(cfg, log, interval)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,6 +69,7 @@ type Server struct {
 	snap       *snapshot
 	verdicts   map[string]verdictEntry    // by path: what the desk decided, or what Check found
 	digests    map[string]string          // SHA-256 by path, size and time
+	tables     map[string]*table          // drawn ledgers by path, size, time and verdict
 	judgements map[string]watch.Judgement // by path: the desk's last word on each file
 	refresh    chan struct{}
 

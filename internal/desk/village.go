@@ -108,7 +108,7 @@ func (s *Server) villagePage(w http.ResponseWriter, r *http.Request) {
 					d.Warnings = append(d.Warnings, dg)
 				}
 			}
-			t, err := drawLedger(shown.Path, v)
+			t, err := s.table(shown.Path, v)
 			if err != nil {
 				d.TableError = err.Error()
 			}
@@ -201,6 +201,33 @@ func (s *Server) digest(path string, st os.FileInfo) string {
 	s.digests[key] = d
 	s.mu.Unlock()
 	return d
+}
+
+// table is drawLedger's drawing, drawn again only when the file or its
+// verdict changed.
+func (s *Server) table(path string, v *watch.Verdict) (*table, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s|%d|%d|%p", path, st.Size(), st.ModTime().UnixNano(), v)
+	s.mu.Lock()
+	t, ok := s.tables[key]
+	s.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err = drawLedger(path, v)
+	if err != nil {
+		return t, err
+	}
+	s.mu.Lock()
+	if s.tables == nil || len(s.tables) > 64 {
+		s.tables = map[string]*table{}
+	}
+	s.tables[key] = t
+	s.mu.Unlock()
+	return t, nil
 }
 
 // drawLedger draws the sheet the ledger was read from, with the cells the
