@@ -122,6 +122,11 @@ func runServe(ctx context.Context, s *Streams, opts *ServeOptions) error {
 	go func() { watched <- watch.Serve(ctx, w, d) }()
 
 	url := "http://" + addr + "/"
+	if h, p, err := net.SplitHostPort(addr); err == nil {
+		if ip := net.ParseIP(h); ip != nil && ip.IsUnspecified() {
+			url = "http://" + net.JoinHostPort("127.0.0.1", p) + "/" // every address: this PC opens it on loopback
+		}
+	}
 	if !isLoopbackAddr(addr) {
 		fmt.Fprintf(s.Out, "警告：工作台监听在 %s，局域网里的其他电脑也能打开它，而页面没有登录（任何人都能上传和生成）。只在可信的网络里这样用。\n", addr)
 	}
