@@ -161,7 +161,7 @@ func runServe(ctx context.Context, s *Streams, opts *ServeOptions) error {
 func listen(addr string, log io.Writer) (net.Listener, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, usageError("--listen“%s”不是“地址:端口”，例如 127.0.0.1:8765", addr)
+		return nil, usageError("--listen“%s”不是“地址：端口”，例如 127.0.0.1:8765", addr)
 	}
 	p, err := strconv.Atoi(port)
 	if err != nil || p < 0 || p > 65535 {
@@ -180,7 +180,9 @@ func listen(addr string, log io.Writer) (net.Listener, error) {
 		if first == nil {
 			first = err
 		}
-		if p == 0 || !errors.Is(err, syscall.EADDRINUSE) {
+		// Windows says WSAEADDRINUSE, not EADDRINUSE: any failure tries
+		// the next port, and the first error is the one reported.
+		if p == 0 || p+i >= 65535 {
 			break
 		}
 	}

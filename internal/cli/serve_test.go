@@ -548,6 +548,30 @@ func TestServeEventsTellOfAJudgedFile(t *testing.T) {
 	if !seen["judged"] || !seen["status"] {
 		t.Errorf("events seen: %v", seen)
 	}
+	// A build from the page reports its steps, then its end.
+	go func() {
+		req, _ := http.NewRequest("POST", h.url+"/api/build", strings.NewReader(`{"final": false}`))
+		if resp, err := h.ts.Client().Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	steps := map[string]bool{}
+	ended := false // a build event after the last step (the watcher's own rebuild may end first)
+	for !ended && sc.Scan() {
+		line := sc.Text()
+		if ev, ok := strings.CutPrefix(line, "event: "); ok && ev == "build" && steps["写入输出"] {
+			ended = true
+		}
+		if data, ok := strings.CutPrefix(line, "data: "); ok {
+			var p struct{ Step string }
+			if json.Unmarshal([]byte(data), &p) == nil && p.Step != "" {
+				steps[p.Step] = true
+			}
+		}
+	}
+	if !ended || !steps["生成通报"] || !steps["写入输出"] {
+		t.Errorf("build ended %v, steps %v", ended, steps)
+	}
 }
 
 func TestServeTakesTheNextPortWhenTaken(t *testing.T) {

@@ -125,8 +125,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Run refreshes what the pages show whenever the engine says something
-// changed, until ctx ends.
+// changed, and every RefreshInterval besides (a file deleted from the inbox
+// by hand tells nobody), until ctx ends.
 func (s *Server) Run(ctx context.Context) {
+	tick := time.NewTicker(RefreshInterval)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -134,9 +137,15 @@ func (s *Server) Run(ctx context.Context) {
 			return
 		case <-s.refresh:
 			s.refreshNow()
+		case <-tick.C:
+			s.refreshNow()
 		}
 	}
 }
+
+// RefreshInterval is how often Run reads the status when nothing told it
+// of a change.
+const RefreshInterval = 20 * time.Second
 
 // changed asks Run to read the status again.
 func (s *Server) changed() {
