@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/output"
 	"github.com/taizhang/taizhang/internal/pipeline"
 	"github.com/taizhang/taizhang/internal/workspace"
 )
@@ -111,7 +111,6 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // way a clerk reads it (or as JSON). refused names what was not written when
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
-	pipeline.ToolVersion = Version
 	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since}
 	switch {
 	case opts.Progress != nil:
@@ -186,10 +185,5 @@ func writeBuildJSON(w io.Writer, res *pipeline.Result) error {
 	return writeJSONTo(w, out)
 }
 
-// writeJSONTo prints one indented JSON document, Chinese left as it is.
-func writeJSONTo(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
+// writeJSONTo prints one JSON document (output.JSON), Chinese left as it is.
+func writeJSONTo(w io.Writer, v any) error { return output.JSON(v)(w) }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -119,17 +118,9 @@ func findConfig(explicit string, paths []string) (*config.Config, error) {
 }
 
 // checkAsOf is the day every command counts dates against when --as-of is
-// not given: the config's (as_of, else the disclosure date), else today.
-// check, status, watch and build all use it, so a file one of them accepts
-// is a file the build takes.
-func checkAsOf(cfg *config.Config) ledger.Date {
-	if cfg != nil {
-		if d := cfg.BuildAsOf(); !d.IsZero() {
-			return d
-		}
-	}
-	return ledger.DateOf(time.Now())
-}
+// not given (config.AsOfDay), so a file one of them accepts is a file the
+// build takes.
+func checkAsOf(cfg *config.Config) ledger.Date { return cfg.AsOfDay() }
 
 func parseAsOf(flag string, fallback ledger.Date) (ledger.Date, error) {
 	if flag == "" {

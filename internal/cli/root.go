@@ -59,7 +59,7 @@ func NewRootCmd(s *Streams) *cobra.Command {
   检查格式和内容（错误和警告分开列出，指到具体单元格），
   汇总成全镇整改台账和统计表，
   按党政机关公文格式生成通报和各村台账的 PDF，供公开公示。`,
-		Version:       Version,
+		Version:       versionText(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}

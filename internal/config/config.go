@@ -13,8 +13,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/taizhang/taizhang/internal/ledger"
 )
@@ -22,50 +23,54 @@ import (
 // FileName is the config's name inside a workspace folder.
 const FileName = "taizhang.yaml"
 
-// Config is a town's taizhang.yaml.
+// Config is a town's taizhang.yaml (yaml.go maps each key of the file to
+// its field: town, issuer, round, inspection.from, disclosure.days, …).
 type Config struct {
-	Town       string           `yaml:"town"`       // 三乡镇
-	Issuer     string           `yaml:"issuer"`     // 中共中山市三乡镇委员会
-	Round      string           `yaml:"round"`      // 十五届市委第六轮
-	Inspection Inspection       `yaml:"inspection"` // the inspection the ledgers answer
-	Disclosure Disclosure       `yaml:"disclosure"` // publication date and period
-	AsOf       ledger.Date      `yaml:"as_of"`      // 统计截止日期 for build; default: the disclosure date
-	Contact    Contact          `yaml:"contact"`    // the feedback paragraph
-	Villages   []ledger.Village `yaml:"villages"`   // attachment order
+	Town       string           // 三乡镇
+	Issuer     string           // 中共中山市三乡镇委员会
+	Round      string           // 十五届市委第六轮
+	Inspection Inspection       // the inspection the ledgers answer
+	Disclosure Disclosure       // publication date and period
+	AsOf       ledger.Date      // 统计截止日期 for build; default: the disclosure date
+	Contact    Contact          // the feedback paragraph
+	Villages   []ledger.Village // attachment order
 
-	Inbox     string `yaml:"inbox"`     // where village workbooks arrive; default: the workspace itself
-	Out       string `yaml:"out"`       // where outputs go; default: out
-	Narrative string `yaml:"narrative"` // the clerk's narrative for the notice; default: 通报正文.txt
-	Templates string `yaml:"templates"` // a folder whose templates win over the embedded ones; default: templates
+	Inbox     string // where village workbooks arrive; default: the workspace itself
+	Out       string // where outputs go; default: out
+	Narrative string // the clerk's narrative for the notice; default: 通报正文.txt
+	Templates string // a folder whose templates win over the embedded ones; default: templates
 
-	Fonts   Fonts   `yaml:"fonts"`   // official faces, when the clerk's machine has them
-	Publish Publish `yaml:"publish"` // which private columns a published ledger shows
+	Fonts   Fonts   // official faces, when the clerk's machine has them
+	Publish Publish // which private columns a published ledger shows
 
 	// Acknowledged lists personal-data warnings the clerk has looked at and
 	// allows to be published, each as the warning's place:
 	// "大布村整改台账.xlsx:台账!I12", or a file name alone for all of its
 	// warnings. build --final refuses while any other is left.
-	Acknowledged []string `yaml:"acknowledged"`
+	Acknowledged []string
 
 	// Path is the file the config was read from ("" when built in code);
 	// relative paths in the config are relative to its folder.
-	Path string `yaml:"-"`
+	Path string
 	// Digest is the SHA-256 of the config file's bytes.
-	Digest string `yaml:"-"`
+	Digest string
+	// Warnings are what Parse read past with a guess (a full-width colon,
+	// a GBK-saved file), for the command to print.
+	Warnings []string
 }
 
 // Inspection is the inspection round the ledgers answer.
 type Inspection struct {
-	Group    string      `yaml:"group"`    // 市委对村巡察第四组
-	From     ledger.Date `yaml:"from"`     // 2024-09-24
-	To       ledger.Date `yaml:"to"`       // 2024-12-20
-	Feedback ledger.Date `yaml:"feedback"` // 2025-01-14
+	Group    string      // 市委对村巡察第四组
+	From     ledger.Date // 2024-09-24
+	To       ledger.Date // 2024-12-20
+	Feedback ledger.Date // 2025-01-14
 }
 
 // Disclosure is the publication of the notice.
 type Disclosure struct {
-	Date ledger.Date `yaml:"date"` // 2025-09-12
-	Days int         `yaml:"days"` // 15, counted inclusively
+	Date ledger.Date // 2025-09-12
+	Days int         // 15, counted inclusively
 }
 
 // Contact is where the public sends its opinions.
@@ -155,12 +160,13 @@ func Parse(name string, data []byte) (*Config, error) {
 		}
 		return nil, yamlError(name, err)
 	}
-	c := &Config{}
+	var f file
 	dec = yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil {
+	if err := dec.Decode(&f); err != nil {
 		return nil, yamlError(name, err)
 	}
+	c := f.toConfig()
 	sum := sha256.Sum256(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.Path = name
@@ -226,7 +232,7 @@ func (c *Config) validate(name string, root *yaml.Node) error {
 		return &Error{File: name, Line: keyLine(root, "disclosure"), Msg: "公开天数（disclosure.days）不能是负数"}
 	}
 	if c.Disclosure.Days == 0 {
-		c.Disclosure.Days = 15
+		c.Disclosure.Days = DefaultDisclosureDays
 	}
 	if !c.Inspection.From.IsZero() && !c.Inspection.To.IsZero() && c.Inspection.To.Before(c.Inspection.From) {
 		return &Error{File: name, Line: keyLine(root, "inspection"), Msg: "巡察结束日期（inspection.to）早于开始日期（inspection.from）"}
@@ -293,9 +299,11 @@ func (c *Config) OutDir() string {
 // StateDir is where the tool keeps its own bookkeeping between runs (first
 // receipt times, caches): a hidden folder inside the out folder, never in
 // the inbox, which may be a read-only share.
-func (c *Config) StateDir() string {
-	return filepath.Join(c.OutDir(), ".taizhang")
-}
+func (c *Config) StateDir() string { return StateDirOf(c.OutDir()) }
+
+// StateDirOf is the state folder of an out folder other than the config's
+// (build --out): the same hidden name inside it.
+func StateDirOf(out string) string { return filepath.Join(out, ".taizhang") }
 
 // NarrativePath is the clerk's narrative text file.
 func (c *Config) NarrativePath() string {
@@ -356,22 +364,60 @@ func (c *Config) IsAcknowledged(d ledger.Diagnostic) bool {
 	return false
 }
 
+// Defaults for what a taizhang.yaml may leave out. Each is resolved here
+// and nowhere else: callers ask the Config.
+const (
+	// DefaultDisclosureDays is the usual disclosure period (公开期限), in
+	// days counted inclusively from the publication date.
+	DefaultDisclosureDays = 15
+	// DefaultHours is what the feedback paragraph says in brackets after
+	// the phone number when contact.hours is empty.
+	DefaultHours = "工作时间"
+)
+
+// DisclosureDays is the disclosure period in days: disclosure.days, else
+// DefaultDisclosureDays.
+func (c *Config) DisclosureDays() int {
+	if c == nil || c.Disclosure.Days <= 0 {
+		return DefaultDisclosureDays
+	}
+	return c.Disclosure.Days
+}
+
+// ContactHours is when the phone is answered: contact.hours, else
+// DefaultHours.
+func (c *Config) ContactHours() string {
+	if c == nil || c.Contact.Hours == "" {
+		return DefaultHours
+	}
+	return c.Contact.Hours
+}
+
 // DisclosureEnd is the last day of the disclosure period, counted inclusively:
 // 15 days from 2025-09-12 end on 2025-09-26.
 func (c *Config) DisclosureEnd() ledger.Date {
-	days := c.Disclosure.Days
-	if days <= 0 {
-		days = 15
-	}
-	return c.Disclosure.Date.AddDays(days - 1)
+	return c.Disclosure.Date.AddDays(c.DisclosureDays() - 1)
 }
 
-// BuildAsOf is the day a build counts overdue tasks against when --as-of is
-// not given: as_of, else the disclosure date. It is zero when neither is set
-// (the caller then uses today).
+// BuildAsOf is the day set in the config to count overdue tasks against:
+// as_of, else the disclosure date. It is zero when neither is set; most
+// callers want AsOfDay.
 func (c *Config) BuildAsOf() ledger.Date {
+	if c == nil {
+		return ledger.Date{}
+	}
 	if !c.AsOf.IsZero() {
 		return c.AsOf
 	}
 	return c.Disclosure.Date
+}
+
+// AsOfDay is the day every command (check, build, watch, status) counts
+// deadlines against when --as-of is not given: as_of, else the disclosure
+// date, else today. It is safe on a nil Config (no workspace): today.
+func (c *Config) AsOfDay() ledger.Date {
+	if d := c.BuildAsOf(); !d.IsZero() {
+		return d
+	}
+	return ledger.DateOf(time.Now())
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pdfjoin"
 	"github.com/taizhang/taizhang/internal/typeset"
 )
 
@@ -55,6 +56,8 @@ type town struct {
 	body   string
 	title  string
 	diags  []ledger.Diagnostic // the narrative's
+	// asOf is the build's as-of day, the PDFs' creation date.
+	asOf ledger.Date
 	// tasks lists each village's tasks by their index in in.Items (a copy
 	// of every task would be another few hundred megabytes in a large town).
 	tasks map[string][]int32
@@ -88,8 +91,29 @@ func prepareTown(in Input) (*town, error) {
 	return &town{
 		in: in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
 		title: titleText(blocks[blockTitle]),
+		asOf:  asOfOf(in),
 		tasks: tasksByVillage(in.Items),
 	}, nil
+}
+
+// asOfOf is the day the build counts against: the summary's, else the
+// config's.
+func asOfOf(in Input) ledger.Date {
+	if in.Summary != nil && !in.Summary.AsOf.IsZero() {
+		return in.Summary.AsOf
+	}
+	return in.Config.BuildAsOf()
+}
+
+// info is the document information of a published PDF: its title, the
+// issuer, the as-of day as its date (the same bytes for the same inputs),
+// in Chinese.
+func (t *town) info(title string, outline []pdfjoin.Bookmark) pdfjoin.Info {
+	in := pdfjoin.Info{Title: title, Author: t.in.Config.Issuer, Producer: "taizhang", Lang: "zh-CN", Outline: outline}
+	if !t.asOf.IsZero() {
+		in.Date = t.asOf.Time()
+	}
+	return in
 }
 
 func tasksByVillage(items []ledger.Item) map[string][]int32 {
@@ -216,8 +240,26 @@ var styles = map[Level]typeset.Style{
 }
 
 // paragraphs sets text written in the narrative markup.
+//
+// A heading never ends a page: it starts a new one unless the page also
+// holds the headings right after it and the first two lines (the whole,
+// if shorter) of the text they introduce.
 func paragraphs(d *typeset.Document, text string) {
-	for _, b := range ParseNarrative(text) {
+	blocks := ParseNarrative(text)
+	for i, b := range blocks {
+		if b.Level != Body && (i == 0 || blocks[i-1].Level == Body) {
+			need := 0
+			k := i
+			for ; k < len(blocks) && blocks[k].Level != Body; k++ {
+				need += d.Lines(blocks[k].Text, styles[blocks[k].Level])
+			}
+			if k < len(blocks) {
+				need += min(2, d.Lines(blocks[k].Text, styles[blocks[k].Level]))
+			}
+			if left := d.LinesLeft(); left > 0 && left < need && need <= typeset.Official().Lines {
+				d.NewPage(typeset.Portrait)
+			}
+		}
 		d.Paragraph(b.Text, styles[b.Level])
 	}
 }
@@ -312,7 +354,8 @@ type ledgerColumn struct {
 }
 
 // ledgerColumns chooses and sizes the columns of a published ledger for a
-// text block width mm wide: 序号, 问题类别 and 备注 when any task has one,
+// text block width mm wide: 序号, 问题类别 when any task has one and the
+// categories came from a column (section rows are drawn as such), 备注 when any task has one,
 // 巡察反馈问题, 整改措施, 责任单位, 整改时限, 整改进展情况, 整改状态,
 // 完成时间; 责任领导 and 责任人 only when the config publishes them;
 // 佐证材料 never. The short columns get what their longest usual content
@@ -336,8 +379,8 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 		align  typeset.Align
 		show   bool
 	}{
-		{ledger.ColSeq, "", 11, typeset.Center, true},
-		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory)},
+		{ledger.ColSeq, "", 14.5, typeset.Center, true}, // room for 3（续）
+		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory) && !fromSections(items)},
 		{ledger.ColProblem, "", -25, typeset.Left, true},
 		{ledger.ColMeasures, "", -28, typeset.Left, true},
 		{ledger.ColLead, "责任\n领导", 15, typeset.Center, pub.Lead},
@@ -346,7 +389,7 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 		{ledger.ColDeadline, "整改\n时限", 18.5, typeset.Center, true},
 		{ledger.ColProgress, "", -47, typeset.Justify, true},
 		{ledger.ColStatus, "整改\n状态", 18.5, typeset.Center, true},
-		{ledger.ColDone, "完成\n时间", 17, typeset.Center, true},
+		{ledger.ColDone, "完成\n时间", 18.5, typeset.Center, true},
 		{ledger.ColNote, "", 13, typeset.Left, has(ledger.ColNote)},
 	}
 	fixed, shares := 0.0, 0.0
@@ -393,23 +436,70 @@ func ledgerTable(d *typeset.Document, items []ledger.Item, pub config.Publish) {
 	d.Table(ledgerTableOf(items, pub))
 }
 
-const noTasks = "暂无整改任务。"
+// noTasks stands in the attachment of a village with no task: a ledger
+// without tasks is refused by check, so such a village has not reported
+// (a draft; the final gate requires every village).
+const noTasks = "尚未报送。"
 
-// ledgerTableOf is the table ledgerTable draws for items.
+// ledgerTableOf is the table ledgerTable draws for items, laid out as the
+// village kept it: a section row where its categories came from section
+// rows, one cell over the rows of a problem shared by consecutive tasks
+// (merged in the ledger, or the same text repeated), and of a 序号, 责任单位
+// or 问题类别 the ledger merged.
 func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 	cols := ledgerColumns(items, pub, landscapeWidth)
 	t := typeset.Table{Size: sizeTable, HeaderSize: sizeTable}
 	for _, c := range cols {
-		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align})
+		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align, Repeat: c.Col == ledger.ColSeq})
 	}
+	sections := fromSections(items)
 	for i := range items {
 		row := make([]string, len(cols))
 		for j, c := range cols {
 			row[j] = cell(&items[i], c.Col, i)
 		}
 		t.Rows = append(t.Rows, row)
+		section := ""
+		if sections && items[i].Category != "" && (i == 0 || items[i].Category != items[i-1].Category) {
+			section = publishText(items[i].Category)
+		}
+		t.Sections = append(t.Sections, section)
+		merged := make([]bool, len(cols))
+		for j, c := range cols {
+			merged[j] = i > 0 && section == "" && mergedUp(&items[i-1], &items[i], c.Col)
+		}
+		t.Merged = append(t.Merged, merged)
 	}
 	return t
+}
+
+// fromSections reports whether a village's categories came from section
+// rows (every task with a category has it from one).
+func fromSections(items []ledger.Item) bool {
+	found := false
+	for i := range items {
+		if items[i].Category == "" {
+			continue
+		}
+		if !items[i].FromSection {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// mergedUp reports whether column c of task it is drawn as one cell with
+// the task before it, prev.
+func mergedUp(prev, it *ledger.Item, c ledger.Column) bool {
+	switch c {
+	case ledger.ColProblem:
+		p := strings.TrimSpace(it.Problem)
+		return it.MergedUp.Has(c) || (p != "" && p == strings.TrimSpace(prev.Problem))
+	case ledger.ColSeq, ledger.ColUnit, ledger.ColCategory:
+		return it.MergedUp.Has(c)
+	}
+	return false
 }
 
 // reserveLedger reserves (typeset.Document.Reserve) every character the
@@ -426,6 +516,8 @@ func reserveLedger(d *typeset.Document, items []ledger.Item, pub config.Publish)
 	for _, row := range t.Rows {
 		d.Reserve(row...)
 	}
+	d.Reserve(t.Sections...)
+	d.Reserve(typeset.Continued)
 }
 
 // landscapeWidth is the text block's width on a landscape page: the
@@ -441,8 +533,10 @@ func cell(it *ledger.Item, c ledger.Column, i int) string {
 		}
 		return strconv.Itoa(i + 1)
 	case ledger.ColDeadline:
-		if it.Deadline.Kind == ledger.DeadlineNone {
-			return it.Deadline.Text
+		// What the village wrote ("2025年10月底前", "立行立改"), as written;
+		// a date cell in the official form.
+		if t := strings.TrimSpace(it.Deadline.Text); t != "" {
+			return publishText(t)
 		}
 		if it.Deadline.Kind == ledger.DeadlineOn {
 			return twoLineDate(it.Deadline.Date)

@@ -136,7 +136,7 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 
 // joinVillage writes a village's file from its ledger: the pages numbered
 // from 1, the ledger's own fonts.
-func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, cfg *config.Config, v ledger.Village) error {
+func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjoin.Info) error {
 	src, err := pdfjoin.OpenFile(c.path)
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, cfg *confi
 			return err
 		}
 	}
-	return j.Close(src, pdfjoin.Info{Title: AttachmentTitle(v, cfg.Round), Author: cfg.Issuer, Producer: "taizhang"})
+	return j.Close(src, info)
 }
 
 // job is one village's ledger on its way: typeset, then joined into the
@@ -228,7 +228,9 @@ func (t *town) publish(ctx context.Context, tmpDir string, workers int, villages
 					continue
 				}
 				rel := villageFile(j.v.Name)
-				err := add(rel, func(w io.Writer) error { return joinVillage(w, j.c, t.fonts, cfg, j.v) })
+				err := add(rel, func(w io.Writer) error {
+					return joinVillage(w, j.c, t.fonts, t.info(AttachmentTitle(j.v, cfg.Round), nil))
+				})
 				if err != nil {
 					villageErrs[i] = fmt.Errorf("写出 %s 失败：%w", rel, err)
 					cancel()
@@ -323,6 +325,8 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 	}
 	layout := typeset.Official()
 	ov := typeset.NewOverlay(t.fonts, layout)
+	title := strings.ReplaceAll(t.title, "\n", "")
+	outline := []pdfjoin.Bookmark{{Title: title, Page: 0}}
 	for k, jb := range jobs {
 		select {
 		case <-jb.ready:
@@ -332,6 +336,8 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		if jb.err != nil {
 			return jb.err
 		}
+		v := t.data.Villages[k]
+		outline = append(outline, pdfjoin.Bookmark{Title: "附件" + strconv.Itoa(v.Number) + "　" + v.Name, Page: j.Pages()})
 		if err := t.joinLedger(j, ov, jb, k); err != nil {
 			return err
 		}
@@ -358,8 +364,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 	}
 	res.Pages = j.Pages()
 	res.Diagnostics = append(res.Diagnostics, missingDiags(missing, TownFile)...)
-	cfg := t.in.Config
-	return j.Close(fonts, pdfjoin.Info{Title: strings.ReplaceAll(t.title, "\n", ""), Author: cfg.Issuer, Producer: "taizhang"})
+	return j.Close(fonts, t.info(title, outline))
 }
 
 // joinLedger adds the k-th village's ledger to the town notice: its pages

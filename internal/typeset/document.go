@@ -379,9 +379,20 @@ func (d *Document) paragraph(rs []rune, st Style) {
 	}
 	lines := breakHard(rs, width, measure)
 	sizeMM := st.Size * ptToMM
-	for i, line := range lines {
-		d.room(sizeMM)
-		f = d.frame() // the page may have turned
+	// fits is how many lines of this paragraph fit below d.y.
+	fits := func() int {
+		f := d.frame()
+		n := 0
+		for y := d.y; y+sizeMM <= f.y+f.h+0.01; y += st.LineHeight {
+			n++
+		}
+		return n
+	}
+	// A page holds at least two lines of a paragraph and leaves at least
+	// two for the next: a line moves, never a single line alone at the
+	// foot or the top of a page. The grid stays; the page ends short.
+	draw := func(i int) {
+		f := d.frame()
 		indent := st.HangIndent * em
 		if i == 0 {
 			indent = st.FirstIndent * em
@@ -391,9 +402,57 @@ func (d *Document) paragraph(rs []rune, st Style) {
 		if align == Justify && i == len(lines)-1 {
 			align = Left
 		}
-		d.drawLine(line, st, f.x+indent, avail, d.y+emAscent*sizeMM, align)
+		d.drawLine(lines[i], st, f.x+indent, avail, d.y+emAscent*sizeMM, align)
 		d.y += st.LineHeight
 	}
+	for i := 0; i < len(lines); {
+		left, take := len(lines)-i, fits()
+		top := d.y <= d.frame().y+0.01
+		if take < left {
+			if left-take == 1 && take > 1 {
+				take-- // no widow: a line moves over with the last
+			}
+			if i == 0 && take < 2 && !top {
+				take = 0 // no orphan: the paragraph starts on the next page
+			}
+		}
+		if take <= 0 {
+			d.NewPage(d.orient)
+			continue
+		}
+		for k := 0; k < take && i < len(lines); k++ {
+			draw(i)
+			i++
+		}
+		if i < len(lines) {
+			d.NewPage(d.orient)
+		}
+	}
+}
+
+// Lines returns how many lines text takes when set as a paragraph in style
+// st, so that a caller can keep a heading with the text below it.
+func (d *Document) Lines(text string, st Style) int {
+	st = d.norm(st)
+	n := 0
+	for _, hard := range splitHard(text) {
+		rs := d.clean([]rune(hard), st.Role)
+		em := d.em(st.Size)
+		full := d.frame().w - st.RightIndent*em
+		width := func(i int) float64 {
+			if i == 0 {
+				return full - st.FirstIndent*em
+			}
+			return full - st.HangIndent*em
+		}
+		measure := d.measurer(st.Role, st.Size)
+		if st.Balanced {
+			bw := balancedWidth(string(rs), width(0), measure)
+			width = func(int) float64 { return bw }
+		}
+		n += len(breakHard(rs, width, measure))
+	}
+	return n
 }
 
 // Text sets one line that is never broken, at the current line.

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"text/template"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/form"
@@ -239,9 +239,9 @@ var example = config.Config{
 		Group: "市委对村巡察第四组",
 		From:  ledger.NewDate(2024, 9, 24), To: ledger.NewDate(2024, 12, 20), Feedback: ledger.NewDate(2025, 1, 14),
 	},
-	Disclosure: config.Disclosure{Date: ledger.NewDate(2025, 9, 12), Days: 15},
+	Disclosure: config.Disclosure{Date: ledger.NewDate(2025, 9, 12), Days: config.DefaultDisclosureDays},
 	Contact: config.Contact{
-		Phone: "0760-86388332", Hours: "工作时间",
+		Phone: "0760-86388332", Hours: config.DefaultHours,
 		Address:  "中山市三乡镇景观大道1号镇政府大楼三乡镇党建和组织人事办公室",
 		Envelope: "对中共中山市三乡镇委员会关于巡察整改落实情况的意见建议",
 		Postcode: "528463", Email: "sxxcxtb@126.com",
@@ -271,9 +271,7 @@ func ConfigText(from *config.Config) (string, error) {
 		}
 	}
 	c.Inbox, c.Out, c.Narrative = InboxName, OutName, NarrativeName
-	if c.Disclosure.Days == 0 {
-		c.Disclosure.Days = 15
-	}
+	c.Disclosure.Days = c.DisclosureDays()
 	funcs := template.FuncMap{
 		"q": quote,
 		"d": func(d ledger.Date) string {
