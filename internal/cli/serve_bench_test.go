@@ -56,7 +56,7 @@ func BenchmarkDeskUpload100Tasks(b *testing.B) {
 	b.SetBytes(st.Size())
 	for b.Loop() {
 		code, ans := h.upload(b, p)
-		if code != 200 || ans.Files[0].Status != "accepted" || ans.Files[0].Tasks != 100 {
+		if code != 200 || ans.Files[0].Status != "accepted" || ans.Files[0].Check.Items != 100 {
 			b.Fatalf("%d %+v", code, ans)
 		}
 	}

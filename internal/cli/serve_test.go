@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -192,13 +193,18 @@ type uploadAnswer struct {
 	OK    bool   `json:"ok"`
 	Error string `json:"error"`
 	Files []struct {
-		Name        string              `json:"name"`
-		SavedAs     string              `json:"saved_as"`
-		Status      string              `json:"status"`
-		Village     string              `json:"village"`
-		Tasks       int                 `json:"tasks"`
-		SHA256      string              `json:"sha256"`
-		Diagnostics []ledger.Diagnostic `json:"diagnostics"`
+		Name    string `json:"name"`
+		SavedAs string `json:"saved_as"`
+		Status  string `json:"status"`
+		Village string `json:"village"`
+		SHA256  string `json:"sha256"`
+		Check   struct {
+			Path        string              `json:"path"`
+			Village     string              `json:"village"`
+			Items       int                 `json:"items"`
+			Status      string              `json:"status"`
+			Diagnostics []ledger.Diagnostic `json:"diagnostics"`
+		} `json:"check"`
 	} `json:"files"`
 }
 
@@ -281,11 +287,27 @@ func TestServeUploadsAGoodAndABadLedgerAsTheFolderWould(t *testing.T) {
 		byName[f.Name] = i
 	}
 	g, b := ans.Files[byName["茅湾村整改台账.xlsx"]], ans.Files[byName["桥头村整改台账.xlsx"]]
-	if g.Status != "accepted" || g.Village != "茅湾村" || g.Tasks != 12 {
+	if g.Status != "accepted" || g.Village != "茅湾村" || g.Check.Items != 12 || g.Check.Status != "accepted" {
 		t.Errorf("good file: %+v", g)
 	}
-	if b.Status != "rejected" || b.Village != "桥头村" || len(b.Diagnostics) == 0 || b.Diagnostics[0].Cell != badCell {
+	if b.Status != "rejected" || b.Village != "桥头村" || b.Check.Status != "rejected" || len(b.Check.Diagnostics) == 0 || b.Check.Diagnostics[0].Cell != badCell {
 		t.Errorf("bad file: %+v", b)
+	}
+	// "check" is the file's entry of check --json.
+	var cj, errb bytes.Buffer
+	runCheck(&Streams{Out: &cj, Err: &errb}, &CheckOptions{Paths: []string{filepath.Join(cfg.InboxDir(), "桥头村整改台账.xlsx")}, JSON: true})
+	var doc struct {
+		Files []json.RawMessage `json:"files"`
+	}
+	json.Unmarshal(cj.Bytes(), &doc)
+	if len(doc.Files) != 1 {
+		t.Fatalf("check --json: %s", cj.Bytes())
+	}
+	want := b
+	want.Check.Diagnostics = nil
+	json.Unmarshal(doc.Files[0], &want.Check)
+	if !reflect.DeepEqual(want.Check, b.Check) {
+		t.Errorf("upload's check entry differs from check --json:\n%+v\n%+v", b.Check, want.Check)
 	}
 	// On disk exactly as the folder workflow leaves it.
 	inbox := cfg.InboxDir()
@@ -344,7 +366,7 @@ func TestServeUploadNeverOverwritesAndArchivesTheOlder(t *testing.T) {
 	writeLedger(t, cfg, good, "茅湾村", tasks("茅湾村", 7))
 	_, ans := h.upload(t, good)
 	f := ans.Files[0]
-	if f.Status != "accepted" || f.SavedAs != "茅湾村整改台账（2）.xlsx" || f.Tasks != 7 {
+	if f.Status != "accepted" || f.SavedAs != "茅湾村整改台账（2）.xlsx" || f.Check.Items != 7 {
 		t.Fatalf("second upload: %+v", f)
 	}
 	// The first file was not overwritten: it went to the archive whole.

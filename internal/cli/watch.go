@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/intake"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -137,11 +139,27 @@ func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &watch.Verdict{Items: rep.Items}
+	v := &watch.Verdict{Items: rep.Items, JSON: fileJSON(rep)}
 	if f := rep.File(path); f != nil {
 		v.Village, v.Diagnostics = f.Village, f.Diagnostics
 	}
 	return v, nil
+}
+
+// fileJSON is the one file's entry of check --json, from check's own
+// writer.
+func fileJSON(rep *check.Report) json.RawMessage {
+	b, err := json.Marshal(rep.JSON())
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Files []json.RawMessage `json:"files"`
+	}
+	if json.Unmarshal(b, &doc) != nil || len(doc.Files) == 0 {
+		return nil
+	}
+	return doc.Files[0]
 }
 
 // buildAccepted rebuilds the outputs from the accepted files only: rejected

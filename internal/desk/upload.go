@@ -3,6 +3,7 @@ package desk
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/taizhang/taizhang/internal/intake"
-	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/watch"
 )
 
@@ -23,20 +23,19 @@ import (
 // recorded: time, name, size, SHA-256 and where it was put.
 const UploadLogName = "上传记录.txt"
 
-// uploaded is one file of an upload as the API answers it. Diagnostics
-// are ledger.Diagnostic, the elements of `check --json`'s "diagnostics".
+// uploaded is one file of an upload as the API answers it: what was
+// received and where it went, the desk's decision, and under "check" the
+// file's entry exactly as `check --json` prints it (village, sheet, items,
+// status, sheets, diagnostics).
 type uploaded struct {
-	Name        string              `json:"name"`               // as the browser sent it
-	SavedAs     string              `json:"saved_as,omitempty"` // its name in the inbox
-	Size        int                 `json:"size"`
-	SHA256      string              `json:"sha256"`
-	Status      string              `json:"status"` // accepted, rejected (退回), refused (not taken at all)
-	Village     string              `json:"village"`
-	Tasks       int                 `json:"tasks"`
-	Errors      int                 `json:"errors"`
-	Warnings    int                 `json:"warnings"`
-	Message     string              `json:"message"`
-	Diagnostics []ledger.Diagnostic `json:"diagnostics"`
+	Name    string          `json:"name"`               // as the browser sent it
+	SavedAs string          `json:"saved_as,omitempty"` // its name in the inbox
+	Size    int             `json:"size"`
+	SHA256  string          `json:"sha256"`
+	Status  string          `json:"status"` // accepted, rejected (退回), refused (not taken at all)
+	Village string          `json:"village"`
+	Message string          `json:"message"`
+	Check   json.RawMessage `json:"check"` // null when the file was not checked
 
 	data []byte
 	path string
@@ -134,7 +133,7 @@ func readUpload(w http.ResponseWriter, r *http.Request) ([]*uploaded, error) {
 			return nil, &uploadError{http.StatusRequestEntityTooLarge, fmt.Sprintf("“%s”超过 %d MB，不像是一份整改台账，没有保存任何文件", name, MaxFileSize>>20)}
 		}
 		sum := sha256.Sum256(data)
-		files = append(files, &uploaded{Name: name, Size: len(data), SHA256: hex.EncodeToString(sum[:]), data: data, Diagnostics: []ledger.Diagnostic{}})
+		files = append(files, &uploaded{Name: name, Size: len(data), SHA256: hex.EncodeToString(sum[:]), data: data, Check: json.RawMessage("null")})
 	}
 	if len(files) == 0 {
 		return nil, &uploadError{http.StatusBadRequest, "没有收到文件：请选择或拖入台账（.xlsx）"}
@@ -241,9 +240,9 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		v := j.Verdict
-		f.Village, f.Tasks, f.Errors, f.Warnings = j.Village, len(v.Items), v.Errors(), v.Warnings()
-		if v.Diagnostics != nil {
-			f.Diagnostics = v.Diagnostics
+		f.Village = j.Village
+		if len(v.JSON) > 0 {
+			f.Check = v.JSON
 		}
 		switch {
 		case j.Archived:
@@ -251,13 +250,13 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 			f.Message = "已收，但收件箱里有这个村（社区）更新的台账，这份已移到归档"
 		case j.Accepted:
 			f.Status = "accepted"
-			f.Message = fmt.Sprintf("已收：%d 项任务", f.Tasks)
-			if f.Warnings > 0 {
-				f.Message += fmt.Sprintf("，%d 条警告", f.Warnings)
+			f.Message = fmt.Sprintf("已收：%d 项任务", len(v.Items))
+			if w := v.Warnings(); w > 0 {
+				f.Message += fmt.Sprintf("，%d 条警告", w)
 			}
 		default:
 			f.Status = "rejected"
-			f.Message = fmt.Sprintf("退回：%d 条错误，已写好退回说明和标注的工作簿", f.Errors)
+			f.Message = fmt.Sprintf("退回：%d 条错误，已写好退回说明和标注的工作簿", v.Errors())
 		}
 	}
 	s.refreshNow()

@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,10 @@ type Verdict struct {
 	Village     string              // "" when the workbook did not say
 	Items       []ledger.Item       // its tasks
 	Diagnostics []ledger.Diagnostic // its problems
+	// JSON, when the checker gives it, is the file's entry of
+	// `check --json` ({"path","village","sheet","items","status",…}),
+	// which the web desk's upload answer carries.
+	JSON json.RawMessage
 }
 
 // Errors counts the error diagnostics.

@@ -65,10 +65,11 @@
       var label = { accepted: "已收", rejected: "退回", refused: "未收" }[f.status];
       r.appendChild(el("div", "title", label + " · " + f.name + (f.village ? "（" + f.village + "）" : "")));
       r.appendChild(el("div", "muted small", f.message + (f.saved_as && f.saved_as !== f.name ? "；存为 " + f.saved_as : "")));
-      if (f.diagnostics && f.diagnostics.length) {
+      var diags = (f.check && f.check.diagnostics) || [];
+      if (diags.length) {
         var ul = el("ul");
-        f.diagnostics.slice(0, 8).forEach(function (d) { ul.appendChild(diagLine(d)); });
-        if (f.diagnostics.length > 8) ul.appendChild(el("li", "", "……共 " + f.diagnostics.length + " 条，详见该村（社区）页面"));
+        diags.slice(0, 8).forEach(function (d) { ul.appendChild(diagLine(d)); });
+        if (diags.length > 8) ul.appendChild(el("li", "", "……共 " + diags.length + " 条，详见该村（社区）页面"));
         r.appendChild(ul);
       }
       if (f.village) {
