@@ -154,6 +154,19 @@ func (s *Server) buildPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.Slice(d.Finals, func(i, j int) bool { return d.Finals[i].Dir > d.Finals[j].Dir })
+	// The notice first, then the workbook, then the village ledgers.
+	rank := func(p string) int {
+		switch {
+		case p == "通报.pdf":
+			return 0
+		case strings.HasSuffix(p, ".xlsx"):
+			return 1
+		case strings.HasSuffix(p, ".pdf"):
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(d.Outputs, func(i, j int) bool { return rank(d.Outputs[i].Path) < rank(d.Outputs[j].Path) })
 	if st := snap.status; st != nil {
 		d.Villages, d.Ready, d.Missing, d.Rejected = len(st.Villages), st.Ready(), st.Missing, st.Rejected
 	}

@@ -73,8 +73,7 @@ type Server struct {
 	judgements map[string]watch.Judgement // by path: the desk's last word on each file
 	refresh    chan struct{}
 
-	buildMu  sync.Mutex
-	building bool
+	buildMu sync.Mutex
 }
 
 // New makes the desk for eng, served at addr (host:port as the browser
