@@ -61,13 +61,14 @@ type page struct {
 	Town   string
 	Round  string
 	Token  string
+	Out    string // the out folder, as the clerk sees it: 输出
 	Notice string // an error to show at the top, e.g. an unreadable inbox
 	Data   any
 }
 
 func (s *Server) render(w http.ResponseWriter, name, title string, data any) {
 	snap := s.current()
-	p := page{Title: title, Nav: name, Town: s.eng.Config.Town, Round: s.eng.Config.Round, Token: s.token, Data: data}
+	p := page{Title: title, Nav: name, Town: s.eng.Config.Town, Round: s.eng.Config.Round, Token: s.token, Out: s.rel(s.eng.Config.OutDir()), Data: data}
 	if snap.err != nil {
 		p.Notice = "无法读取收件箱：" + snap.err.Error()
 	}
@@ -179,7 +180,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, "upload", "上传", map[string]any{
 		"Cards": s.overviewData().Cards, "MaxFiles": MaxUploadFiles, "MaxMB": MaxFileSize >> 20,
-		"Inbox": s.rel(s.eng.Config.InboxDir()),
+		"Inbox": s.rel(s.eng.Config.InboxDir()), "Out": s.rel(s.eng.Config.OutDir()),
 	})
 }
 
