@@ -640,3 +640,31 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestServeHoldsTheInboxLikeWatch(t *testing.T) {
+	_, cfg := sampleWorkspace(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out bytes.Buffer
+	done := make(chan error)
+	var second error
+	go func() {
+		done <- runServe(ctx, &Streams{Out: &out, Err: &out}, &ServeOptions{Dir: cfg.Dir(), Listen: "127.0.0.1:0", NoBrowser: true,
+			Interval: time.Second, Ready: func(string) {
+				_, _, _, second = newDesk(cfg, io.Discard, time.Second)
+				cancel()
+			}})
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if second == nil || !strings.Contains(second.Error(), "已经有一个 taizhang watch 在监视") {
+		t.Errorf("a watcher beside serve: %v", second)
+	}
+	// Stopped, the inbox is free again.
+	_, _, release, err := newDesk(cfg, io.Discard, time.Second)
+	if err != nil {
+		t.Fatalf("after serve stopped: %v", err)
+	}
+	release()
+}
