@@ -127,6 +127,9 @@ func TestDeskInARealBrowser(t *testing.T) {
 	}
 	// The overview after the build, every figure in.
 	run("overview after the build", chromedp.Navigate(h.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#totals`)))
+	// For the record (docs/benchmarks.md), not a limit: how long the
+	// browser took to load the page.
+	t.Logf("总览 in Chromium: %s ms to load", value("timing", chromedp.Evaluate[string](`(() => { const n = performance.getEntriesByType("navigation")[0]; return n.responseEnd.toFixed(1) + " ms response, " + n.loadEventEnd.toFixed(1) })()`)))
 	screenshot(t, ctx, "desk-overview.png")
 }
 

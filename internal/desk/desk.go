@@ -115,7 +115,14 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/upload", s.apiUpload)
 	m.HandleFunc("POST /api/build", s.apiBuild)
 	m.HandleFunc("GET /api/events", s.apiEvents)
+	m.HandleFunc("/", notFound) // in Chinese, also for a wrong method
 	s.mux = m
+}
+
+// notFound answers a page the desk does not have, in Chinese (the
+// standard library's answers are in English).
+func notFound(w http.ResponseWriter, r *http.Request) {
+	http.Error(w, "没有这个页面或文件。请从工作台的总览页进入。", http.StatusNotFound)
 }
 
 // ServeHTTP checks every request (security.go) before it reaches a page.

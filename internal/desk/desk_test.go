@@ -392,3 +392,17 @@ func TestBuildWantsAFinalFlagAndOneAtATime(t *testing.T) {
 		t.Errorf("second build: %d", got.Code)
 	}
 }
+
+func TestUnknownPagesAndMethodsAnswerInChinese(t *testing.T) {
+	f := newFakeDesk(t, served)
+	for _, r := range []*http.Request{
+		f.request("GET", "/nothing", nil, ""),
+		f.request("POST", "/upload", strings.NewReader(""), "text/plain"),
+		f.request("DELETE", "/api/status", nil, ""),
+	} {
+		got := f.do(r)
+		if got.Code != 404 || !strings.Contains(got.Body.String(), "没有这个页面") {
+			t.Errorf("%s %s: %d %q", r.Method, r.URL.Path, got.Code, got.Body)
+		}
+	}
+}

@@ -36,18 +36,18 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	rel := r.PathValue("path")
 	clean := path.Clean("/" + rel)[1:]
 	if clean == "" || clean != rel {
-		http.NotFound(w, r)
+		notFound(w, r)
 		return
 	}
 	for _, part := range strings.Split(clean, "/") {
 		if strings.HasPrefix(part, ".") {
-			http.NotFound(w, r)
+			notFound(w, r)
 			return
 		}
 	}
 	root, err := os.OpenRoot(s.eng.Config.OutDir())
 	if err != nil {
-		http.NotFound(w, r)
+		notFound(w, r)
 		return
 	}
 	defer root.Close()
@@ -63,7 +63,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
-		http.NotFound(w, r)
+		notFound(w, r)
 		return
 	}
 	name := path.Base(clean)

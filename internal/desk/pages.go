@@ -189,7 +189,7 @@ func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	b, err := fs.ReadFile(webFS, "web/"+name)
 	if err != nil || strings.HasSuffix(name, ".html") {
-		http.NotFound(w, r)
+		notFound(w, r)
 		return
 	}
 	switch filepath.Ext(name) {
