@@ -125,6 +125,12 @@ func TestDeskInARealBrowser(t *testing.T) {
 	if pdfHead != "%PDF-" {
 		t.Errorf("通报.pdf fetched from the page starts %q", pdfHead)
 	}
+	// 定稿 refuses and says why: 桥头村's ledger was returned.
+	run("final", chromedp.Click(chromedp.ID(`build-final`)),
+		chromedp.WaitVisible(chromedp.CSS(`#build-answer[data-ok="false"]`)))
+	if why := value("refusal", chromedp.Text(chromedp.ID("build-answer"))); !strings.Contains(why, "还不能定稿") || !strings.Contains(why, "桥头村") {
+		t.Errorf("final refusal shows %q", why)
+	}
 	// The overview after the build, every figure in.
 	run("overview after the build", chromedp.Navigate(h.url+"/"), chromedp.WaitVisible(chromedp.CSS(`#totals`)))
 	// For the record (docs/benchmarks.md), not a limit: how long the

@@ -86,12 +86,14 @@
     for (var i = 0; i < files.length; i++) fd.append("file", files[i], files[i].name);
     var box = document.getElementById("results");
     box.textContent = "";
-    box.appendChild(el("div", "result", "正在上传并检查 " + files.length + " 个文件……"));
+    var waiting = el("div", "result", "正在上传并检查 " + files.length + " 个文件……");
+    box.appendChild(waiting);
+    var slow = setTimeout(function () { waiting.textContent += "（如果正在自动更新通报，要等更新完成才轮到检查）"; }, 3000);
     fetch("/api/upload", { method: "POST", body: fd, headers: { "X-Taizhang-Token": token } })
       .then(function (r) { return r.json(); })
       .then(showUpload)
       .catch(function () { showUpload({ ok: false, error: "上传失败：与工作台的连接断了，请确认 taizhang serve 还在运行" }); })
-      .finally(function () { redraw(); });
+      .finally(function () { clearTimeout(slow); redraw(); });
   }
 
   // --- build ---
