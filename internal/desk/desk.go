@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -168,9 +169,12 @@ func (s *Server) Judged(j watch.Judgement) {
 	s.mu.Lock()
 	s.judgements[j.Path] = j
 	s.mu.Unlock()
-	s.hub.send("judged", map[string]any{"village": j.Village, "accepted": j.Accepted, "archived": j.Archived,
+	s.hub.send("judged", map[string]any{"village": j.Village, "file": filepath.Base(j.Path), "accepted": j.Accepted, "archived": j.Archived,
 		"errors": j.Verdict.Errors(), "warnings": j.Verdict.Warnings()})
 	s.changed()
+	if !j.Archived {
+		go s.table(j.Path, j.Verdict) // drawn now, so the village page opens at once
+	}
 }
 
 // Built is the watch Desk's OnBuild: an automatic rebuild ended.

@@ -41,6 +41,25 @@
     es.onerror = function () { dot.classList.remove("on"); };
     es.addEventListener("status", function () { if (page !== "remind" || !document.activeElement || document.activeElement.id !== "remind-text") redraw(); });
     es.addEventListener("progress", function (e) { progress(JSON.parse(e.data)); });
+    es.addEventListener("judged", function (e) {
+      var j = JSON.parse(e.data), who = j.village || j.file;
+      if (j.archived) toast("", who + "：收到一份较旧的台账，已移到归档");
+      else if (j.accepted) toast("ok", who + "：已收" + (j.warnings ? "，" + j.warnings + " 条警告" : ""));
+      else toast("bad", who + "：退回，" + j.errors + " 条错误");
+    });
+    es.addEventListener("build", function (e) {
+      var b = JSON.parse(e.data);
+      if (!b.ok && b.error) toast("bad", "通报没有更新：" + b.error);
+    });
+  }
+
+  // A short note in the corner when something arrives.
+  function toast(kind, text) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var t = el("div", "toast " + kind, text);
+    box.appendChild(t);
+    setTimeout(function () { t.remove(); }, 6000);
   }
 
   // --- upload ---
