@@ -26,7 +26,8 @@ func NewCmdInit(s *Streams, runF func(*InitOptions) error) *cobra.Command {
   taizhang.yaml   配置文件（带中文说明），写明镇名、公开日期、各村（社区）及党组织名称
   收件箱/         各村（社区）报来的台账放在这里
   输出/           生成的汇总台账、通报、回执、退回件都在这里
-  通报正文.txt    通报正文的框架（一、至四、四个部分），用记事本填写
+  通报正文.docx   通报正文的框架（一、至四、四个部分），用 WPS 或 Word 填写；
+                  数字写成【完成率】这样的占位符（taizhang fields 列出全部）
   空白台账/       每个村（社区）一份空白台账，发给各村填写
 
 不加 --from-config 时，配置文件里是两个示例村（社区），请按本镇实际修改，

@@ -74,6 +74,7 @@ func NewRootCmd(s *Streams) *cobra.Command {
 		NewCmdWatch(s, nil),
 		NewCmdServe(s, nil),
 		NewCmdStatus(s, nil),
+		NewCmdFields(s),
 		NewCmdVersion(s),
 	)
 	localize(root) // after the commands: cobra adds `completion` only to a root that has some
@@ -91,12 +92,12 @@ func Main(args []string, s *Streams) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintln(s.Err, "taizhang:", ee.Err)
+			fmt.Fprintln(s.Err, "taizhang:", explain(ee.Err))
 		}
 		return ee.Code
 	}
 	// cobra's own errors: unknown command, bad flag, wrong argument count.
-	fmt.Fprintln(s.Err, "taizhang:", translateCobraError(err))
+	fmt.Fprintln(s.Err, "taizhang:", explain(errors.New(translateCobraError(root, err))))
 	fmt.Fprintln(s.Err, "用法请看：taizhang --help")
 	return ExitUsage
 }

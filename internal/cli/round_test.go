@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/docx"
 	"github.com/taizhang/taizhang/internal/form"
 	"github.com/taizhang/taizhang/internal/synth"
 	"github.com/taizhang/taizhang/internal/watch"
@@ -37,7 +38,7 @@ func TestWholeRoundOfTheWorkflow(t *testing.T) {
 	if code, out, errs := run(t, "init", dir); code != ExitOK {
 		t.Fatalf("init: exit %d\n%s%s", code, out, errs)
 	}
-	for _, p := range []string{"taizhang.yaml", "收件箱", "输出", "通报正文.txt", "空白台账/大布村整改台账.xlsx"} {
+	for _, p := range []string{"taizhang.yaml", "收件箱", "输出", "通报正文.docx", "空白台账/大布村整改台账.xlsx"} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			t.Fatalf("init did not make %s: %v", p, err)
 		}
@@ -55,7 +56,16 @@ func TestWholeRoundOfTheWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "通报正文.txt"), narrative, 0o644)
+	// The clerk writes it in WPS over init's 通报正文.docx, a paragraph a line.
+	var draft docx.Draft
+	for _, line := range strings.Split(strings.TrimSpace(string(narrative)), "\n") {
+		draft.Paragraphs = append(draft.Paragraphs, docx.Para{Text: line})
+	}
+	var doc bytes.Buffer
+	if err := docx.Write(&doc, draft); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "通报正文.docx"), doc.Bytes(), 0o644)
 	cfg, err := config.Load(filepath.Join(dir, config.FileName))
 	if err != nil {
 		t.Fatal(err)

@@ -60,6 +60,7 @@ func runStatus(s *Streams, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
+	configWarnings(s, cfg)
 	today, err := parseAsOf(opts.Today, ledger.DateOf(time.Now()))
 	if err != nil {
 		return err

@@ -45,7 +45,9 @@ func NewCmdWatch(s *Streams, runF func(*WatchOptions) error) *cobra.Command {
           收件箱里的原文件原样保留；
   同一个村（社区）交来新的合格台账时，旧文件移到 输出/归档/（不会删除）。
 几个文件同时放进来时，等它们都处理完才重新生成一次。
-每件事在屏幕上记一行。同一个收件箱只能有一个 watch 在运行。`,
+每件事在屏幕上记一行。同一个工作文件夹只能有一个 watch 在运行。
+程序的锁和记录都放在输出文件夹里，不写进收件箱（收件箱可以是共享文件夹）；
+只有归档旧文件时，才会把它从收件箱移走。`,
 		Example: `  taizhang watch
   taizhang watch 第六轮巡察整改`,
 		Args: cobra.MaximumNArgs(1),
@@ -78,6 +80,7 @@ func runWatch(ctx context.Context, s *Streams, opts *WatchOptions) error {
 	if err != nil {
 		return err
 	}
+	configWarnings(s, cfg)
 	w, d, release, err := newDesk(cfg, s.Out, opts.Interval)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@
 package config
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -120,6 +119,9 @@ func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
+			if dir := filepath.Dir(path); !isDir(dir) {
+				return nil, &Error{File: path, Msg: fmt.Sprintf("找不到文件夹“%s”，请检查路径是否正确", dir)}
+			}
 			return nil, &Error{File: path, Msg: "找不到配置文件"}
 		}
 		return nil, &Error{File: path, Msg: fmt.Sprintf("无法读取配置文件：%v", err)}
@@ -133,6 +135,11 @@ func Load(path string) (*Config, error) {
 		c.Path = abs
 	}
 	return c, nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }
 
 // Find returns the config for a workspace: explicit when given, else
@@ -152,8 +159,17 @@ var lineRe = regexp.MustCompile(`line (\d+): (.*)`)
 
 // Parse decodes and validates config bytes; name is used in messages.
 func Parse(name string, data []byte) (*Config, error) {
+	text, warns, err := decodeText(name, data)
+	if err != nil {
+		return nil, err
+	}
+	text, fixes, err := repairLines(name, text)
+	if err != nil {
+		return nil, err
+	}
+	warns = append(warns, fixes...)
 	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(strings.NewReader(text))
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, os.ErrNotExist) || err.Error() == "EOF" {
 			return nil, &Error{File: name, Msg: "配置文件是空的"}
@@ -161,12 +177,13 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, yamlError(name, err)
 	}
 	var f file
-	dec = yaml.NewDecoder(bytes.NewReader(data))
+	dec = yaml.NewDecoder(strings.NewReader(text))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
 		return nil, yamlError(name, err)
 	}
 	c := f.toConfig()
+	c.Warnings = warns
 	sum := sha256.Sum256(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.Path = name
@@ -190,17 +207,21 @@ func yamlError(name string, err error) error {
 	}
 	switch {
 	case strings.Contains(msg, "not found in type"):
-		key := msg
-		if i := strings.Index(msg, "field "); i >= 0 {
-			key = strings.Fields(msg[i+len("field "):])[0]
+		key, typ := msg, ""
+		if f := strings.Fields(msg[strings.Index(msg, "field ")+len("field "):]); len(f) > 0 {
+			key = f[0]
+			typ = f[len(f)-1]
 		}
 		msg = fmt.Sprintf("未知的配置项“%s”（请检查拼写）", key)
+		if near := nearestKey(key, keysOf(typ)); near != "" {
+			msg = fmt.Sprintf("未知的配置项“%s”：是不是“%s”？", key, near)
+		}
 	case strings.Contains(msg, "日期"):
 		// already Chinese, from ledger.Date
 	case strings.Contains(msg, "cannot unmarshal"):
-		msg = fmt.Sprintf("配置值的类型不对：%s", msg)
+		msg = typeErrorText(msg)
 	default:
-		msg = fmt.Sprintf("配置文件格式有误：%s", msg)
+		msg = syntaxErrorText(msg)
 	}
 	return &Error{File: name, Line: line, Msg: msg}
 }
@@ -305,9 +326,13 @@ func (c *Config) StateDir() string { return StateDirOf(c.OutDir()) }
 // (build --out): the same hidden name inside it.
 func StateDirOf(out string) string { return filepath.Join(out, ".taizhang") }
 
-// NarrativePath is the clerk's narrative text file.
+// NarrativePath is the clerk's narrative: the file narrative: names, else
+// 通报正文.docx (a Word/WPS document) when there is one, else 通报正文.txt.
 func (c *Config) NarrativePath() string {
 	if c.Narrative == "" {
+		if doc := c.Resolve("通报正文.docx"); fileExists(doc) {
+			return doc
+		}
 		return c.Resolve("通报正文.txt")
 	}
 	return c.Resolve(c.Narrative)
@@ -420,4 +445,53 @@ func (c *Config) AsOfDay() ledger.Date {
 		return d
 	}
 	return ledger.DateOf(time.Now())
+}
+
+var unmarshalRe = regexp.MustCompile("cannot unmarshal !!(\\w+) `([^`]*)` into (\\S+)")
+
+// typeErrorText says in Chinese what kind of value the key wants: yaml's
+// "cannot unmarshal !!str `x` into int".
+func typeErrorText(msg string) string {
+	m := unmarshalRe.FindStringSubmatch(msg)
+	if m == nil {
+		return "配置值的类型不对：请对照示例（taizhang init 生成的 taizhang.yaml）检查这一行"
+	}
+	got, into := m[2], m[3]
+	switch {
+	case strings.HasPrefix(into, "config."), strings.HasPrefix(into, "map"):
+		return fmt.Sprintf("这里应当是“键: 值”的几行（如 town: 三乡镇），读到的却是“%s”：请检查冒号和缩进", got)
+	case strings.HasPrefix(into, "[]"):
+		return fmt.Sprintf("这里应当是一个列表（每项一行，以“- ”开头），读到的却是“%s”", got)
+	case into == "int":
+		return fmt.Sprintf("这里应当是一个整数，读到的却是“%s”", got)
+	case into == "bool":
+		return fmt.Sprintf("这里只能写 true（是）或 false（否），读到的却是“%s”", got)
+	case into == "string":
+		return "这里应当是一段文字，读到的却是一组配置：文字里有冒号时请整段加上引号"
+	}
+	return fmt.Sprintf("配置值“%s”的类型不对：请对照示例检查这一行", got)
+}
+
+// syntaxErrorText says in Chinese what a YAML syntax error most likely is.
+func syntaxErrorText(msg string) string {
+	switch {
+	case strings.Contains(msg, "mapping values are not allowed"):
+		return "这一行的冒号让人看不懂：文字里有冒号（:）时请整段加上引号，或检查上一行是否少了引号"
+	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "did not find expected node content"):
+		return "缩进或括号没有对齐：同一层的配置项要左对齐，括号 { } [ ] 要成对"
+	case strings.Contains(msg, "found unknown escape character"):
+		return "双引号里有反斜杠（\\）：Windows 路径请改用单引号，或把 \\ 写成 /"
+	case strings.Contains(msg, "found character that cannot start any token"):
+		return "这一行有 YAML 不认识的字符（常见的是 Tab 或 @、` 开头）：请改用空格，或给文字加上引号"
+	case strings.Contains(msg, "unexpected end of stream"), strings.Contains(msg, "did not find expected"):
+		return "引号或括号没有配对：请检查这一行和上一行"
+	case strings.Contains(msg, "already defined"):
+		return "同一个配置项写了两次：请删掉一个"
+	}
+	return "配置文件格式有误（YAML 语法）：请检查这一行的缩进、冒号和引号，可对照 taizhang init 生成的示例"
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }

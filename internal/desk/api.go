@@ -13,19 +13,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/taizhang/taizhang/internal/output"
 	"github.com/taizhang/taizhang/internal/workspace"
 )
 
-// writeJSON writes one indented JSON document, Chinese left as it is: the
-// same encoding the commands' --json uses.
+// writeJSON answers one JSON document with the writer the commands' --json
+// uses (output.JSON).
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	output.JSON(v)(w)
 }
 
 // apiStatus answers what `taizhang status --json` prints, read afresh.

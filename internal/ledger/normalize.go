@@ -137,9 +137,7 @@ func NormalizeSeq(s string) string {
 		t = t[1 : len(t)-1]
 	}
 	t = strings.TrimRight(t, ".、,")
-	if strings.HasSuffix(t, ".0") {
-		t = strings.TrimSuffix(t, ".0")
-	}
+	t = strings.TrimSuffix(t, ".0")
 	if t == "" {
 		return k
 	}

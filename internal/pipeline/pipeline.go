@@ -15,6 +15,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -127,7 +128,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer lock.Release()
-	output.CleanStale(r.res.OutDir) // temporaries of an older Taizhang, beside their outputs
+	output.CleanStale(r.res.OutDir)                         // temporaries of an older Taizhang, beside their outputs
+	_ = os.RemoveAll(filepath.Join(r.res.OutDir, ".watch")) // an older watch's staging inbox
 	if r.staged, err = output.NewSet(r.res.OutDir, state); err != nil {
 		return nil, err
 	}

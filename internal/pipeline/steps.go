@@ -141,7 +141,7 @@ func (r *run) notices(ctx context.Context) error {
 		Fonts:     fonts,
 		Since:     r.res.Comparison,
 	}
-	if in.Narrative, in.HaveNarrative, err = notice.ReadNarrative(r.cfg); err != nil {
+	if err = in.ReadNarrative(); err != nil {
 		return err
 	}
 
