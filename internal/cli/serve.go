@@ -141,14 +141,18 @@ func runServe(ctx context.Context, s *Streams, opts *ServeOptions) error {
 		opts.Ready(url)
 	}
 	var runErr error
+	watching := true
 	select {
 	case <-ctx.Done():
 	case err := <-served:
 		runErr = fmt.Errorf("工作台停止了：%w", err)
 	case err := <-watched:
-		runErr = err
+		runErr, watching = err, false
 	}
 	stop()
+	if watching {
+		<-watched // a rebuild under way stops with ctx; the lock is given back after it
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	hs.Shutdown(sctx)
