@@ -546,7 +546,11 @@ func TestServeFinalRunsWhenNothingIsLeft(t *testing.T) {
 func TestServeEventsTellOfAJudgedFile(t *testing.T) {
 	_, cfg := sampleWorkspace(t, "茅湾村", "桥头村")
 	h := newDeskHarness(t, cfg)
-	resp, err := h.ts.Client().Get(h.url + "/api/events")
+	// Bounded, so a missing event fails the test instead of hanging it.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", h.url+"/api/events", nil)
+	resp, err := h.ts.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
