@@ -406,3 +406,21 @@ func TestUnknownPagesAndMethodsAnswerInChinese(t *testing.T) {
 		}
 	}
 }
+
+func TestAssetsAreEmbeddedAndOnlyThem(t *testing.T) {
+	f := newFakeDesk(t, served)
+	css := f.do(f.request("GET", "/assets/style.css", nil, ""))
+	if css.Code != 200 || !strings.HasPrefix(css.Header().Get("Content-Type"), "text/css") ||
+		!strings.Contains(css.Body.String(), `"Microsoft YaHei", "PingFang SC"`) || !strings.Contains(css.Body.String(), `"Noto Sans CJK SC"`) {
+		t.Errorf("style.css: %d %s", css.Code, css.Header().Get("Content-Type"))
+	}
+	js := f.do(f.request("GET", "/assets/desk.js", nil, ""))
+	if js.Code != 200 || !strings.HasPrefix(js.Header().Get("Content-Type"), "text/javascript") || !strings.Contains(js.Body.String(), "EventSource") {
+		t.Errorf("desk.js: %d %s", js.Code, js.Header().Get("Content-Type"))
+	}
+	for _, p := range []string{"/assets/layout.html", "/assets/nothing.js", "/assets/..%2fdesk.go"} {
+		if got := f.do(f.request("GET", p, nil, "")); got.Code != 404 {
+			t.Errorf("%s: %d", p, got.Code)
+		}
+	}
+}
