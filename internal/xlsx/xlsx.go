@@ -865,17 +865,6 @@ func unescapeOOXML(s string) string {
 	return b.String()
 }
 
-func truncateRunes(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
-}
-
 // ParseRange reads "A1:C3" (or a single cell).
 func ParseRange(ref string) (Rect, bool) {
 	a, b, found := strings.Cut(ref, ":")
