@@ -180,3 +180,62 @@ func TestIntakeReadsClerksLayouts(t *testing.T) {
 		})
 	}
 }
+
+// TestIntakeReadsLatestMonth: last month's sheet kept visible before this
+// month's is not read; a warning names it.
+func TestIntakeReadsLatestMonth(t *testing.T) {
+	l := *sampleTown(t)[5]
+	l.Layout.OldSheet, l.Layout.OldVisible, l.Layout.Sheet = "6月", true, "9月更新"
+	l.Layout.Instructions = nil
+	p := filepath.Join(t.TempDir(), l.Village+".xlsx")
+	if err := Write(p, &l); err != nil {
+		t.Fatal(err)
+	}
+	res := intake.Read(p, intake.Options{})
+	want, _ := l.Items()
+	if len(res.Items) != len(want) || res.Items[0].Source.Sheet != "9月更新" {
+		t.Fatalf("read %d tasks from %q, want %d from 9月更新", len(res.Items), res.File.Sheet, len(want))
+	}
+	found := false
+	for _, d := range res.Diagnostics {
+		found = found || (d.Code == ledger.CodeSheetChoice && d.Severity == ledger.Warning && strings.Contains(d.Message, "“6月”"))
+	}
+	if !found {
+		t.Errorf("no warning naming 6月: %q", res.Diagnostics)
+	}
+}
+
+// TestIntakeReadsCombinedWorkbook: one sheet per village, each village's
+// tasks as its data says, nothing missing.
+func TestIntakeReadsCombinedWorkbook(t *testing.T) {
+	cfg, err := config.Load(filepath.Join(samplesDir, config.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	town := sampleTown(t)
+	ls := []*Ledger{town[5], town[6], town[7]}
+	p := filepath.Join(t.TempDir(), "第二片区台账汇总.xlsx")
+	if err := WriteCombined(p, ls); err != nil {
+		t.Fatal(err)
+	}
+	res := intake.Read(p, intake.Options{Villages: cfg.Villages})
+	rep := check.Run([]*intake.Result{res}, check.Options{Config: cfg, AsOf: cfg.BuildAsOf(), Complete: true})
+	got := map[string]int{}
+	for _, it := range rep.Items {
+		got[it.Village]++
+	}
+	for _, l := range ls {
+		want, _ := l.Items()
+		if got[l.Village] != len(want) {
+			t.Errorf("%s: %d tasks, want %d", l.Village, got[l.Village], len(want))
+		}
+		for _, d := range rep.Diagnostics {
+			if d.Code == ledger.CodeMissingVillage && strings.HasPrefix(d.Message, l.Village) {
+				t.Errorf("%s reported missing", l.Village)
+			}
+			if d.Severity == ledger.Error {
+				t.Errorf("%s", d)
+			}
+		}
+	}
+}

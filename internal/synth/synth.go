@@ -108,6 +108,9 @@ type Layout struct {
 	Instructions []string `yaml:"instructions"` // lines of a 填表说明 sheet placed before the ledger; none when empty
 	OldSheet     string   `yaml:"old_sheet"`    // name of a hidden older copy of the ledger placed first; none when ""
 	OldAsOf      string   `yaml:"old_as_of"`    // the older copy shows tasks as of this day (default 2025-06-30)
+	// OldVisible leaves the older copy visible, as a month snapshot side by
+	// side with this month's sheet (name both by month: 6月, 9月更新).
+	OldVisible bool `yaml:"old_visible"`
 
 	Date1904   bool    `yaml:"date1904"`    // save with the 1904 date system
 	DateFormat string  `yaml:"date_format"` // number format of date cells; default yyyy"年"m"月"d"日"

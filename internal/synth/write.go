@@ -118,8 +118,10 @@ func Build(l *Ledger) (*excelize.File, error) {
 		if err := w.write(old); err != nil {
 			return fail(err)
 		}
-		if err := f.SetSheetVisible(lay.OldSheet, false); err != nil {
-			return fail(err)
+		if !lay.OldVisible {
+			if err := f.SetSheetVisible(lay.OldSheet, false); err != nil {
+				return fail(err)
+			}
 		}
 	}
 	if len(lay.Instructions) > 0 {
@@ -833,4 +835,43 @@ func textLines(s string, colWidth, fontSize float64) float64 {
 		total += math.Max(1, math.Ceil(units/perLine))
 	}
 	return total
+}
+
+// WriteCombined writes a 片区 cadre's combined workbook: each ledger on a
+// sheet named by its village, in order, without instructions or old copies.
+// The same ledgers always give the same bytes.
+func WriteCombined(path string, ls []*Ledger) error {
+	if len(ls) == 0 {
+		return fmt.Errorf("synth: no ledgers to combine")
+	}
+	sheetOf := func(l *Ledger) *Ledger {
+		c := *l
+		c.Layout.Sheet, c.Layout.Instructions, c.Layout.OldSheet = l.Village, nil, ""
+		return &c
+	}
+	f, err := Build(sheetOf(ls[0]))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, l := range ls[1:] {
+		l = sheetOf(l)
+		lay := l.Layout.withDefaults()
+		cols, err := lay.columns()
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+		st, err := newStyles(f, lay)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+		if _, err := f.NewSheet(lay.Sheet); err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+		w := sheetWriter{f: f, sheet: lay.Sheet, lay: lay, cols: cols, st: st}
+		if err := w.write(l); err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+	}
+	return save(f, path)
 }
