@@ -239,3 +239,29 @@ func TestIntakeReadsCombinedWorkbook(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeSkipsTheWorkedExample: a 填表说明 sheet placed first, with the
+// full header and a 示例 row, is not the ledger, and says so.
+func TestIntakeSkipsTheWorkedExample(t *testing.T) {
+	l := *sampleTown(t)[5]
+	l.Layout.Instructions = []string{"一、请按表头逐项填写。", "二、示例如下。"}
+	l.Layout.Example = true
+	l.Layout.OldSheet = ""
+	p := filepath.Join(t.TempDir(), l.Village+".xlsx")
+	if err := Write(p, &l); err != nil {
+		t.Fatal(err)
+	}
+	res := intake.Read(p, intake.Options{})
+	want, _ := l.Items()
+	if len(res.Items) != len(want) {
+		t.Fatalf("read %d tasks, want %d: %q", len(res.Items), len(want), res.Diagnostics)
+	}
+	for _, it := range res.Items {
+		if strings.Contains(it.Problem, "示例") {
+			t.Errorf("the example was read as a task: %+v", it.Source)
+		}
+	}
+	if s := res.File.Sheets[0]; s.Sheet != "填表说明" || s.Read || !strings.Contains(s.Reason, "示例") {
+		t.Errorf("sheets %+v", res.File.Sheets)
+	}
+}

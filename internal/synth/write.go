@@ -128,6 +128,9 @@ func Build(l *Ledger) (*excelize.File, error) {
 		if err := writeInstructions(f, st, lay.Instructions); err != nil {
 			return fail(err)
 		}
+		if err := writeExample(f, st, cols, len(lay.Instructions)+3, lay.Example); err != nil {
+			return fail(err)
+		}
 	}
 	w := sheetWriter{f: f, sheet: lay.Sheet, lay: lay, cols: cols, st: st}
 	if err := w.write(l); err != nil {
@@ -743,6 +746,35 @@ func (w *sheetWriter) tail(r int) error {
 		gap = 2
 	}
 	return blank(r + gap)
+}
+
+// writeExample puts a worked example under the instructions: the full
+// header and one 示例 row, as templates handed down by the town do.
+func writeExample(f *excelize.File, st *styles, cols []column, r int, on bool) error {
+	if !on {
+		return nil
+	}
+	const sh = "填表说明"
+	example := map[ledger.Column]string{
+		ledger.ColSeq: "示例", ledger.ColCategory: "党的建设方面",
+		ledger.ColProblem: "示例：“三会一课”记录不完整", ledger.ColMeasures: "补齐会议记录，建立月度检查制度",
+		ledger.ColLead: "（领导姓名）", ledger.ColUnit: "村党委", ledger.ColPerson: "（责任人姓名）",
+		ledger.ColDeadline: "2025年3月31日", ledger.ColProgress: "已补齐会议记录并建立制度",
+		ledger.ColStatus: "已完成", ledger.ColDone: "2025年3月20日",
+	}
+	for i, c := range cols {
+		head, _ := excelize.CoordinatesToCellName(i+1, r)
+		if err := f.SetCellStr(sh, head, strings.ReplaceAll(c.header, "\n", "")); err != nil {
+			return err
+		}
+		cell, _ := excelize.CoordinatesToCellName(i+1, r+1)
+		if err := f.SetCellStr(sh, cell, example[c.kind]); err != nil {
+			return err
+		}
+	}
+	a, _ := excelize.CoordinatesToCellName(1, r)
+	z, _ := excelize.CoordinatesToCellName(len(cols), r+1)
+	return f.SetCellStyle(sh, a, z, st.plain)
 }
 
 // writeInstructions fills the 填表说明 sheet.
