@@ -108,9 +108,9 @@ type Layout struct {
 	Instructions []string `yaml:"instructions"` // lines of a 填表说明 sheet placed before the ledger; none when empty
 	// Example adds a worked example to the 填表说明 sheet: the full header
 	// and a 示例 row under it.
-	Example bool `yaml:"example"`
-	OldSheet     string   `yaml:"old_sheet"`    // name of a hidden older copy of the ledger placed first; none when ""
-	OldAsOf      string   `yaml:"old_as_of"`    // the older copy shows tasks as of this day (default 2025-06-30)
+	Example  bool   `yaml:"example"`
+	OldSheet string `yaml:"old_sheet"` // name of a hidden older copy of the ledger placed first; none when ""
+	OldAsOf  string `yaml:"old_as_of"` // the older copy shows tasks as of this day (default 2025-06-30)
 	// OldVisible leaves the older copy visible, as a month snapshot side by
 	// side with this month's sheet (name both by month: 6月, 9月更新).
 	OldVisible bool `yaml:"old_visible"`
