@@ -46,8 +46,9 @@ const windowsGuide = `台账（taizhang）使用说明
      cd 第六轮巡察整改
      ..\taizhang template --all -o 空白台账 --force
 4. 把 taizhang.exe 复制到工作文件夹里（和 taizhang.yaml 放在一起），双击它：
-   程序开始监视“收件箱”，各村交来的台账放进去就自动检查、回执或退回、更新通报。
-   要停止时按 Ctrl+C，或关掉窗口。
+   浏览器里会打开台账工作台（http://127.0.0.1:8765，只在本机），同时监视“收件箱”，
+   各村交来的台账拖到网页上或放进收件箱，都会自动检查、回执或退回、更新通报。
+   黑色窗口要一直开着；要停止时按 Ctrl+C，或关掉窗口。
 5. 随时可以运行 taizhang status 看谁报了、谁没报；公开当天运行 taizhang build --final 生成公开版。
 
 完整的步骤见同一文件夹里的“工作流程.txt”。
