@@ -94,6 +94,9 @@ func inboxStatus(cfg *config.Config, today ledger.Date) (*workspace.Status, int,
 		t := fi.ModTime()
 		st.LastBuild = &t
 	}
+	if err := st.Refuse(cfg, rep.Errors()); err != nil {
+		return nil, 0, err
+	}
 	return st, rep.Errors(), nil
 }
 
