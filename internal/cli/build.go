@@ -152,6 +152,9 @@ func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
 	if c := res.Comparison; c != nil {
 		fmt.Fprintf(w, "与%s相比：%s。\n", c.Then.AsOf.Chinese(), c.Sentence())
 	}
+	if res.Fonts != "" {
+		fmt.Fprintf(w, "通报所用字体：%s。\n", res.Fonts)
+	}
 	fmt.Fprintf(w, "\n文件已写入 %s：\n", displayPath(res.OutDir))
 	for _, f := range res.Outputs {
 		fmt.Fprintf(w, "  %s\n", f.Path)

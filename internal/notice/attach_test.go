@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -274,5 +275,56 @@ func TestTownPDFIsADocument(t *testing.T) {
 	}
 	if !bytes.Equal(again.Bytes(), buf.Bytes()) {
 		t.Error("two builds differ")
+	}
+}
+
+// TestRareCharacterFromMachineFonts: 𠀋 (U+2000B, CJK Extension B), which
+// no embedded face has and the PDF library cannot address, is printed from
+// a font of the machine found without configuration (CI: Debian's
+// fonts-hanazono in /usr/share/fonts), and extracts as itself; a character
+// no font has is a warning naming it and its cell.
+func TestRareCharacterFromMachineFonts(t *testing.T) {
+	if _, err := os.Stat("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("fonts-hanazono is not installed")
+		}
+		t.Skip("fonts-hanazono is not installed")
+	}
+	cfg := testConfig()
+	in := townInput(t, cfg)
+	for i := range in.Items {
+		if in.Items[i].Village == "大布村" {
+			in.Items[i].Progress = "已迁入\U0002000B字号新址，另有\U000323AF待查。"
+			in.Items[i].Source = ledger.Source{File: "大布村.xlsx", Sheet: "台账", Row: 5, Layout: &ledger.Layout{ledger.ColProgress: "H"}}
+			break
+		}
+	}
+	var buf bytes.Buffer
+	res, err := Town(&buf, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for _, d := range res.Diagnostics {
+		if d.Code == ledger.CodeMissingGlyph {
+			missing = append(missing, d.String())
+		}
+	}
+	if len(missing) != 1 || !strings.Contains(missing[0], "U+323AF") || !strings.Contains(missing[0], "H5") {
+		t.Errorf("missing-glyph diagnostics = %q, want one for U+323AF at H5", missing)
+	}
+	pdf := readDoc(t, buf.Bytes(), "通报-生僻字.pdf")
+	if raw := pdf.raw(t, 1); !strings.Contains(raw, "已迁入\U0002000B字号新址") {
+		t.Errorf("𠀋 does not extract as U+2000B")
+	}
+	var sys bool
+	for _, f := range pdftest.Fonts(t, buf.Bytes()) {
+		sys = sys || strings.Contains(f.Name, "+utf8sys")
+		if !f.Embedded {
+			t.Errorf("font %s not embedded", f.Name)
+		}
+	}
+	if !sys {
+		t.Error("no face from the machine's fonts in the PDF")
 	}
 }

@@ -56,6 +56,9 @@ type town struct {
 	body   string
 	title  string
 	diags  []ledger.Diagnostic // the narrative's
+	// found are the faces taken from the machine's fonts for characters
+	// the set lacked.
+	found []typeset.FoundFace
 	// asOf is the build's as-of day, the PDFs' creation date.
 	asOf ledger.Date
 	// tasks lists each village's tasks by their index in in.Items (a copy
@@ -88,8 +91,10 @@ func prepareTown(in Input) (*town, error) {
 	if err != nil {
 		return nil, err
 	}
+	fonts, found := withFallback(fonts, append([]string{blocks[blockTitle], blocks[blockLead], blocks[blockFeedback], body}, attachmentTitles(data)...), in.Items)
 	return &town{
-		in: in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
+		found: found,
+		in:    in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
 		title: titleText(blocks[blockTitle]),
 		asOf:  asOfOf(in),
 		tasks: tasksByVillage(in.Items),
@@ -109,7 +114,8 @@ func asOfOf(in Input) ledger.Date {
 // issuer, the as-of day as its date (the same bytes for the same inputs),
 // in Chinese.
 func (t *town) info(title string, outline []pdfjoin.Bookmark) pdfjoin.Info {
-	in := pdfjoin.Info{Title: title, Author: t.in.Config.Issuer, Producer: "taizhang", Lang: "zh-CN", Outline: outline}
+	in := pdfjoin.Info{Title: title, Author: t.in.Config.Issuer, Producer: "taizhang", Lang: "zh-CN", Outline: outline,
+		ToUnicode: t.fonts.ToUnicode()}
 	if !t.asOf.IsZero() {
 		in.Date = t.asOf.Time()
 	}
@@ -200,6 +206,50 @@ func ReadNarrative(cfg *config.Config) (text string, have bool, err error) {
 	return string(b), true, nil
 }
 
+// withFallback adds to fonts faces of the machine's fonts (typeset.FontDirs)
+// for the characters of texts and items' published columns it lacks —
+// looked for only when a character is missing.
+func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item) (*typeset.FontSet, []typeset.FoundFace) {
+	var lack []rune
+	seen := map[rune]bool{}
+	scan := func(s string) {
+		for _, r := range s {
+			if r > ' ' && !seen[r] && (r > 0xFFFF || !fonts.Covers(r)) {
+				seen[r] = true
+				lack = append(lack, r)
+			}
+		}
+	}
+	for _, t := range texts {
+		scan(t)
+	}
+	for i := range items {
+		for _, c := range publishedColumns {
+			scan(items[i].Text(c))
+		}
+	}
+	if len(lack) == 0 {
+		return fonts, nil
+	}
+	out, found, err := fonts.WithFallback(typeset.FontDirs(), lack)
+	if err != nil {
+		return fonts, nil
+	}
+	return out, found
+}
+
+// publishedColumns are the columns a published ledger can show.
+var publishedColumns = []ledger.Column{ledger.ColSeq, ledger.ColCategory, ledger.ColProblem, ledger.ColMeasures,
+	ledger.ColLead, ledger.ColUnit, ledger.ColPerson, ledger.ColDeadline, ledger.ColProgress, ledger.ColStatus, ledger.ColNote}
+
+func attachmentTitles(d *Data) []string {
+	out := make([]string, len(d.Villages))
+	for i, v := range d.Villages {
+		out[i] = v.Title
+	}
+	return out
+}
+
 func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
 	if f != nil {
 		return f, nil
@@ -211,16 +261,25 @@ func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
 	return f, nil
 }
 
-// missingDiags reports the characters no font has, found in file.
-func missingDiags(missing []typeset.MissingGlyph, file string) []ledger.Diagnostic {
+// missingDiags reports the characters no font has, found in file: at the
+// ledger cell it comes from when it is in one of items (the first), else
+// at the output file (the notice's own text).
+func missingDiags(missing []typeset.MissingGlyph, file string, items []ledger.Item) []ledger.Diagnostic {
 	var out []ledger.Diagnostic
 	for _, m := range missing {
-		out = append(out, ledger.Diagnostic{
-			Severity: ledger.Warning,
-			Code:     ledger.CodeMissingGlyph,
-			File:     file,
-			Message:  fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”，出现在：“%s”", m.Rune, m.Rune, m.Context),
-		})
+		msg := fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”（%s），出现在：“%s”；"+
+			"请安装含有这个字的字体（如 Windows 的 SimSun-ExtB），或在 taizhang.yaml 的 fonts 中指定", m.Rune, m.Rune, file, m.Context)
+		d := ledger.Diagnostic{Severity: ledger.Warning, Code: ledger.CodeMissingGlyph, File: file, Message: msg}
+	find:
+		for i := range items {
+			for _, c := range publishedColumns {
+				if strings.ContainsRune(items[i].Text(c), m.Rune) {
+					d = ledger.At(ledger.Warning, ledger.CodeMissingGlyph, &items[i], c, "%s", msg)
+					break find
+				}
+			}
+		}
+		out = append(out, d)
 	}
 	return out
 }

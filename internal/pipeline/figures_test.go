@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -40,5 +41,15 @@ func TestWorkbookListsEveryWarningOfTheBuild(t *testing.T) {
 	}
 	if got := len(listed); got != res.Warnings() {
 		t.Errorf("校验 lists %d warnings, the build reports %d", got, res.Warnings())
+	}
+}
+
+// TestBuildSaysWhichFaces: the build tells which face each role of the
+// notices used (here, with no official faces on the machine, the embedded).
+func TestBuildSaysWhichFaces(t *testing.T) {
+	cfg := town(t, 2, 3)
+	res := build(t, cfg, cfg.BuildAsOf())
+	if !strings.Contains(res.Fonts, "正文 ") || !strings.Contains(res.Fonts, "黑体 ") {
+		t.Errorf("Result.Fonts = %q, want each role's face", res.Fonts)
 	}
 }

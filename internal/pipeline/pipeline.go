@@ -46,6 +46,7 @@ type Result struct {
 	Diagnostics []ledger.Diagnostic  // every diagnostic: the report's, then comparison and notice warnings
 	OutDir      string
 	Outputs     []output.File // what was published; empty when the build stopped
+	Fonts       string        // the faces the notices were set in (typeset.FontSet.Describe)
 }
 
 // Errors counts the error diagnostics.

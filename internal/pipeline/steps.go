@@ -123,6 +123,7 @@ func (r *run) notices(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.res.Fonts = fonts.Describe()
 	tmpl, err := notice.LoadTemplates(r.cfg.TemplatesDir())
 	if err != nil {
 		return err
@@ -168,15 +169,29 @@ func (r *run) notices(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// loadFonts loads the faces of the config's fonts, and for the roles it
+// leaves empty the official faces the machine has (typeset.OfficialFiles:
+// simfang.ttf, simhei.ttf, simkai.ttf … in the Windows Fonts folder), else
+// the embedded ones. A configured file that cannot be used is an error; a
+// face found on the machine that cannot be is passed over.
 func loadFonts(cfg *config.Config) (*typeset.FontSet, error) {
 	f := cfg.Fonts
-	if f == (config.Fonts{}) {
-		return typeset.EmbeddedFonts()
-	}
-	return typeset.LoadFonts(typeset.FontFiles{
+	files := typeset.FontFiles{
 		Title: cfg.Resolve(f.Title), Body: cfg.Resolve(f.Body),
 		Hei: cfg.Resolve(f.Hei), Kai: cfg.Resolve(f.Kai), Song: cfg.Resolve(f.Song),
-	})
+	}
+	if f == (config.Fonts{}) {
+		files = typeset.FontFiles{}
+	}
+	if found := typeset.OfficialFiles(files, typeset.FontDirs()); found != files {
+		if set, err := typeset.LoadFonts(found); err == nil {
+			return set, nil
+		}
+	}
+	if files == (typeset.FontFiles{}) {
+		return typeset.EmbeddedFonts()
+	}
+	return typeset.LoadFonts(files)
 }
 
 // Snapshot is 汇总台账.json: the consolidated tasks and statistics for other
