@@ -109,7 +109,7 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
 	pipeline.ToolVersion = Version
-	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since}
+	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, Final: opts.Final}
 	if !opts.JSON && !opts.Quiet {
 		popts.Progress = newProgress(s).step
 	}

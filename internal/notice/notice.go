@@ -267,8 +267,8 @@ func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
 func missingDiags(missing []typeset.MissingGlyph, file string, items []ledger.Item) []ledger.Diagnostic {
 	var out []ledger.Diagnostic
 	for _, m := range missing {
-		msg := fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”（%s），出现在：“%s”；"+
-			"请安装含有这个字的字体（如 Windows 的 SimSun-ExtB），或在 taizhang.yaml 的 fonts 中指定", m.Rune, m.Rune, file, m.Context)
+		msg := fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”，出现在：“%s”；"+
+			"请安装含有这个字的字体（如 Windows 的 SimSun-ExtB），或在 taizhang.yaml 的 fonts 中指定", m.Rune, m.Rune, m.Context)
 		d := ledger.Diagnostic{Severity: ledger.Warning, Code: ledger.CodeMissingGlyph, File: file, Message: msg}
 	find:
 		for i := range items {

@@ -32,6 +32,7 @@ type Options struct {
 	OutDir string         // default: Config.OutDir()
 	AsOf   ledger.Date    // default: Config.BuildAsOf(), else today
 	Since  string         // an earlier build's 汇总台账.json, or ""
+	Final  bool           // the disclosure-day set: a character no font has refuses it unless acknowledged
 	// Progress, when set, is told each step's name as it starts, and how far
 	// long steps have got.
 	Progress func(step string, done, total int)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
@@ -164,6 +165,20 @@ func (r *run) notices(ctx context.Context) error {
 		if k := d.Code + d.Message; !seen[k] {
 			seen[k] = true
 			r.res.Diagnostics = append(r.res.Diagnostics, d)
+		}
+	}
+	// The disclosure-day set prints every character: one no font has
+	// refuses it until a font is installed or the clerk acknowledges it.
+	if r.opts.Final {
+		var lack []string
+		for _, d := range r.res.Diagnostics {
+			if d.Code == ledger.CodeMissingGlyph && !r.cfg.IsAcknowledged(d) {
+				lack = append(lack, d.String())
+			}
+		}
+		if len(lack) > 0 {
+			return fmt.Errorf("有 %d 个字符所有字体都没有，公开版会印成“〓”：\n    %s\n请安装含有这些字的字体（或在 taizhang.yaml 的 fonts 中指定），或确认无误后把上面的位置登记到 acknowledged 中",
+				len(lack), strings.Join(lack, "\n    "))
 		}
 	}
 	return ctx.Err()
