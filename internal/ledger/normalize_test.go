@@ -202,3 +202,15 @@ func FuzzParseSeq(f *testing.F) {
 		}
 	})
 }
+
+func TestMatchHeaderSpellingsOfIssue10(t *testing.T) {
+	for h, want := range map[string]Column{
+		"存在的问题": ColProblem, "整改进度": ColProgress, "责任主体": ColUnit,
+		"完成时间节点": ColDeadline, "计划完成时间": ColDeadline, "计划完成时间（年月日）": ColDeadline,
+		"预计完成时间节点": ColDeadline, "实际完成时间": ColDone, "完成时间": ColDone,
+	} {
+		if got, ok := MatchHeader(h); !ok || got != want {
+			t.Errorf("%s: got %v %v, want %v", h, got, ok, want)
+		}
+	}
+}

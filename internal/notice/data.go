@@ -22,7 +22,7 @@ type Data struct {
 	Town       Figures        // the whole town; Town.Name is the town's name
 	Inspection InspectionData // the inspection answered
 	Disclosure DisclosureData // publication and period
-	Contact    config.Contact // the feedback paragraph; Hours defaults to 工作时间
+	Contact    config.Contact // the feedback paragraph; Hours defaults to config.DefaultHours
 	Villages   []VillageData  // config (attachment) order
 	Categories []Figures      // the town's figures per problem category, first-appearance order
 	// Since is the comparison with an earlier snapshot (build --since); nil
@@ -118,13 +118,8 @@ func NewData(cfg *config.Config, items []ledger.Item, sum *consolidate.Summary, 
 		sum = consolidate.Summarize(items, cfg.Villages, cfg.BuildAsOf())
 	}
 	contact := cfg.Contact
-	if contact.Hours == "" {
-		contact.Hours = "工作时间"
-	}
-	days := cfg.Disclosure.Days
-	if days < 1 {
-		days = 15
-	}
+	contact.Hours = cfg.ContactHours()
+	days := cfg.DisclosureDays()
 	d := &Data{
 		Issuer: cfg.Issuer,
 		Round:  cfg.Round,

@@ -5,14 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"text/template"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -32,6 +26,10 @@ type Input struct {
 	Templates     fs.FS                // nil = the embedded templates
 	Fonts         *typeset.FontSet     // nil = the embedded faces
 	Since         *compare.Result      // comparison with an earlier snapshot (build --since); may be nil
+
+	// NarrativeWarnings are what reading the narrative found (tracked
+	// changes, comments); Input.ReadNarrative fills them.
+	NarrativeWarnings []ledger.Diagnostic
 }
 
 // Result is what composing a document produced besides the PDF.
@@ -158,54 +156,6 @@ func (t *town) typesetBody() *typeset.Document {
 	return d
 }
 
-// narrativeBody is the notice's body: the clerk's narrative executed over
-// data, or, when there is none or it is empty, the template's 正文 block
-// and a warning.
-func narrativeBody(in Input, tm *template.Template, data *Data) (string, []ledger.Diagnostic, error) {
-	name := filepath.Base(in.Config.NarrativePath())
-	var diag ledger.Diagnostic
-	if in.HaveNarrative {
-		body, err := execNarrative(name, in.Narrative, data)
-		if err != nil {
-			return "", nil, err
-		}
-		if len(ParseNarrative(body)) > 0 {
-			return body, nil, nil
-		}
-		diag = narrativeDiag(in.Config, fmt.Sprintf("通报正文（%s）是空的，通报正文由模板按统计数字生成", name))
-	} else {
-		diag = narrativeDiag(in.Config, fmt.Sprintf("没有找到通报正文（%s），通报正文由模板按统计数字生成；"+
-			"请把党委履行整改责任、重点事项整改等情况写进这个文件", name))
-	}
-	body, err := execBlock(tm, blockBody, data)
-	if err != nil {
-		return "", nil, err
-	}
-	return body, []ledger.Diagnostic{diag}, nil
-}
-
-// ReadNarrative reads the clerk's narrative (config.NarrativePath), UTF-8
-// or GBK. A missing file is not an error: have is false, and Publish then words the body
-// from the template and warns.
-func ReadNarrative(cfg *config.Config) (text string, have bool, err error) {
-	b, err := os.ReadFile(cfg.NarrativePath())
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("无法读取通报正文 %s：%w", cfg.NarrativePath(), err)
-	}
-	if !utf8.Valid(b) {
-		// Older Notepad and WPS save 简体中文 text as GBK (GB18030).
-		u, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
-		if err != nil {
-			return "", false, fmt.Errorf("通报正文 %s 既不是 UTF-8 也不是 GBK 编码的文本（请用记事本“另存为”UTF-8）", cfg.NarrativePath())
-		}
-		b = u
-	}
-	return string(b), true, nil
-}
-
 // withFallback adds to fonts faces of the machine's fonts (typeset.FontDirs)
 // for the characters of texts and items' published columns it lacks —
 // looked for only when a character is missing.
@@ -310,16 +260,16 @@ func paragraphs(d *typeset.Document, text string) {
 			need := 0
 			k := i
 			for ; k < len(blocks) && blocks[k].Level != Body; k++ {
-				need += d.Lines(blocks[k].Text, styles[blocks[k].Level])
+				need += d.Lines(blocks[k].Text, blocks[k].style())
 			}
 			if k < len(blocks) {
-				need += min(2, d.Lines(blocks[k].Text, styles[blocks[k].Level]))
+				need += min(2, d.Lines(blocks[k].Text, blocks[k].style()))
 			}
 			if left := d.LinesLeft(); left > 0 && left < need && need <= typeset.Official().Lines {
 				d.NewPage(typeset.Portrait)
 			}
 		}
-		d.Paragraph(b.Text, styles[b.Level])
+		d.Paragraph(b.Text, b.style())
 	}
 }
 

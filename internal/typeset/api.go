@@ -54,6 +54,12 @@ type Style struct {
 	RightIndent float64 // space kept free at the right, in characters
 	LineHeight  float64 // mm; 0 = the page's line grid (225 mm / 22 lines)
 	Balanced    bool    // break lines into a balanced shape (titles)
+	// Lead sets the paragraph's first Lead characters in LeadRole, bold
+	// when LeadBold: a run-in heading ("（1）规范会议记录。" in its heading's
+	// face, the text after it in the paragraph's).
+	Lead     int
+	LeadRole Role
+	LeadBold bool
 }
 
 // Orientation of a page.

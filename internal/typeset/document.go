@@ -358,6 +358,7 @@ func (d *Document) Paragraph(text string, st Style) {
 	d.ensurePage()
 	for _, hard := range splitHard(text) {
 		d.paragraph([]rune(hard), st)
+		st.Lead = 0 // a run-in heading leads the first line only
 	}
 }
 
@@ -372,12 +373,18 @@ func (d *Document) paragraph(rs []rune, st Style) {
 		}
 		return full - st.HangIndent*em
 	}
-	measure := d.measurer(st.Role, st.Size)
+	measure := d.styleMeasurer(st)
 	if st.Balanced {
 		bw := balancedWidth(string(rs), width(0), measure)
 		width = func(int) float64 { return bw }
 	}
 	lines := breakHard(rs, width, measure)
+	// starts[i] is where line i begins in rs, to tell how much of the
+	// run-in heading it holds.
+	starts := make([]int, len(lines))
+	for i := 1; i < len(lines); i++ {
+		starts[i] = starts[i-1] + len(lines[i-1])
+	}
 	sizeMM := st.Size * ptToMM
 	// fits is how many lines of this paragraph fit below d.y.
 	fits := func() int {
@@ -402,7 +409,9 @@ func (d *Document) paragraph(rs []rune, st Style) {
 		if align == Justify && i == len(lines)-1 {
 			align = Left
 		}
-		d.drawLine(lines[i], st, f.x+indent, avail, d.y+emAscent*sizeMM, align)
+		lst := st
+		lst.Lead = min(max(st.Lead-starts[i], 0), len(lines[i]))
+		d.drawLine(lines[i], lst, f.x+indent, avail, d.y+emAscent*sizeMM, align)
 		d.y += st.LineHeight
 	}
 	for i := 0; i < len(lines); {
@@ -445,12 +454,13 @@ func (d *Document) Lines(text string, st Style) int {
 			}
 			return full - st.HangIndent*em
 		}
-		measure := d.measurer(st.Role, st.Size)
+		measure := d.styleMeasurer(st)
 		if st.Balanced {
 			bw := balancedWidth(string(rs), width(0), measure)
 			width = func(int) float64 { return bw }
 		}
 		n += len(breakHard(rs, width, measure))
+		st.Lead = 0
 	}
 	return n
 }
@@ -509,6 +519,18 @@ func (d *Document) advance(f *face, r rune, size float64) float64 {
 	return float64(f.adv[r])/1000*sizeMM + sizeMM*d.tracking
 }
 
+// styleMeasurer measures a paragraph's characters for line breaking: in
+// its face, or, with a run-in heading, in the wider of its two faces, so
+// that no line is broken too long whichever face a character is set in.
+func (d *Document) styleMeasurer(st Style) func(rune) float64 {
+	body := d.measurer(st.Role, st.Size)
+	if st.Lead <= 0 || st.LeadRole == st.Role {
+		return body
+	}
+	lead := d.measurer(st.LeadRole, st.Size)
+	return func(r rune) float64 { return max(body(r), lead(r)) }
+}
+
 func (d *Document) measurer(role Role, size float64) func(rune) float64 {
 	return func(r rune) float64 { return d.advance(d.fonts.faceFor(role, r), r, size) }
 }
@@ -525,10 +547,17 @@ func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align
 	if len(line) == 0 {
 		return
 	}
+	lead := min(st.Lead, len(line))
+	role := func(i int) Role {
+		if i < lead {
+			return st.LeadRole
+		}
+		return st.Role
+	}
 	adv := make([]float64, len(line))
 	natural := 0.0
 	for i, r := range line {
-		adv[i] = d.advance(d.fonts.faceFor(st.Role, r), r, st.Size)
+		adv[i] = d.advance(d.fonts.faceFor(role(i), r), r, st.Size)
 		natural += adv[i]
 	}
 	visual := natural - st.Size*ptToMM*d.tracking
@@ -561,7 +590,10 @@ func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align
 		}
 		xs[i] = x
 	}
-	d.drawGlyphs(line, st.Role, st.Size, st.Bold, xs, base)
+	if lead > 0 {
+		d.drawGlyphs(line[:lead], st.LeadRole, st.Size, st.LeadBold, xs[:lead], base)
+	}
+	d.drawGlyphs(line[lead:], st.Role, st.Size, st.Bold, xs[lead:], base)
 }
 
 // drawRun draws runes from x on baseline base, spaced by their advances
