@@ -12,9 +12,12 @@ import (
 	"github.com/taizhang/taizhang/internal/pdftest"
 )
 
-// TestDocImages renders the pictures of docs/images from the sample
-// narrative and a nine-village town. It runs only when NOTICE_IMAGES names
-// the folder to write them to:
+// TestDocImages renders previews like those of docs/images from the sample
+// narrative and a synthetic nine-village town (docs/images themselves are
+// rendered from the sample build: taizhang build --config
+// samples/taizhang.yaml, then pdftoppm -r 60 of 通报.pdf pages 1 and 8 and
+// of 台账/大布村.pdf page 1 — a page with section rows, merged problems and
+// a （续）). It runs only when NOTICE_IMAGES names the folder to write to:
 //
 //	NOTICE_IMAGES=$PWD/docs/images go test -run TestDocImages ./internal/notice
 func TestDocImages(t *testing.T) {

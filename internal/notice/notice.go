@@ -462,6 +462,7 @@ func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align, Repeat: c.Col == ledger.ColSeq})
 	}
 	sections := fromSections(items)
+	numbered := 0
 	for i := range items {
 		row := make([]string, len(cols))
 		for j, c := range cols {
@@ -470,7 +471,13 @@ func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 		t.Rows = append(t.Rows, row)
 		section := ""
 		if sections && items[i].Category != "" && (i == 0 || items[i].Category != items[i-1].Category) {
+			// Numbered as the village numbered its section rows (一、…方面),
+			// the numbers intake took off.
+			numbered++
 			section = publishText(items[i].Category)
+			if HeadingLevel(section) != Heading1 {
+				section = chineseNumber(numbered) + "、" + section
+			}
 		}
 		t.Sections = append(t.Sections, section)
 		merged := make([]bool, len(cols))
