@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pdftest"
@@ -326,5 +327,42 @@ func TestRareCharacterFromMachineFonts(t *testing.T) {
 	}
 	if !sys {
 		t.Error("no face from the machine's fonts in the PDF")
+	}
+}
+
+// TestMergedUnitAndSectionNumbers: a 责任单位 merged in the ledger is one
+// cell over its rows (not merged: one a row), and section rows whose
+// numbers intake took off are numbered again in order.
+func TestMergedUnitAndSectionNumbers(t *testing.T) {
+	items := sectionItems()[:4]
+	for i := range items {
+		items[i].Category = strings.TrimPrefix(strings.TrimPrefix(items[i].Category, "一、"), "二、")
+		items[i].Unit = "村党委"
+	}
+	tbl := ledgerTableOf(items, config.Publish{})
+	unit := -1
+	for j, c := range ledgerColumns(items, config.Publish{}, landscapeWidth) {
+		if c.Col == ledger.ColUnit {
+			unit = j
+		}
+	}
+	if tbl.Merged[1][unit] || tbl.Merged[2][unit] {
+		t.Error("责任单位 merged without the ledger merging it")
+	}
+	items[1].MergedUp = items[1].MergedUp.With(ledger.ColUnit)
+	items[2].MergedUp = items[2].MergedUp.With(ledger.ColUnit)
+	tbl = ledgerTableOf(items, config.Publish{})
+	if !tbl.Merged[1][unit] || !tbl.Merged[2][unit] || tbl.Merged[3][unit] {
+		t.Errorf("责任单位 merged = %v %v %v, want rows 2–3 merged up", tbl.Merged[1][unit], tbl.Merged[2][unit], tbl.Merged[3][unit])
+	}
+	if tbl.Sections[0] != "一、学习贯彻党的创新理论方面" || tbl.Sections[3] != "二、集体经济和资产管理方面" || tbl.Sections[1] != "" {
+		t.Errorf("sections = %q", tbl.Sections)
+	}
+	var buf bytes.Buffer
+	if _, err := Village(&buf, Input{Config: testConfig(), Items: items}, "大布村"); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(readDoc(t, buf.Bytes(), "单位合并.pdf").raw(t, 1), "村党委"); n != 2 {
+		t.Errorf("村党委 printed %d times, want 2 (one merged cell over three rows, one row)", n)
 	}
 }
