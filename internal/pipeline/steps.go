@@ -130,7 +130,6 @@ func (r *run) notices(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.res.Fonts = fonts.Describe()
 	tmpl, err := notice.LoadTemplates(r.cfg.TemplatesDir())
 	if err != nil {
 		return err
@@ -146,6 +145,12 @@ func (r *run) notices(ctx context.Context) error {
 	if err = in.ReadNarrative(); err != nil {
 		return err
 	}
+	// 生僻字 the faces lack, from the machine's fonts; the build says which
+	// faces it used.
+	if in, _, err = notice.WithMachineFonts(in); err != nil {
+		return err
+	}
+	r.res.Fonts = in.Fonts.Describe()
 
 	// Each village's ledger is typeset once, on every core, into a
 	// temporary file in the staging folder, and joined into both 通报.pdf and

@@ -141,6 +141,7 @@ func (fs *FontSet) WithFallback(dirs []string, runes []rune) (*FontSet, []FoundF
 			}
 		}
 		slices.Sort(gotRunes)
+		f.runes = gotRunes
 		if len(tu) > 0 {
 			out.toUnicode[overlayFontName(f.key)] = tu
 		}

@@ -59,12 +59,18 @@ func OfficialFiles(files FontFiles, dirs []string) FontFiles {
 // roleNames are the roles as a clerk calls them.
 var roleNames = [numRoles]string{RoleBody: "正文", RoleTitle: "标题", RoleHei: "黑体", RoleKai: "楷体", RoleSong: "页码"}
 
-// Describe says which face each role uses, for the build to tell the
-// clerk: "正文 simfang.ttf、标题 内置 Noto Serif CJK SC Bold、…".
+// Describe says which face each role uses, and which faces of the machine
+// give characters the others lack, for the build to tell the clerk:
+// "正文 simfang.ttf、标题 内置 Noto Serif CJK SC Bold、…、生僻字“𠀋” …/HanaMinB.ttf".
 func (fs *FontSet) Describe() string {
 	parts := make([]string, 0, numRoles)
 	for _, role := range []Role{RoleBody, RoleTitle, RoleHei, RoleKai, RoleSong} {
 		parts = append(parts, roleNames[role]+" "+fs.roles[role].label)
+	}
+	for _, f := range fs.extra {
+		if len(f.runes) > 0 {
+			parts = append(parts, "生僻字“"+string(f.runes)+"” "+f.label)
+		}
 	}
 	return strings.Join(parts, "、")
 }

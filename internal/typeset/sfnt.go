@@ -12,6 +12,7 @@ import (
 type face struct {
 	key   string // fpdf family name, unique per face
 	label string // what the clerk is told: the file, or the embedded face's name
+	runes []rune // a face cut from a font of the machine: the characters it was taken for
 	data  []byte // a standalone TrueType file
 	bold  bool   // a real bold face: no simulated bold on top
 	// adv holds the advance of every BMP rune in 1/1000 em; has marks the

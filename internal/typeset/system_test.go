@@ -106,6 +106,9 @@ func TestFallbackFromFontFolder(t *testing.T) {
 		t.Errorf("missing = %+v, want only U+323AF", m)
 	}
 	render(t, d)
+	if desc := set.Describe(); !strings.Contains(desc, "生僻字“\U0002000B” "+filepath.Join(dir, "HanaMinB.ttf")) {
+		t.Errorf("Describe() = %q, does not name the face found for 𠀋", desc)
+	}
 	// Asked again: nothing read twice, the same answer.
 	if _, again, _ := fs.WithFallback([]string{dir}, []rune{rare}); len(again) != 1 {
 		t.Errorf("second look found %+v", again)
