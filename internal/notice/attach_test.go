@@ -328,6 +328,14 @@ func TestRareCharacterFromMachineFonts(t *testing.T) {
 	if !sys {
 		t.Error("no face from the machine's fonts in the PDF")
 	}
+	// The village's own file too.
+	buf.Reset()
+	if _, err := Village(&buf, in, "大布村"); err != nil {
+		t.Fatal(err)
+	}
+	if raw := readDoc(t, buf.Bytes(), "大布村-生僻字.pdf").raw(t, 1); !strings.Contains(raw, "已迁入\U0002000B字号新址") {
+		t.Errorf("𠀋 does not extract as U+2000B from the village's file")
+	}
 }
 
 // TestMergedUnitAndSectionNumbers: a 责任单位 merged in the ledger is one
