@@ -180,8 +180,8 @@ func (ff fontFile) name() string {
 // asked: read once per process.
 var sysFonts struct {
 	sync.Mutex
-	lists map[string][]fontFile       // by folder
-	cmaps map[fontFile]func(rune) int // a face's character map
+	lists map[string][]fontFile      // by folder
+	known map[fontFile]map[rune]bool // whether a face has each character asked so far
 }
 
 // fontFiles lists the TrueType faces under dirs: .ttf and .ttc files (an
@@ -192,7 +192,7 @@ func fontFiles(dirs []string) []fontFile {
 	defer sysFonts.Unlock()
 	if sysFonts.lists == nil {
 		sysFonts.lists = map[string][]fontFile{}
-		sysFonts.cmaps = map[fontFile]func(rune) int{}
+		sysFonts.known = map[fontFile]map[rune]bool{}
 	}
 	var out []fontFile
 	for _, dir := range dirs {
@@ -232,20 +232,36 @@ func ttcCount(path string) int {
 	return min(int(binary.BigEndian.Uint32(h[8:])), 64)
 }
 
-// covers returns those of runes the face's character map has.
+// covers returns those of runes the face's character map has. The answers
+// are kept, not the map: a face's map is read again only for characters
+// not asked before.
 func (ff fontFile) covers(runes []rune) []rune {
 	sysFonts.Lock()
-	look, ok := sysFonts.cmaps[ff]
+	known := sysFonts.known[ff]
+	if known == nil {
+		known = map[rune]bool{}
+		sysFonts.known[ff] = known
+	}
+	var ask []rune
+	for _, r := range runes {
+		if _, ok := known[r]; !ok {
+			ask = append(ask, r)
+		}
+	}
 	sysFonts.Unlock()
-	if !ok {
-		look = readCmap(ff)
+	if len(ask) > 0 {
+		look := readCmap(ff)
 		sysFonts.Lock()
-		sysFonts.cmaps[ff] = look
+		for _, r := range ask {
+			known[r] = look(r) > 0
+		}
 		sysFonts.Unlock()
 	}
+	sysFonts.Lock()
+	defer sysFonts.Unlock()
 	var out []rune
 	for _, r := range runes {
-		if look(r) > 0 {
+		if known[r] {
 			out = append(out, r)
 		}
 	}
