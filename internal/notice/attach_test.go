@@ -252,7 +252,7 @@ func TestTownPDFIsADocument(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("outline = %q, want %q", got, want)
 	}
-	raw := string(buf.Bytes())
+	raw := buf.String()
 	if !strings.Contains(raw, "/Lang (zh-CN)") {
 		t.Error("catalog lacks /Lang (zh-CN)")
 	}
