@@ -89,7 +89,7 @@ func prepareTown(in Input) (*town, error) {
 	if err != nil {
 		return nil, err
 	}
-	fonts, found := withFallback(fonts, append([]string{blocks[blockTitle], blocks[blockLead], blocks[blockFeedback], body}, attachmentTitles(data)...), in.Items)
+	fonts, found := withFallback(fonts, append([]string{blocks[blockTitle], blocks[blockLead], blocks[blockFeedback], body}, attachmentTitles(data)...), in.Items, in.Config.Publish)
 	return &town{
 		found: found,
 		in:    in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
@@ -172,7 +172,7 @@ func WithMachineFonts(in Input) (Input, []typeset.FoundFace, error) {
 // withFallback adds to fonts faces of the machine's fonts (typeset.FontDirs)
 // for the characters of texts and items' published columns it lacks —
 // looked for only when a character is missing.
-func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item) (*typeset.FontSet, []typeset.FoundFace) {
+func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item, pub config.Publish) (*typeset.FontSet, []typeset.FoundFace) {
 	var lack []rune
 	seen := map[rune]bool{}
 	scan := func(s string) {
@@ -188,7 +188,9 @@ func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item) (
 	}
 	for i := range items {
 		for _, c := range publishedColumns {
-			scan(items[i].Text(c))
+			if (c != ledger.ColLead || pub.Lead) && (c != ledger.ColPerson || pub.Person) {
+				scan(items[i].Text(c))
+			}
 		}
 	}
 	if len(lack) == 0 {

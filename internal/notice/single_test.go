@@ -56,7 +56,7 @@ func Village(w io.Writer, in Input, village string) (*Result, error) {
 			items = append(items, it)
 		}
 	}
-	fonts, _ = withFallback(fonts, []string{AttachmentTitle(v, in.Config.Round)}, items)
+	fonts, _ = withFallback(fonts, []string{AttachmentTitle(v, in.Config.Round)}, items, in.Config.Publish)
 	rel := villageFile(village)
 	c, err := typesetLedger(fonts, in.Config, v, items, os.TempDir())
 	if err != nil {
