@@ -30,6 +30,9 @@ type BuildOptions struct {
 	JSON       bool
 	Quiet      bool
 	Final      bool // the disclosure-day set, in a dated folder (final.go)
+	// Progress, when set, is told the build's steps instead of the terminal
+	// bar (the web desk's progress bar).
+	Progress func(step string, done, total int)
 }
 
 // NewCmdBuild builds `taizhang build`. runF replaces the work in tests.
@@ -121,7 +124,10 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
 	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, Final: opts.Final}
-	if !opts.JSON && !opts.Quiet {
+	switch {
+	case opts.Progress != nil:
+		popts.Progress = opts.Progress
+	case !opts.JSON && !opts.Quiet:
 		popts.Progress = newProgress(s).step
 	}
 	res, err := pipeline.Build(ctx, popts)

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/taizhang/taizhang/internal/check"
@@ -13,12 +14,7 @@ import (
 // readerGaps are sample layouts the reader does not handle yet, by village:
 // the rows they add after the table are logged instead of failing the test.
 // Remove an entry once intake handles it.
-var readerGaps = map[string]string{
-	// Footer "填表：彭晓霞 … 审核：邱少华" below the empty rows: intake's
-	// footerWords has 填表人 but not 填表, and only the row's first text is
-	// tested, so the footer is read as a task with empty required cells.
-	"茅湾村": "footer 填表：… read as a task",
-}
+var readerGaps = map[string]string{}
 
 // TestIntakeReadsSamples reads samples/ with intake and check as `taizhang
 // check samples` does and compares every task, field by field, with what the
@@ -117,5 +113,70 @@ func TestIntakeReadsTown(t *testing.T) {
 		if d.Severity == ledger.Error {
 			t.Errorf("unexpected error: %s", d)
 		}
+	}
+}
+
+// TestIntakeReadsClerksLayouts writes a sample ledger in each of the layouts
+// issue 10 met in real inboxes — section rows in every form, 序号 restarting
+// per section, a row of column numbers, an Excel Table's total row, hidden
+// rows, a stray cell at A60000, problems merged over their measures — and
+// reads every task back as the data says, with one warning for the hidden
+// rows and nothing else.
+func TestIntakeReadsClerksLayouts(t *testing.T) {
+	base := sampleTown(t)[5] // 大布村: several sections, problems with several measures
+	for _, form := range []string{"", "seq", "seq_merged", "problem"} {
+		t.Run("section_form="+form, func(t *testing.T) {
+			l := *base
+			l.Layout.Category = CategorySection
+			l.Layout.Instructions, l.Layout.OldSheet = nil, ""
+			l.Layout.SectionForm = form
+			l.Layout.SeqPerSection = true
+			l.Layout.ColumnNumbers = true
+			l.Layout.TotalRow = true
+			l.Layout.HideRows = []int{2, 3}
+			l.Layout.Stray = "A60000"
+			l.Layout.MergeProblems = true
+			p := filepath.Join(t.TempDir(), l.Village+".xlsx")
+			if err := Write(p, &l); err != nil {
+				t.Fatal(err)
+			}
+			res := intake.Read(p, intake.Options{})
+			want, err := l.Items()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Items) != len(want) {
+				t.Fatalf("read %d tasks, want %d: %q", len(res.Items), len(want), res.Diagnostics)
+			}
+			ones := 0
+			for _, it := range want {
+				if it.Seq == "1" {
+					ones++
+				}
+			}
+			if ones < 2 {
+				t.Fatalf("the ledger needs several sections for this test (序号 1 appears %d times)", ones)
+			}
+			merged := 0
+			for i := range want {
+				for _, c := range []ledger.Column{ledger.ColSeq, ledger.ColCategory, ledger.ColProblem, ledger.ColMeasures, ledger.ColStatus} {
+					if a, b := res.Items[i].Text(c), want[i].Text(c); a != b {
+						t.Errorf("row %d: %s = %q, want %q", res.Items[i].Source.Row, c.Name(), a, b)
+					}
+				}
+				if !res.Items[i].FromSection {
+					t.Errorf("row %d: FromSection not set", res.Items[i].Source.Row)
+				}
+				if res.Items[i].MergedUp.Has(ledger.ColProblem) {
+					merged++
+				}
+			}
+			if merged == 0 {
+				t.Error("no task has its problem merged from above")
+			}
+			if len(res.Diagnostics) != 1 || res.Diagnostics[0].Code != ledger.CodeHiddenRows || !strings.Contains(res.Diagnostics[0].Message, "有2行被隐藏") {
+				t.Errorf("diagnostics %q", res.Diagnostics)
+			}
+		})
 	}
 }

@@ -82,6 +82,24 @@ type Layout struct {
 	MergeProblems bool `yaml:"merge_problems"`
 	// MergeUnits merges equal 责任领导 and 责任单位 cells within a problem.
 	MergeUnits bool `yaml:"merge_units"`
+	// SectionForm is how a section row (Category "section") is written:
+	// "" merged across the table; "seq" the numeral (一、) in 序号 and the
+	// title in the next cell; "seq_merged" the numeral in 序号 and the title
+	// merged over the rest of the row; "problem" the numbered title in the
+	// problem column only.
+	SectionForm string `yaml:"section_form"`
+	// SeqPerSection restarts 序号 at 1 in each section.
+	SeqPerSection bool `yaml:"seq_per_section"`
+	// ColumnNumbers puts a row of column numbers (1 2 3 …) under the header.
+	ColumnNumbers bool `yaml:"column_numbers"`
+	// TotalRow adds a 合计 row under the table counting the tasks with a
+	// SUBTOTAL formula, as an Excel Table's total row does.
+	TotalRow bool `yaml:"total_row"`
+	// HideRows hides the rows of these tasks (1-based, in table order).
+	HideRows []int `yaml:"hide_rows"`
+	// Stray is a cell far below the table holding a space (A60000), where
+	// Ctrl+End lands on clerks' sheets.
+	Stray string `yaml:"stray"`
 
 	Footer      []string `yaml:"footer"`       // 填表人：…　审核人：… cells, spread along one row
 	FooterAfter bool     `yaml:"footer_after"` // footer below the empty rows instead of right under the table
@@ -224,6 +242,9 @@ func (l *Ledger) walk(fn func(row) error) error {
 			srows += len(p.Tasks)
 		}
 		first := true
+		if l.Layout.SeqPerSection {
+			ri = 0
+		}
 		for pj := range s.Problems {
 			p := &s.Problems[pj]
 			pi++

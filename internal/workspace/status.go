@@ -17,6 +17,7 @@ type Submission struct {
 	Name        string              `json:"name"`
 	Village     string              `json:"village"`            // "" when it could not be told
 	Villages    []string            `json:"villages,omitempty"` // a combined file: every village it holds
+	ByVillage   map[string]int      `json:"-"`                  // a combined file: each village's tasks
 	Tasks       int                 `json:"tasks"`
 	Unread      bool                `json:"unread,omitempty"` // not a workbook: not read, shown beside its village
 	Modified    time.Time           `json:"modified"`
@@ -109,7 +110,11 @@ func Compute(cfg *config.Config, subs []Submission, today ledger.Date) *Status {
 		known := false
 		for _, v := range vs {
 			if _, ok := cfg.Village(v); ok {
-				byVillage[v] = append(byVillage[v], s)
+				sv := s
+				if n, ok := s.ByVillage[v]; ok && len(vs) > 1 {
+					sv.Tasks = n // each village of a combined file counts its own tasks
+				}
+				byVillage[v] = append(byVillage[v], sv)
 				known = true
 			}
 		}
