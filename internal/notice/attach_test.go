@@ -56,6 +56,7 @@ func TestDeadlinePrintedAsWritten(t *testing.T) {
 	items[4].Deadline = ledger.Deadline{Kind: ledger.DeadlineOn, Date: ledger.NewDate(2025, time.October, 28)}
 	items[4].Done = ledger.NewDate(2025, time.October, 28)
 	items[6].Deadline, _ = ledger.ParseDeadline("立行立改")
+	items[5].Deadline, _ = ledger.ParseDeadline("2025.10.28") // a bare date typed as text: the official form
 	if !items[3].Overdue(ledger.NewDate(2025, time.November, 3)) {
 		t.Error("a text deadline's date does not count overdue")
 	}
@@ -83,8 +84,11 @@ func TestDeadlinePrintedAsWritten(t *testing.T) {
 			n++
 		}
 	}
-	if n < 2 {
-		t.Errorf("10月28日 is on a line of its own %d times, want 2 (整改时限 and 完成时间):\n%s", n, strings.Join(lines, "\n"))
+	if n < 3 {
+		t.Errorf("10月28日 is on a line of its own %d times, want 3 (two 整改时限, one 完成时间):\n%s", n, strings.Join(lines, "\n"))
+	}
+	if strings.Contains(raw, "2025.10.28") {
+		t.Error("a bare date typed as text is not in the official form")
 	}
 }
 

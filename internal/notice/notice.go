@@ -565,8 +565,9 @@ func cell(it *ledger.Item, c ledger.Column, i int) string {
 		return strconv.Itoa(i + 1)
 	case ledger.ColDeadline:
 		// What the village wrote ("2025年10月底前", "立行立改"), as written;
-		// a date cell in the official form.
-		if t := strings.TrimSpace(it.Deadline.Text); t != "" {
+		// a date cell, or a bare date typed as text (2025-03-31,
+		// 2025.3.31), in the official form.
+		if t := strings.TrimSpace(it.Deadline.Text); t != "" && !(it.Deadline.Kind == ledger.DeadlineOn && bareDate(t)) {
 			return publishText(t)
 		}
 		if it.Deadline.Kind == ledger.DeadlineOn {
@@ -577,6 +578,14 @@ func cell(it *ledger.Item, c ledger.Column, i int) string {
 		return twoLineDate(it.Done)
 	}
 	return publishText(it.Text(c))
+}
+
+// bareDate reports a deadline written as a date and nothing else: digits,
+// separators and 年月日号, no words (底, 前, 之前).
+func bareDate(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= '０' && r <= '９' || strings.ContainsRune("-/.－／．年月日号 :", r))
+	}) < 0
 }
 
 // twoLineDate writes a date for a narrow column: "2025年" over "3月31日".
