@@ -123,7 +123,7 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // way a clerk reads it (or as JSON). refused names what was not written when
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
-	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since}
+	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, Final: opts.Final}
 	switch {
 	case opts.Progress != nil:
 		popts.Progress = opts.Progress
@@ -168,6 +168,9 @@ func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
 	fmt.Fprintln(w, "。")
 	if c := res.Comparison; c != nil {
 		fmt.Fprintf(w, "与%s相比：%s。\n", c.Then.AsOf.Chinese(), c.Sentence())
+	}
+	if res.Fonts != "" {
+		fmt.Fprintf(w, "通报所用字体：%s。\n", res.Fonts)
 	}
 	fmt.Fprintf(w, "\n文件已写入 %s：\n", displayPath(res.OutDir))
 	for _, f := range res.Outputs {
