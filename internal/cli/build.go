@@ -30,6 +30,9 @@ type BuildOptions struct {
 	JSON       bool
 	Quiet      bool
 	Final      bool // the disclosure-day set, in a dated folder (final.go)
+	// Progress, when set, is told the build's steps instead of the terminal
+	// bar (the web desk's progress bar).
+	Progress func(step string, done, total int)
 }
 
 // NewCmdBuild builds `taizhang build`. runF replaces the work in tests.
@@ -120,8 +123,11 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // way a clerk reads it (or as JSON). refused names what was not written when
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
-	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since}
-	if !opts.JSON && !opts.Quiet {
+	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, Final: opts.Final}
+	switch {
+	case opts.Progress != nil:
+		popts.Progress = opts.Progress
+	case !opts.JSON && !opts.Quiet:
 		popts.Progress = newProgress(s).step
 	}
 	res, err := pipeline.Build(ctx, popts)
@@ -162,6 +168,9 @@ func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
 	fmt.Fprintln(w, "。")
 	if c := res.Comparison; c != nil {
 		fmt.Fprintf(w, "与%s相比：%s。\n", c.Then.AsOf.Chinese(), c.Sentence())
+	}
+	if res.Fonts != "" {
+		fmt.Fprintf(w, "通报所用字体：%s。\n", res.Fonts)
 	}
 	fmt.Fprintf(w, "\n文件已写入 %s：\n", displayPath(res.OutDir))
 	for _, f := range res.Outputs {

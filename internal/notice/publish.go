@@ -235,7 +235,7 @@ func (t *town) publish(ctx context.Context, tmpDir string, workers int, villages
 					villageErrs[i] = fmt.Errorf("写出 %s 失败：%w", rel, err)
 					cancel()
 				} else {
-					villageDiags[i] = missingDiags(j.c.missing, rel)
+					villageDiags[i] = missingDiags(j.c.missing, rel, t.villageItems(j.v.Name))
 					tick()
 				}
 				j.release()
@@ -363,7 +363,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		return err
 	}
 	res.Pages = j.Pages()
-	res.Diagnostics = append(res.Diagnostics, missingDiags(missing, TownFile)...)
+	res.Diagnostics = append(res.Diagnostics, missingDiags(missing, TownFile, t.in.Items)...)
 	return j.Close(fonts, t.info(title, outline))
 }
 
