@@ -161,7 +161,7 @@ func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *co
 func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
 	t := res.Summary.Town
 	fmt.Fprintf(w, "\n%s截至%s：共读取 %d 个村（社区）台账、%d 项整改任务，已完成 %d 项，完成率 %s；基本完成 %d 项，持续整改 %d 项，长期坚持 %d 项；逾期 %d 项，7 日内到期 %d 项。警告 %d 条",
-		cfg.Town, res.AsOf.Chinese(), len(res.Report.Files), t.Tasks, t.Done, t.Rate(), t.Mostly, t.Ongoing, t.LongTerm, t.Overdue, t.DueSoon, res.Warnings())
+		cfg.Town, res.AsOf.Chinese(), len(res.Report.Files), t.Tasks, t.Done, t.RateText(), t.Mostly, t.Ongoing, t.LongTerm, t.Overdue, t.DueSoon, res.Warnings())
 	if res.Warnings() > 0 {
 		fmt.Fprint(w, "（见上方，也列在汇总台账.xlsx 的“校验”表中）")
 	}
