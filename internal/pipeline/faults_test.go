@@ -148,6 +148,12 @@ func TestKilledBuildLeavesEveryOutputWhole(t *testing.T) {
 				t.Errorf("killed after %v ms: unexpected output %s", int(delay), name)
 			}
 		}
+		// What the next build does first: a commit the kill interrupted
+		// is rolled back, and the manifest describes the files beside it.
+		if err := output.Recover(cfg.StateDir()); err != nil {
+			t.Fatalf("killed after %v ms: recover: %v", int(delay), err)
+		}
+		checkManifest(t, out)
 	}
 	if killed == 0 {
 		t.Error("every child build finished before it was killed: the test proved nothing")

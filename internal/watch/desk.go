@@ -434,9 +434,15 @@ func (d *Desk) Idle() bool {
 			d.logf("%s", summary)
 		}
 	case errors.Is(err, output.ErrLocked):
-		// A clerk's own build holds the out folder: try again when quiet.
+		// A clerk's own build holds the out folder, or a PDF viewer holds
+		// an output open: try again when quiet.
 		d.changed = d.now()
-		d.logf("输出文件夹正被另一个程序使用，稍后再更新通报")
+		busy := "输出文件夹正被另一个程序使用"
+		var be *output.BlockedError
+		if errors.As(err, &be) {
+			busy = be.Path + " 正被其他程序打开，请关闭它"
+		}
+		d.logf("%s，稍后再更新通报", busy)
 	case ctx.Err() != nil:
 		// stopping
 	default:
