@@ -3,9 +3,9 @@ package pdfjoin
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/zlib"
 	"io"
 	"slices"
 	"strconv"
