@@ -69,11 +69,16 @@ func build(t *testing.T, cfg *config.Config, asOf ledger.Date) *Result {
 }
 
 // outputs maps every published file under dir (relative path) to its
-// SHA-256; the lock file and staged temporaries are not outputs.
+// SHA-256; the lock file, staged temporaries and the out folder's own state
+// (the cache of typeset ledgers, which a failed build may leave) are not
+// outputs.
 func outputs(t *testing.T, dir string) (files map[string][32]byte, temps []string) {
 	t.Helper()
 	files = map[string][32]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && d.Name() == ".taizhang" {
+			return filepath.SkipDir
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -32,6 +32,9 @@ type Options struct {
 	OutDir string         // default: Config.OutDir()
 	AsOf   ledger.Date    // default: Config.BuildAsOf(), else today
 	Since  string         // an earlier build's 汇总台账.json, or ""
+	// NoCache typesets every village's ledger afresh, ignoring and not
+	// touching the ones kept from earlier builds (build --no-cache).
+	NoCache bool
 	// Progress, when set, is told each step's name as it starts, and how far
 	// long steps have got.
 	Progress func(step string, done, total int)
@@ -46,6 +49,9 @@ type Result struct {
 	Diagnostics []ledger.Diagnostic  // every diagnostic: the report's, then comparison and notice warnings
 	OutDir      string
 	Outputs     []output.File // what was published; empty when the build stopped
+	// Typeset and Reused count the village ledgers typeset by this build
+	// and those joined from the ones kept by an earlier build.
+	Typeset, Reused int
 }
 
 // Errors counts the error diagnostics.

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 
+	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -145,11 +146,25 @@ func (r *run) notices(ctx context.Context) error {
 	if err := os.MkdirAll(r.res.OutDir, 0o755); err != nil {
 		return err
 	}
-	diags, err := notice.Publish(ctx, in, r.res.OutDir, runtime.GOMAXPROCS(0), r.staged.Add,
-		func(done, total int) { r.progress("生成通报", done, total) })
+	opts := notice.PublishOptions{
+		TmpDir: r.res.OutDir, Workers: runtime.GOMAXPROCS(0), Version: ToolVersion,
+		Progress: func(done, total int) { r.progress("生成通报", done, total) },
+	}
+	// Typeset ledgers are kept in the out folder's state, so that a
+	// rebuild typesets only the villages whose inputs changed. The store
+	// is the config's out folder's; a build into another folder (--out)
+	// typesets everything.
+	if !r.opts.NoCache && filepath.Clean(r.res.OutDir) == filepath.Clean(r.cfg.OutDir()) {
+		if opts.Cache, err = cache.Open(filepath.Join(r.cfg.StateDir(), "ledgers")); err != nil {
+			opts.Cache = nil // not an output: build without it
+		}
+	}
+	pub, err := notice.Publish(ctx, in, r.staged.Add, opts)
 	if err != nil {
 		return err
 	}
+	r.res.Typeset, r.res.Reused = pub.Typeset, pub.Reused
+	diags := pub.Diagnostics
 	// The same missing glyph or narrative warning may come from several
 	// documents: keep the first of each. A file named by its absolute path
 	// (the narrative) is named relative to the workspace, as in the
