@@ -64,6 +64,9 @@ func read(paths []string, cfg *config.Config) ([]*intake.Result, error) {
 }
 
 func (r *run) intake(ctx context.Context) error {
+	// The embedded faces take a few tenths of a second to unpack, on
+	// cores the reading leaves idle; the notice step finds them ready.
+	go typeset.EmbeddedFonts()
 	results, err := read([]string{r.cfg.InboxDir()}, r.cfg)
 	r.results = results
 	return err
