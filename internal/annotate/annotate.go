@@ -138,16 +138,41 @@ func fill(f *excelize.File, k cellKey, color string) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.GetStyle(id)
-	if err != nil || st == nil {
-		st = &excelize.Style{}
-	}
-	st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
-	nid, err := f.NewStyle(st)
+	nid, err := withFill(f, id, color)
 	if err != nil {
 		return fmt.Errorf("标注单元格 %s!%s：%w", k.sheet, k.cell, err)
 	}
 	return f.SetCellStyle(k.sheet, cells[0], cells[len(cells)-1], nid)
+}
+
+// withFill returns a cell style that is style id with a solid fill of
+// color and nothing else changed.
+//
+// It copies the style's record (xf) and points it at a new fill, instead of
+// reading the style with GetStyle and writing it back with NewStyle: that
+// round trip is lossy in excelize, and writes colours a strict reader
+// refuses — an openpyxl colour 00000000 comes back as FF00000000, a border
+// LibreOffice saved without a colour as FF — so openpyxl and pandas would
+// not open the annotated copy of a file saved by either.
+func withFill(f *excelize.File, id int, color string) (int, error) {
+	only, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}})
+	if err != nil {
+		return 0, err
+	}
+	if f.Styles == nil || f.Styles.CellXfs == nil {
+		return only, nil
+	}
+	xfs := f.Styles.CellXfs.Xf
+	if id < 0 || id >= len(xfs) || only >= len(xfs) {
+		return only, nil // a cell without a style of its own: the fill alone is right
+	}
+	xf := xfs[id]
+	xf.FillID = xfs[only].FillID
+	applied := true
+	xf.ApplyFill = &applied
+	f.Styles.CellXfs.Xf = append(xfs, xf)
+	f.Styles.CellXfs.Count = len(f.Styles.CellXfs.Xf)
+	return len(f.Styles.CellXfs.Xf) - 1, nil
 }
 
 // comment puts every message for the cell in one comment, after any comment

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/intake"
@@ -20,7 +19,7 @@ import (
 // Options tune checking.
 type Options struct {
 	Config *config.Config // may be nil
-	AsOf   ledger.Date    // the day deadlines are counted against; zero means today
+	AsOf   ledger.Date    // the day deadlines are counted against; zero means Config.AsOfDay()
 	// Complete says the results are the whole inbox, so a configured village
 	// with no workbook is worth a warning (it is not when checking one file).
 	Complete bool
@@ -28,36 +27,90 @@ type Options struct {
 
 // Report is the outcome of checking a set of workbooks.
 type Report struct {
-	Files       []intake.File       // config village order, else file name
+	Files       []FileReport        // the workbooks read: config village order, else file name
+	Unread      []FileReport        // files in the folder that are not workbooks, each with its warning
 	Items       []ledger.Item       // in file order, then row order; rejected files' items included
-	Diagnostics []ledger.Diagnostic // by file, then row, then column
+	Diagnostics []ledger.Diagnostic // by file, then row, then column; then the missing villages
 }
+
+// FileReport is one file as checking judged it: what reading found and
+// every diagnostic about it, the per-file rules' included. check, build,
+// watch and status all take a file's verdict from here.
+type FileReport struct {
+	intake.File
+	Diagnostics []ledger.Diagnostic
+}
+
+// Errors counts the file's errors.
+func (f *FileReport) Errors() int { e, _ := ledger.Count(f.Diagnostics); return e }
+
+// Warnings counts the file's warnings.
+func (f *FileReport) Warnings() int { _, w := ledger.Count(f.Diagnostics); return w }
+
+// File returns the report of the file with this path or base name, or nil.
+func (r *Report) File(name string) *FileReport {
+	for _, list := range [][]FileReport{r.Files, r.Unread} {
+		for i := range list {
+			if list[i].Path == name || list[i].Name == name {
+				return &list[i]
+			}
+		}
+	}
+	return nil
+}
+
+// NoTasksMessage is the error for a ledger that reads cleanly but holds no
+// task: most often the blank form sent back.
+const NoTasksMessage = "只有表头，没有整改任务（是不是交回了空白表？）：请填写整改任务后重新报送"
 
 // Run checks the results of reading and returns the ordered report. A file
 // with any error is marked Rejected.
 func Run(results []*intake.Result, opts Options) *Report {
 	asOf := opts.AsOf
 	if asOf.IsZero() {
-		asOf = ledger.DateOf(time.Now())
+		asOf = opts.Config.AsOfDay()
 	}
-	results = ordered(results, opts.Config)
+	rep := &Report{}
+	var read []*intake.Result
+	for _, res := range results {
+		if res.File.Unread {
+			rep.Unread = append(rep.Unread, FileReport{File: res.File, Diagnostics: append([]ledger.Diagnostic(nil), res.Diagnostics...)})
+			continue
+		}
+		read = append(read, res)
+	}
+	results = ordered(read, opts.Config)
+	var start ledger.Date
+	if opts.Config != nil {
+		start = opts.Config.Inspection.From
+	}
 	diags := make([][]ledger.Diagnostic, len(results))
 	for i, res := range results {
 		diags[i] = append([]ledger.Diagnostic(nil), res.Diagnostics...)
 		for j := range res.Items {
-			diags[i] = append(diags[i], checkItem(&res.Items[j], asOf)...)
+			diags[i] = append(diags[i], checkItem(&res.Items[j], asOf, start)...)
+		}
+		if len(res.Items) == 0 && !ledger.HasError(diags[i]) {
+			diags[i] = append(diags[i], ledger.Diagnostic{Severity: ledger.Error, Code: ledger.CodeNoTasks, File: res.File.Name, Message: NoTasksMessage})
 		}
 	}
 	villageRules(results, opts.Config, diags)
 
-	rep := &Report{}
 	for i, res := range results {
 		sortDiagnostics(diags[i])
 		f := res.File
 		f.Rejected = ledger.HasError(diags[i])
-		rep.Files = append(rep.Files, f)
+		if f.Village == "" && opts.Config != nil {
+			// A file that could not be read is still shown under the
+			// village its name holds (大布村.xls), never as 不明单位.
+			f.Village = intake.VillageInName(f.Name, opts.Config.Villages)
+		}
+		rep.Files = append(rep.Files, FileReport{File: f, Diagnostics: diags[i]})
 		rep.Items = append(rep.Items, res.Items...)
 		rep.Diagnostics = append(rep.Diagnostics, diags[i]...)
+	}
+	for _, u := range rep.Unread {
+		rep.Diagnostics = append(rep.Diagnostics, u.Diagnostics...)
 	}
 	if opts.Complete && opts.Config != nil {
 		rep.Diagnostics = append(rep.Diagnostics, missingVillages(results, opts.Config)...)
@@ -70,7 +123,15 @@ func Run(results []*intake.Result, opts Options) *Report {
 func missingVillages(results []*intake.Result, cfg *config.Config) []ledger.Diagnostic {
 	in := map[string]bool{}
 	for _, res := range results {
-		in[res.File.Village] = true
+		if res.File.Unread {
+			continue
+		}
+		for _, v := range res.File.Villages() {
+			in[v] = true
+		}
+		if v := intake.VillageInName(res.File.Name, cfg.Villages); v != "" {
+			in[v] = true // sent, even if it could not be read: the file's own error says what to do
+		}
 	}
 	var ds []ledger.Diagnostic
 	for _, v := range cfg.Villages {
@@ -108,8 +169,16 @@ func ordered(results []*intake.Result, cfg *config.Config) []*intake.Result {
 }
 
 // checkItem applies the rules of one task.
-func checkItem(it *ledger.Item, asOf ledger.Date) []ledger.Diagnostic {
+func checkItem(it *ledger.Item, asOf, start ledger.Date) []ledger.Diagnostic {
 	var ds []ledger.Diagnostic
+	if !it.Done.IsZero() && !start.IsZero() && it.Done.Before(start) {
+		ds = append(ds, ledger.At(ledger.Warning, ledger.CodeDoneBeforeStart, it, ledger.ColDone,
+			"完成时间%s早于巡察开始的日期%s，可能填错了：请核对完成时间", it.Done.Chinese(), start.Chinese()))
+	}
+	if !it.Done.IsZero() && it.Status != "" && it.Status != ledger.StatusDone {
+		ds = append(ds, ledger.At(ledger.Warning, ledger.CodeDoneNotFinished, it, ledger.ColDone,
+			"填写了完成时间%s，但整改状态是“%s”而不是“已完成”：请核对整改状态或完成时间", it.Done.Chinese(), it.Status))
+	}
 	if !it.Done.IsZero() && it.Done.After(asOf) {
 		ds = append(ds, ledger.At(ledger.Error, ledger.CodeDoneInFuture, it, ledger.ColDone,
 			"完成时间%s晚于统计截止日期%s：请核对完成时间", it.Done.Chinese(), asOf.Chinese()))
@@ -157,7 +226,13 @@ func villageRules(results []*intake.Result, cfg *config.Config, diags [][]ledger
 		if v == "" {
 			continue
 		}
-		byVillage[v] = append(byVillage[v], i)
+		// Two files for one village clash only when both would be taken: a
+		// file with errors of its own is returned, and the good one stands.
+		if !ledger.HasError(diags[i]) {
+			for _, fv := range res.File.Villages() {
+				byVillage[fv] = append(byVillage[fv], i)
+			}
+		}
 		if cfg != nil && cfg.VillageIndex(v) < 0 && !hasCode(diags[i], ledger.CodeUnknownVillage) {
 			diags[i] = append(diags[i], ledger.Diagnostic{
 				Severity: ledger.Error, Code: ledger.CodeUnknownVillage, File: res.File.Name,
@@ -165,7 +240,13 @@ func villageRules(results []*intake.Result, cfg *config.Config, diags [][]ledger
 			})
 		}
 	}
-	for v, idx := range byVillage {
+	var names []string
+	for v := range byVillage {
+		names = append(names, v)
+	}
+	sort.Strings(names)
+	for _, v := range names {
+		idx := byVillage[v]
 		if len(idx) < 2 {
 			continue
 		}
@@ -230,6 +311,9 @@ func (r *Report) AcceptedItems() []ledger.Item {
 			rejected[f.Name] = true
 		}
 	}
+	for _, f := range r.Unread {
+		rejected[f.Name] = true
+	}
 	var out []ledger.Item
 	for _, it := range r.Items {
 		if !rejected[it.Source.File] {
@@ -241,11 +325,14 @@ func (r *Report) AcceptedItems() []ledger.Item {
 
 // jsonFile is one file in the JSON report.
 type jsonFile struct {
-	Path    string `json:"path"`
-	Village string `json:"village"`
-	Sheet   string `json:"sheet"`
-	Items   int    `json:"items"`
-	Status  string `json:"status"` // accepted or rejected
+	Path        string              `json:"path"`
+	Village     string              `json:"village"`
+	Villages    []string            `json:"villages,omitempty"` // a combined file: every village it holds
+	Sheet       string              `json:"sheet"`
+	Items       int                 `json:"items"`
+	Status      string              `json:"status"` // accepted, rejected or unread
+	Sheets      []intake.SheetUse   `json:"sheets"` // what was read, what was skipped and why
+	Diagnostics []ledger.Diagnostic `json:"diagnostics"`
 }
 
 type jsonReport struct {
@@ -255,7 +342,9 @@ type jsonReport struct {
 }
 
 // JSON returns the report in the shape `taizhang check --json` prints:
-// {"files":[{"path","village","sheet","items","status"}],"diagnostics":[…],"items":[…]}.
+// {"files":[{"path","village","sheet","items","status","sheets":[{"sheet","read","reason",
+// "tasks","first_row","last_row","skipped_rows","skipped_columns"}],"diagnostics"}],
+// "diagnostics":[…],"items":[…]}; files not read come last with status "unread".
 func (r *Report) JSON() any {
 	out := jsonReport{Files: []jsonFile{}, Diagnostics: r.Diagnostics, Items: r.Items}
 	if out.Diagnostics == nil {
@@ -264,12 +353,29 @@ func (r *Report) JSON() any {
 	if out.Items == nil {
 		out.Items = []ledger.Item{}
 	}
+	add := func(f FileReport, status string) {
+		jf := jsonFile{Path: f.Path, Village: f.Village, Sheet: f.Sheet, Items: f.Items, Status: status,
+			Sheets: f.Sheets, Diagnostics: f.Diagnostics}
+		if vs := f.File.Villages(); len(vs) > 1 {
+			jf.Villages = vs
+		}
+		if jf.Sheets == nil {
+			jf.Sheets = []intake.SheetUse{}
+		}
+		if jf.Diagnostics == nil {
+			jf.Diagnostics = []ledger.Diagnostic{}
+		}
+		out.Files = append(out.Files, jf)
+	}
 	for _, f := range r.Files {
 		status := "accepted"
 		if f.Rejected {
 			status = "rejected"
 		}
-		out.Files = append(out.Files, jsonFile{Path: f.Path, Village: f.Village, Sheet: f.Sheet, Items: f.Items, Status: status})
+		add(f, status)
+	}
+	for _, f := range r.Unread {
+		add(f, "unread")
 	}
 	return out
 }

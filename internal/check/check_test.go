@@ -271,3 +271,27 @@ func TestMissingVillagesAreWarnedOnlyForAWholeInbox(t *testing.T) {
 	// Checking one file on its own says nothing about the others.
 	wantLines(t, Run(res, Options{Config: cfg, AsOf: asOf}))
 }
+
+func TestPersonalDataAsPeopleTypeIt(t *testing.T) {
+	for text, kind := range map[string]string{
+		"联系人电话139-2345-6781":        "手机号码",
+		"电话 138 2233 4455":          "手机号码",
+		"+86 13712345678":           "手机号码",
+		"+86-137-1234-5678":         "手机号码",
+		"手机139\u20102345\u20106781": "手机号码",
+		"座机0760-8888 6666":          "固定电话",
+		"（0760）88886666":            "固定电话",
+		"身份证44010219900101123X":     "身份证号码",
+		"身份证 440102 19900101 123X":  "身份证号码",
+	} {
+		got := FindPersonalData(text)
+		if len(got) != 1 || got[0].Kind != kind {
+			t.Errorf("%q: %+v, want one %s", text, got, kind)
+		}
+	}
+	for _, text := range []string{"投入资金12,345.60元", "文号2025-10-31", "整改完成率60%", "编号20250331001"} {
+		if got := FindPersonalData(text); len(got) != 0 {
+			t.Errorf("%q: %+v", text, got)
+		}
+	}
+}

@@ -51,13 +51,31 @@ func (p PersonalData) advice() string {
 	return "请删除"
 }
 
+// foldSeparators rewrites the separators people type inside numbers — the
+// Unicode hyphens and dashes (U+2010–U+2015, U+2212), no-break and
+// ideographic spaces — to an ASCII hyphen or space, so one pattern reads
+// 139‐2345‐6781 and 138 2233 4455 alike.
+func foldSeparators(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xFE63, r == 0xFF0D:
+			return '-'
+		case r == 0x00A0, r == 0x3000, r == 0x2009, r == 0x202F:
+			return ' '
+		}
+		return r
+	}, s)
+}
+
 var (
 	// An 18-digit resident ID: region, birth date 19xx/20xx, sequence, check digit.
-	idRe = regexp.MustCompile(`[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx]`)
-	// A mainland mobile number, optionally after +86.
-	mobileRe = regexp.MustCompile(`(?:\+?86[- ]?)?(1[3-9]\d{9})`)
-	// A landline with its area code: 0760-88888888, (0760)88888888, 0760 8888888.
-	landlineRe = regexp.MustCompile(`\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}`)
+	// Split by spaces as people type it: 440102 19900101 123X.
+	idRe = regexp.MustCompile(`[1-9]\d{5} ?(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]) ?\d{3}[0-9Xx]`)
+	// A mainland mobile number, optionally after +86, whole or split by
+	// spaces or hyphens: 13923456781, 139-2345-6781, 138 2233 4455, +86 137….
+	mobileRe = regexp.MustCompile(`(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})`)
+	// A landline with its area code: 0760-88888888, (0760)88888888, 0760 8888 8888.
+	landlineRe = regexp.MustCompile(`[(（]?0\d{2,3}[)）]?[- ]?[2-9]\d{2,3}[- ]?\d{4}`)
 )
 
 // FindPersonalData finds mobile numbers, landlines with an area code and
@@ -68,7 +86,7 @@ func FindPersonalData(s string) []PersonalData {
 	if s == "" || !hasDigits(s) {
 		return nil
 	}
-	s = width.Fold.String(s)
+	s = foldSeparators(width.Fold.String(s))
 	var out []PersonalData
 	add := func(kind, v string) {
 		for _, f := range out {

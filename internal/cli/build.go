@@ -2,18 +2,20 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
+	"github.com/taizhang/taizhang/internal/intake"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/output"
 	"github.com/taizhang/taizhang/internal/pipeline"
 	"github.com/taizhang/taizhang/internal/workspace"
 )
@@ -40,10 +42,12 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 		Long: `读取文件夹中的 taizhang.yaml 和各村（社区）整改台账，先做与 check 相同的检查：
 有任何错误就不生成任何文件，列出错误并以退出码 1 结束；只有警告时照常生成。
 输出（默认写到文件夹下的 out）：
-  汇总台账.xlsx   全镇汇总、统计、校验、来源四张表
+  汇总台账.xlsx   汇总、统计、校验、来源四张表（加 --since 时另有“进展对比”表）
   通报.pdf        镇党委通报及附件（各村台账），公文格式
   台账/<村>.pdf   各村（社区）单独张贴用的台账
   汇总台账.json、manifest.json   供其他程序读取和核对
+要么全部换成新的，要么一个也不换：某个文件正被其他程序打开（如 PDF 阅读器、WPS）时，
+先报出是哪个文件，上次生成的文件全部保持不变。
 同样的输入和配置，每次生成的文件逐字节相同。`,
 		Example: `  taizhang build samples
   taizhang build 三乡镇 --as-of 2025-09-12
@@ -60,7 +64,7 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&opts.ConfigPath, "config", "", "配置文件（默认：文件夹中的 taizhang.yaml）")
 	f.StringVar(&opts.OutDir, "out", "", "输出文件夹（默认：文件夹下的 out）")
-	f.StringVar(&opts.AsOf, "as-of", "", "统计截止日期（格式 2025-09-12，默认取配置中的 as_of 或公开日期）")
+	f.StringVar(&opts.AsOf, "as-of", "", "统计截止日期（格式 2025-09-12，默认取配置中的 as_of 或公开日期，都没有时为今天）")
 	f.StringVar(&opts.Since, "since", "", "与上次生成的 汇总台账.json 对比整改进展")
 	f.BoolVar(&opts.JSON, "json", false, "输出 JSON，供其他程序读取")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "只在出错时输出")
@@ -70,7 +74,14 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 	return cmd
 }
 
+// loadWorkspaceConfig loads the config of the workspace folder dir (or
+// explicit), naming a folder that is not there as such.
 func loadWorkspaceConfig(explicit, dir string) (*config.Config, error) {
+	if explicit == "" {
+		if err := needFolder(dir); err != nil {
+			return nil, err
+		}
+	}
 	cfg, err := config.Find(explicit, dir)
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
@@ -91,6 +102,7 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
+	configWarnings(s, cfg)
 	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err
@@ -110,7 +122,6 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // way a clerk reads it (or as JSON). refused names what was not written when
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
-	pipeline.ToolVersion = Version
 	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, NoCache: opts.NoCache}
 	if !opts.JSON && !opts.Quiet {
 		popts.Progress = newProgress(s).step
@@ -182,10 +193,54 @@ func writeBuildJSON(w io.Writer, res *pipeline.Result) error {
 	return writeJSONTo(w, out)
 }
 
-// writeJSONTo prints one indented JSON document, Chinese left as it is.
-func writeJSONTo(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// writeJSONTo prints one JSON document (output.JSON), Chinese left as it is.
+func writeJSONTo(w io.Writer, v any) error { return output.JSON(v)(w) }
+
+// needFolder fails, naming it, when dir does not exist or is not a folder:
+// a mistyped path is not "no taizhang.yaml here".
+func needFolder(dir string) error {
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return usageError("找不到文件夹“%s”：请检查路径是否正确%s", dir, hereHint())
+	case err != nil:
+		return &ExitError{Code: ExitUsage, Err: accessError(dir, err)}
+	case !st.IsDir():
+		return usageError("“%s”是一个文件，不是文件夹：请给出工作文件夹（放 taizhang.yaml 的文件夹）", dir)
+	}
+	return nil
+}
+
+// hereHint names the current folder, against which a relative path was
+// looked up.
+func hereHint() string {
+	if wd, err := os.Getwd(); err == nil {
+		return "（当前所在的文件夹是 " + wd + "）"
+	}
+	return ""
+}
+
+// needPaths fails, naming it, on the first path (a workbook or a folder)
+// that does not exist.
+func needPaths(paths []string) error {
+	for _, p := range paths {
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+			if intake.IsWorkbookName(filepath.Base(p)) {
+				return usageError("找不到文件“%s”：请检查路径是否正确%s", p, hereHint())
+			}
+			return needFolder(p)
+		}
+	}
+	return nil
+}
+
+// configWarnings prints what reading taizhang.yaml guessed (a full-width
+// colon, a GBK-saved file), one line each, on stderr.
+func configWarnings(s *Streams, cfg *config.Config) {
+	if cfg == nil {
+		return
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(s.Err, w)
+	}
 }

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pipeline"
@@ -29,7 +30,9 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 		Short: "检查各村（社区）报来的整改台账，列出错误和警告",
 		Long: `检查整改台账工作簿（.xlsx）。路径可以是文件，也可以是文件夹（检查其中所有台账）。
 每个问题一行：文件:工作表!单元格: 错误|警告: 说明。
-有错误时退出码为 1；只有警告时为 0；命令本身无法运行（选项错误、配置文件有误）时为 2。`,
+逾期、临期按 --as-of 的日期判断，不加时按配置中的 as_of（或公开日期），没有配置时按当天。
+有错误、或一个台账文件也没找到时，退出码为 1；只有警告时为 0；
+命令本身无法运行（选项错误、配置文件有误、路径不存在）时为 2。`,
 		Example: `  taizhang check samples
   taizhang check --as-of 2025-09-12 收件箱/大布村.xlsx
   taizhang check --json 收件箱 > 结果.json`,
@@ -50,10 +53,14 @@ func NewCmdCheck(s *Streams, runF func(*CheckOptions) error) *cobra.Command {
 }
 
 func runCheck(s *Streams, opts *CheckOptions) error {
+	if err := needPaths(opts.Paths); err != nil {
+		return err
+	}
 	cfg, err := findConfig(opts.ConfigPath, opts.Paths)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
+	configWarnings(s, cfg)
 	asOf, err := parseAsOf(opts.AsOf, checkAsOf(cfg))
 	if err != nil {
 		return err
@@ -68,6 +75,7 @@ func runCheck(s *Streams, opts *CheckOptions) error {
 		}
 	} else {
 		printDiagnostics(s, rep.Diagnostics)
+		printReading(s, rep)
 		fmt.Fprintf(s.Out, "共检查 %d 个文件，读取 %d 项整改任务：错误 %d 条，警告 %d 条。\n",
 			len(rep.Files), len(rep.Items), rep.Errors(), rep.Warnings())
 		if len(rep.Files) == 0 {
@@ -119,17 +127,9 @@ func findConfig(explicit string, paths []string) (*config.Config, error) {
 }
 
 // checkAsOf is the day every command counts dates against when --as-of is
-// not given: the config's (as_of, else the disclosure date), else today.
-// check, status, watch and build all use it, so a file one of them accepts
-// is a file the build takes.
-func checkAsOf(cfg *config.Config) ledger.Date {
-	if cfg != nil {
-		if d := cfg.BuildAsOf(); !d.IsZero() {
-			return d
-		}
-	}
-	return ledger.DateOf(time.Now())
-}
+// not given (config.AsOfDay), so a file one of them accepts is a file the
+// build takes.
+func checkAsOf(cfg *config.Config) ledger.Date { return cfg.AsOfDay() }
 
 func parseAsOf(flag string, fallback ledger.Date) (ledger.Date, error) {
 	if flag == "" {
@@ -149,6 +149,58 @@ func printDiagnostics(s *Streams, ds []ledger.Diagnostic) {
 			if d.Severity == sev {
 				fmt.Fprintln(s.Out, d.String())
 			}
+		}
+	}
+}
+
+// printReading says, per file, what was read and what was skipped and why:
+// every sheet, and the rows and columns below a header that are not tasks
+// (section rows, the normal case, are not listed).
+func printReading(s *Streams, rep *check.Report) {
+	const most = 5
+	var lines []string
+	for _, f := range append(append([]check.FileReport(nil), rep.Files...), rep.Unread...) {
+		var parts []string
+		for _, u := range f.Sheets {
+			if !u.Read {
+				parts = append(parts, fmt.Sprintf("跳过工作表“%s”（%s）", u.Sheet, u.Reason))
+				continue
+			}
+			read := fmt.Sprintf("读取工作表“%s”%d项任务", u.Sheet, u.Tasks)
+			if u.FirstRow > 0 {
+				read = fmt.Sprintf("读取工作表“%s”第%d–%d行，%d项任务", u.Sheet, u.FirstRow, u.LastRow, u.Tasks)
+			}
+			if u.Village != "" && u.Village != f.Village {
+				read += "（" + u.Village + "）"
+			}
+			parts = append(parts, read)
+			n := 0
+			for _, r := range u.Skipped {
+				if strings.HasPrefix(r.Reason, "分类行") {
+					continue
+				}
+				if n++; n <= most {
+					parts = append(parts, fmt.Sprintf("跳过第%d行（%s）", r.Row, r.Reason))
+				}
+			}
+			if n > most {
+				parts = append(parts, fmt.Sprintf("另跳过%d行", n-most))
+			}
+			for _, c := range u.SkippedColumns {
+				parts = append(parts, fmt.Sprintf("未读取%s列（%s）", c.Column, c.Reason))
+			}
+		}
+		if f.Unread {
+			parts = append(parts, "没有读取（不是Excel台账）")
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("  %s：%s", f.Name, strings.Join(parts, "；")))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(s.Out, "读取情况：")
+		for _, l := range lines {
+			fmt.Fprintln(s.Out, l)
 		}
 	}
 }

@@ -28,42 +28,21 @@ func FinalDir(cfg *config.Config, out string, asOf ledger.Date) string {
 	return filepath.Join(out, FinalDirPrefix+day.String())
 }
 
-// finalRefusals lists why the published set cannot be made yet: a village
-// that has not sent a good ledger, any error, personal data not
-// acknowledged. Empty means go.
-func finalRefusals(st *workspace.Status, errs int) []string {
-	var why []string
-	if len(st.Missing) > 0 {
-		why = append(why, fmt.Sprintf("还有 %d 个村（社区）没有报送台账：%s", len(st.Missing), strings.Join(st.Missing, "、")))
-	}
-	if len(st.Rejected) > 0 {
-		why = append(why, fmt.Sprintf("%s的台账被退回，还没有改好", strings.Join(st.Rejected, "、")))
-	}
-	for _, u := range st.Unknown {
-		why = append(why, fmt.Sprintf("收件箱里的“%s”看不出是哪个村（社区）的，请改名或移走", u.Name))
-	}
-	if errs > 0 {
-		why = append(why, fmt.Sprintf("台账中还有 %d 条错误（运行 taizhang status 查看）", errs))
-	}
-	if n := len(st.PersonalData); n > 0 {
-		why = append(why, fmt.Sprintf("有 %d 处可能含有个人信息（手机号码、身份证号码等），请核实后删除，或在 taizhang.yaml 的 acknowledged 中登记：", n))
-		for _, d := range st.PersonalData {
-			why = append(why, "    "+d.String())
-		}
-	}
-	return why
-}
-
 // runFinal is build --final: the disclosure-day build. It refuses unless
 // every configured village is in with no error and no unacknowledged
-// personal data, then writes the whole set into the dated folder. The same
+// personal data, and nothing init laid out for the clerk to replace is
+// left (workspace.FinalRefusals), then writes the whole set into the dated folder. The same
 // inputs give the same bytes, so re-running it changes nothing.
 func runFinal(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date) error {
 	st, errs, err := inboxStatus(cfg, asOf)
 	if err != nil {
 		return err
 	}
-	if why := finalRefusals(st, errs); len(why) > 0 {
+	why, err := workspace.FinalRefusals(cfg, st, errs)
+	if err != nil {
+		return err
+	}
+	if len(why) > 0 {
 		if opts.JSON {
 			// A program reading stdout gets one document here too.
 			reasons := make([]string, len(why))

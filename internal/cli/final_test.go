@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/docx"
+	"github.com/taizhang/taizhang/internal/workspace"
 )
 
 func TestFinalRefusesWhenAVillageIsMissing(t *testing.T) {
@@ -32,6 +36,7 @@ func TestFinalRefusesUnacknowledgedPersonalDataThenWritesAReproducibleSet(t *tes
 	its[2].Progress = "已约谈相关人员，联系电话13800138000。"
 	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "大布村整改台账.xlsx"), "大布村", its)
 	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "圩仔社区整改台账.xlsx"), "圩仔社区", tasks("圩仔社区", 4))
+	writeNarrative(t, cfg)
 	run := func() (int, string) {
 		var out, errb bytes.Buffer
 		err := runBuild(context.Background(), &Streams{Out: &out, Err: &errb}, &BuildOptions{Dir: dir, Final: true})
@@ -108,5 +113,68 @@ func TestFinalRefusalIsOneJSONDocumentWithJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.OK || len(doc.Refused) == 0 || !strings.Contains(doc.Refused[0], "圩仔社区") {
 		t.Errorf("stdout %q: %+v %v", out.String(), doc, err)
+	}
+}
+
+// writeNarrative replaces init's narrative, guidance and all, with the
+// town's own words.
+func writeNarrative(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	var d docx.Draft
+	for _, p := range []string{"一、党委履行巡察整改主体责任情况", "镇党委召开专题会议研究部署整改工作。",
+		"二、巡察反馈重点事项整改落实情况", "截至【统计截止日期】，全镇整改任务【全镇任务数】项，完成率【完成率】。"} {
+		d.Paragraphs = append(d.Paragraphs, docx.Para{Text: p})
+	}
+	var b bytes.Buffer
+	if err := docx.Write(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg.NarrativePath(), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFinalRefusesInitGuidanceAndSampleContacts: another town's workspace
+// made by init still holding the guidance sentences and the sample town's
+// issuer and contact details is not published; each is named.
+func TestFinalRefusesInitGuidanceAndSampleContacts(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	cfgPath := filepath.Join(dir, "taizhang.yaml")
+	raw, _ := os.ReadFile(cfgPath)
+	os.WriteFile(cfgPath, bytes.Replace(raw, []byte("town: 三乡镇"), []byte("town: 坦洲镇"), 1), 0o644)
+	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "大布村整改台账.xlsx"), "大布村", tasks("大布村", 5))
+	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "圩仔社区整改台账.xlsx"), "圩仔社区", tasks("圩仔社区", 4))
+	run := func() (int, string) {
+		var out, errb bytes.Buffer
+		err := runBuild(context.Background(), &Streams{Out: &out, Err: &errb}, &BuildOptions{Dir: dir, Final: true})
+		return exitCode(err), out.String() + errb.String()
+	}
+	code, msg := run()
+	if code != ExitProblems {
+		t.Fatalf("exit %d, want a refusal:\n%s", code, msg)
+	}
+	for _, want := range append(workspace.Guidance,
+		"taizhang.yaml 的 contact.phone 还是示例三乡镇的联系电话“0760-86388332”",
+		"contact.email 还是示例三乡镇的电子邮箱“sxxcxtb@126.com”",
+		"contact.address 还是示例三乡镇的邮政信箱地址",
+		"issuer 还是示例三乡镇的发文机关",
+		"请改成坦洲镇的") {
+		if !strings.Contains(msg, want) {
+			t.Errorf("refusal does not name %q:\n%s", want, msg)
+		}
+	}
+	// The clerk writes the town's own words and contact details.
+	writeNarrative(t, cfg)
+	raw, _ = os.ReadFile(cfgPath)
+	for _, r := range [][2]string{
+		{"0760-86388332", "0760-86658888"}, {"sxxcxtb@126.com", "tzz@example.cn"},
+		{"中山市三乡镇景观大道1号镇政府大楼三乡镇党建和组织人事办公室", "中山市坦洲镇政府大楼"},
+		{"528463", "528467"}, {"中共中山市三乡镇委员会", "中共中山市坦洲镇委员会"},
+	} {
+		raw = bytes.ReplaceAll(raw, []byte(r[0]), []byte(r[1]))
+	}
+	os.WriteFile(cfgPath, raw, 0o644)
+	if code, msg := run(); code != 0 {
+		t.Fatalf("after the fixes: exit %d:\n%s", code, msg)
 	}
 }

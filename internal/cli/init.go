@@ -26,11 +26,12 @@ func NewCmdInit(s *Streams, runF func(*InitOptions) error) *cobra.Command {
   taizhang.yaml   配置文件（带中文说明），写明镇名、公开日期、各村（社区）及党组织名称
   收件箱/         各村（社区）报来的台账放在这里
   输出/           生成的汇总台账、通报、回执、退回件都在这里
-  通报正文.txt    通报正文的框架（一、至四、四个部分），用记事本填写
+  通报正文.docx   通报正文的框架（一、至四、四个部分），用 WPS 或 Word 填写；
+                  数字写成【完成率】这样的占位符（taizhang fields 列出全部）
   空白台账/       每个村（社区）一份空白台账，发给各村填写
 
 不加 --from-config 时，配置文件里是两个示例村（社区），请按本镇实际修改，
-改好后运行 taizhang template --all -o 空白台账 重新生成空白台账。
+改好后运行 taizhang template --all -o 空白台账 --force 重新生成空白台账（覆盖按示例村生成的表格）。
 加 --from-config 时，镇名、日期和各村（社区）取自已有的配置文件（例如上一轮的）。
 文件夹里已有的文件一律保留，不会覆盖。`,
 		Example: `  taizhang init 第六轮巡察整改
@@ -78,7 +79,7 @@ func runInit(s *Streams, opts *InitOptions) error {
 	if from == nil {
 		fmt.Fprintf(s.Out, "  %d. 打开 taizhang.yaml，把示例改成本镇的镇名、日期和各村（社区）党组织名称；\n", step)
 		step++
-		fmt.Fprintf(s.Out, "  %d. 运行 taizhang template --all -o 空白台账，按新的村（社区）名单重新生成空白台账；\n", step)
+		fmt.Fprintf(s.Out, "  %d. 运行 taizhang template --all -o 空白台账 --force，按新的村（社区）名单重新生成空白台账；\n", step)
 		step++
 	}
 	fmt.Fprintf(s.Out, "  %d. 把“空白台账”里的表发给各村（社区）填写，收回后放进“收件箱”；\n", step)

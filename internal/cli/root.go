@@ -59,7 +59,7 @@ func NewRootCmd(s *Streams) *cobra.Command {
   检查格式和内容（错误和警告分开列出，指到具体单元格），
   汇总成全镇整改台账和统计表，
   按党政机关公文格式生成通报和各村台账的 PDF，供公开公示。`,
-		Version:       Version,
+		Version:       versionText(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -73,6 +73,7 @@ func NewRootCmd(s *Streams) *cobra.Command {
 		NewCmdTemplate(s, nil),
 		NewCmdWatch(s, nil),
 		NewCmdStatus(s, nil),
+		NewCmdFields(s),
 		NewCmdVersion(s),
 	)
 	localize(root) // after the commands: cobra adds `completion` only to a root that has some
@@ -90,12 +91,12 @@ func Main(args []string, s *Streams) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintln(s.Err, "taizhang:", ee.Err)
+			fmt.Fprintln(s.Err, "taizhang:", explain(ee.Err))
 		}
 		return ee.Code
 	}
 	// cobra's own errors: unknown command, bad flag, wrong argument count.
-	fmt.Fprintln(s.Err, "taizhang:", translateCobraError(err))
+	fmt.Fprintln(s.Err, "taizhang:", explain(errors.New(translateCobraError(root, err))))
 	fmt.Fprintln(s.Err, "用法请看：taizhang --help")
 	return ExitUsage
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/config"
-	"github.com/taizhang/taizhang/internal/intake"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pipeline"
 	"github.com/taizhang/taizhang/internal/workspace"
@@ -60,6 +60,7 @@ func runStatus(s *Streams, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
+	configWarnings(s, cfg)
 	today, err := parseAsOf(opts.Today, ledger.DateOf(time.Now()))
 	if err != nil {
 		return err
@@ -87,7 +88,7 @@ func inboxStatus(cfg *config.Config, today ledger.Date) (*workspace.Status, int,
 	if err != nil {
 		return nil, 0, &ExitError{Code: ExitUsage, Err: err}
 	}
-	subs := submissions(rep.Files, rep.Diagnostics)
+	subs := submissions(rep)
 	st := workspace.Compute(cfg, subs, today)
 	if fi, err := os.Stat(filepath.Join(cfg.OutDir(), pipeline.WorkbookName)); err == nil {
 		t := fi.ModTime()
@@ -96,34 +97,27 @@ func inboxStatus(cfg *config.Config, today ledger.Date) (*workspace.Status, int,
 	return st, rep.Errors(), nil
 }
 
-// submissions pairs each file read with its own diagnostics (by the name
-// diagnostics carry). "Village missing" concerns no file and is left out:
-// the status lists missing villages itself.
-func submissions(files []intake.File, diags []ledger.Diagnostic) []workspace.Submission {
-	subs := make([]workspace.Submission, len(files))
-	index := map[string]int{}
-	for i, f := range files {
-		subs[i] = workspace.Submission{Path: f.Path, Name: f.Name, Village: f.Village, Tasks: f.Items, Diagnostics: []ledger.Diagnostic{}}
+// submissions takes each file's verdict from the check report as it is:
+// check keeps diagnostics per file, so status judges every file as check,
+// build and watch do.
+func submissions(rep *check.Report) []workspace.Submission {
+	var subs []workspace.Submission
+	add := func(f check.FileReport) {
+		sub := workspace.Submission{Path: f.Path, Name: f.Name, Village: f.Village, Villages: f.File.Villages(),
+			Tasks: f.Items, Unread: f.Unread, Diagnostics: f.Diagnostics}
+		if sub.Diagnostics == nil {
+			sub.Diagnostics = []ledger.Diagnostic{}
+		}
 		if fi, err := os.Stat(f.Path); err == nil {
-			subs[i].Modified = fi.ModTime()
+			sub.Modified = fi.ModTime()
 		}
-		index[f.Name] = i
-		index[f.Path] = i
+		subs = append(subs, sub)
 	}
-	for _, d := range diags {
-		if d.Code == ledger.CodeMissingVillage {
-			continue
-		}
-		if i, ok := index[d.File]; ok {
-			subs[i].Diagnostics = append(subs[i].Diagnostics, d)
-		} else if i, ok := index[filepath.Base(d.File)]; ok {
-			subs[i].Diagnostics = append(subs[i].Diagnostics, d)
-		}
+	for _, f := range rep.Files {
+		add(f)
 	}
-	for i := range subs {
-		if subs[i].Tasks == 0 && subs[i].Errors() == 0 {
-			subs[i].Diagnostics = append(subs[i].Diagnostics, noTasks(subs[i].Name))
-		}
+	for _, f := range rep.Unread {
+		add(f)
 	}
 	return subs
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,6 +23,7 @@ type TemplateOptions struct {
 	All        bool
 	From       string
 	Output     string
+	Force      bool // replace files that already exist
 	Quiet      bool
 }
 
@@ -38,7 +40,8 @@ func NewCmdTemplate(s *Streams, runF func(*TemplateOptions) error) *cobra.Comman
   标题和“填报单位”写好了该村（社区）党组织的名称（取自配置文件）。
 加 --from 输出/汇总台账.json 时，表中预先填好该村（社区）上次汇总的全部任务，
 各村只需更新进展、状态和完成时间，不必重新录入。
---all 为配置中的每个村（社区）各生成一份，-o 为文件夹。`,
+--all 为配置中的每个村（社区）各生成一份，-o 为文件夹。
+已有同名文件时不生成、不覆盖（那可能是村里交回的台账），除非加 --force。`,
 		Example: `  taizhang template --village 大布村 -o 大布村整改台账.xlsx
   taizhang template --village 大布村 --from 输出/汇总台账.json -o 下发/大布村整改台账.xlsx
   taizhang template --all --from 输出/汇总台账.json -o 下发`,
@@ -56,6 +59,7 @@ func NewCmdTemplate(s *Streams, runF func(*TemplateOptions) error) *cobra.Comman
 	f.BoolVar(&opts.All, "all", false, "为每个村（社区）各生成一份")
 	f.StringVar(&opts.From, "from", "", "上次生成的 汇总台账.json：预先填好该村（社区）的任务")
 	f.StringVarP(&opts.Output, "output", "o", "", "输出文件（--all 时为文件夹；默认：<村名>整改台账.xlsx）")
+	f.BoolVar(&opts.Force, "force", false, "覆盖已有的同名文件")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "只在出错时输出")
 	f.BoolP("help", "h", false, "显示帮助")
 	return cmd
@@ -106,7 +110,8 @@ func runTemplate(s *Streams, opts *TemplateOptions) error {
 		villages = []ledger.Village{{}} // a blank form for anyone
 	}
 
-	for _, v := range villages {
+	paths := make([]string, len(villages))
+	for i, v := range villages {
 		path := opts.Output
 		switch {
 		case opts.All:
@@ -117,6 +122,15 @@ func runTemplate(s *Streams, opts *TemplateOptions) error {
 		case path == "":
 			path = form.FileName(v.Name)
 		}
+		paths[i] = path
+	}
+	if !opts.Force {
+		if err := refuseExisting(paths); err != nil {
+			return err
+		}
+	}
+	for i, v := range villages {
+		path := paths[i]
 		var mine []ledger.Item
 		for _, it := range items {
 			if it.Village == v.Name {
@@ -140,6 +154,22 @@ func runTemplate(s *Streams, opts *TemplateOptions) error {
 		}
 	}
 	return nil
+}
+
+// refuseExisting is the usage error for forms that would replace a file
+// already there (a village's returned ledger in the inbox, most likely),
+// checked before anything is written; nil when every path is free.
+func refuseExisting(paths []string) error {
+	var taken []string
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err == nil {
+			taken = append(taken, "“"+displayPath(p)+"”")
+		}
+	}
+	if len(taken) == 0 {
+		return nil
+	}
+	return usageError("%s 已经存在，没有生成（不覆盖已有的文件，它可能是村里交回的台账）。请换一个文件夹或文件名；确实要覆盖，加 --force", strings.Join(taken, "、"))
 }
 
 func villageNames(cfg *config.Config) string {

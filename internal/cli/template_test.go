@@ -160,3 +160,53 @@ func TestTemplateFromABadFileSaysWhyInChinese(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestTemplateNeverOverwritesAReceivedLedger: `template --all -o 收件箱`
+// in an inbox that already holds a village's ledger writes nothing at all
+// and names the file; --force replaces it.
+func TestTemplateNeverOverwritesAReceivedLedger(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	chdir(t, dir)
+	inbox := cfg.InboxDir()
+	received := filepath.Join(inbox, form.FileName("大布村"))
+	writeLedger(t, cfg, received, "大布村", tasks("大布村", 3))
+	before, err := os.ReadFile(received)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = runTemplate(&Streams{Out: &out}, &TemplateOptions{All: true, Output: inbox})
+	if exitCode(err) != ExitUsage {
+		t.Fatalf("err = %v, want a usage error", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, form.FileName("大布村")) || !strings.Contains(msg, "已经存在") || !strings.Contains(msg, "--force") {
+		t.Errorf("message = %q", msg)
+	}
+	if after, _ := os.ReadFile(received); !bytes.Equal(after, before) {
+		t.Fatal("the received ledger was replaced")
+	}
+	for _, v := range cfg.Villages {
+		if v.Name == "大布村" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(inbox, form.FileName(v.Name))); err == nil {
+			t.Errorf("%s written although the run was refused", form.FileName(v.Name))
+		}
+	}
+	// One village, -o naming an existing file: refused too.
+	if err := runTemplate(&Streams{Out: &out}, &TemplateOptions{Village: "大布村", Output: received}); exitCode(err) != ExitUsage {
+		t.Errorf("--village onto an existing file: err = %v", err)
+	}
+	// --force replaces it with the blank form.
+	if err := runTemplate(&Streams{Out: &out}, &TemplateOptions{All: true, Output: inbox, Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(received); bytes.Equal(after, before) {
+		t.Error("--force did not replace the file")
+	}
+	for _, v := range cfg.Villages {
+		if _, err := os.Stat(filepath.Join(inbox, form.FileName(v.Name))); err != nil {
+			t.Error(err)
+		}
+	}
+}

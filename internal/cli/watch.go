@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -44,7 +43,9 @@ func NewCmdWatch(s *Streams, runF func(*WatchOptions) error) *cobra.Command {
           收件箱里的原文件原样保留；
   同一个村（社区）交来新的合格台账时，旧文件移到 输出/归档/（不会删除）。
 几个文件同时放进来时，等它们都处理完才重新生成一次。
-每件事在屏幕上记一行。同一个收件箱只能有一个 watch 在运行。`,
+每件事在屏幕上记一行。同一个工作文件夹只能有一个 watch 在运行。
+程序的锁和记录都放在输出文件夹里，不写进收件箱（收件箱可以是共享文件夹）；
+只有归档旧文件时，才会把它从收件箱移走。`,
 		Example: `  taizhang watch
   taizhang watch 第六轮巡察整改`,
 		Args: cobra.MaximumNArgs(1),
@@ -77,6 +78,7 @@ func runWatch(ctx context.Context, s *Streams, opts *WatchOptions) error {
 	if err != nil {
 		return err
 	}
+	configWarnings(s, cfg)
 	w, d, release, err := newDesk(cfg, s.Out, opts.Interval)
 	if err != nil {
 		return err
@@ -93,11 +95,15 @@ func runWatch(ctx context.Context, s *Streams, opts *WatchOptions) error {
 	return err
 }
 
-// newDesk takes the inbox's lock and wires a Watcher and a Desk to the
+// watchLock is the lock file of a workspace's watch, in its state folder:
+// never in the inbox, which may be a read-only share.
+const watchLock = "watch.lock"
+
+// newDesk takes the workspace's watch lock and wires a Watcher and a Desk to the
 // checks and the build. release gives the lock back.
 func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.Watcher, *watch.Desk, func(), error) {
 	inbox := cfg.InboxDir()
-	lock, err := output.Acquire(inbox, watchLockName)
+	lock, err := output.Acquire(filepath.Join(cfg.StateDir(), watchLock), inbox, watchLockName)
 	if err != nil {
 		if errors.Is(err, output.ErrLocked) {
 			return nil, nil, nil, usageError("收件箱“%s”已经有一个 taizhang watch 在监视（可能在另一个窗口里），不能再开第二个。", relWorkspace(cfg, inbox))
@@ -114,6 +120,7 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 	w := &watch.Watcher{Dir: inbox, Interval: interval}
 	d := &watch.Desk{
 		OutDir:     cfg.OutDir(),
+		State:      cfg.StateDir(),
 		Villages:   names,
 		Check:      func(path string) (*watch.Verdict, error) { return checkOne(cfg, path) },
 		Build:      func(ctx context.Context, files []string) (string, error) { return buildAccepted(ctx, cfg, files) },
@@ -125,58 +132,30 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 	return w, d, lock.Release, nil
 }
 
-// checkOne checks one workbook on its own, as the build will: every rule
-// that concerns the file; "village missing" is about the others and is left
-// out.
+// checkOne checks one workbook on its own, as the build will: the file's
+// own report, with every per-file rule check applies ("village missing" is
+// about the others and is not in it).
 func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
 	rep, err := pipeline.Check([]string{path}, cfg, checkAsOf(cfg))
 	if err != nil {
 		return nil, err
 	}
 	v := &watch.Verdict{Items: rep.Items}
-	if len(rep.Files) > 0 {
-		v.Village = rep.Files[0].Village
-	}
-	for _, d := range rep.Diagnostics {
-		if d.Code != ledger.CodeMissingVillage {
-			v.Diagnostics = append(v.Diagnostics, d)
-		}
-	}
-	if len(v.Items) == 0 && v.Errors() == 0 {
-		v.Diagnostics = append(v.Diagnostics, noTasks(filepath.Base(path)))
+	if f := rep.File(path); f != nil {
+		v.Village, v.Diagnostics = f.Village, f.Diagnostics
 	}
 	return v, nil
 }
 
-// noTasks is the error for a workbook that reads cleanly but holds no task:
-// most often the blank form sent back.
-func noTasks(name string) ledger.Diagnostic {
-	return ledger.Diagnostic{Severity: ledger.Error, Code: ledger.CodeNoLedgerSheet, File: name,
-		Message: "没有读到任何整改任务（是不是交回了空白表？），请填写后重新报送"}
-}
-
 // buildAccepted rebuilds the outputs from the accepted files only: rejected
 // files stay in the inbox untouched for the clerk, and must not stop the
-// notice from showing everyone else's progress. The files are linked (or
-// copied) into a staging inbox under the out folder, and the build reads a
-// copy of the config whose folder is the staging folder, so the manifest
-// names them as a build of the real inbox would.
+// notice from showing everyone else's progress. The build reads exactly
+// those files, named in the manifest where they lie.
 func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (string, error) {
-	stage := filepath.Join(cfg.OutDir(), ".watch")
-	scfg, inbox := stagedConfig(cfg, stage)
-	if err := os.RemoveAll(inbox); err != nil {
-		return "", fmt.Errorf("无法清理暂存文件夹：%w", err)
+	if files == nil {
+		files = []string{} // none accepted: not the whole inbox (nil)
 	}
-	if err := os.MkdirAll(inbox, 0o755); err != nil {
-		return "", err
-	}
-	for _, f := range files {
-		if err := linkOrCopy(f, filepath.Join(inbox, filepath.Base(f))); err != nil {
-			return "", fmt.Errorf("无法暂存“%s”：%w", filepath.Base(f), err)
-		}
-	}
-	pipeline.ToolVersion = Version
-	res, err := pipeline.Build(ctx, pipeline.Options{Config: scfg, OutDir: cfg.OutDir()})
+	res, err := pipeline.Build(ctx, pipeline.Options{Config: cfg, Inputs: files, AsOf: checkAsOf(cfg)})
 	if err != nil {
 		return "", err
 	}
@@ -190,41 +169,6 @@ func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (str
 	t := res.Summary.Town
 	return fmt.Sprintf("已更新 %s：已收 %d/%d 个村（社区），%d 项任务，已完成 %d 项，完成率 %s",
 		relWorkspace(cfg, res.OutDir), len(res.Report.Files), len(cfg.Villages), t.Tasks, t.Done, t.Rate()), nil
-}
-
-// stagedConfig copies cfg for a build whose inbox is under stage: every
-// path the config resolves is made absolute first, since the copy's folder
-// is the stage. It returns the copy and the staging inbox.
-func stagedConfig(cfg *config.Config, stage string) (*config.Config, string) {
-	c := *cfg
-	abs := func(p string) string {
-		if a, err := filepath.Abs(p); err == nil {
-			return a
-		}
-		return p
-	}
-	c.Out = abs(cfg.OutDir())
-	c.Narrative = abs(cfg.NarrativePath())
-	c.Templates = abs(cfg.TemplatesDir())
-	for _, p := range []*string{&c.Fonts.Title, &c.Fonts.Body, &c.Fonts.Hei, &c.Fonts.Kai, &c.Fonts.Song} {
-		if *p != "" {
-			*p = abs(cfg.Resolve(*p))
-		}
-	}
-	rel, err := filepath.Rel(cfg.Dir(), cfg.InboxDir())
-	if err != nil || rel == "." || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
-		rel = "收件箱"
-	}
-	c.Inbox = rel
-	c.Path = filepath.Join(abs(stage), config.FileName)
-	return &c, filepath.Join(abs(stage), rel)
-}
-
-func linkOrCopy(src, dst string) error {
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	return output.CopyFile(src, dst)
 }
 
 // relWorkspace shows a path relative to the workspace, with forward

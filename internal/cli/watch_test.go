@@ -187,6 +187,14 @@ func TestWatchDeskEndToEnd(t *testing.T) {
 	if len(manifest.Inputs) != 1 || manifest.Inputs[0].Path != "收件箱/大布村整改台账.xlsx" {
 		t.Errorf("manifest inputs = %+v, want only the accepted ledger, named as in the inbox", manifest.Inputs)
 	}
+	// The build read the accepted file where it lies: no staging copy of
+	// the inbox or the config, and no bookkeeping in the inbox itself.
+	if _, err := os.Stat(filepath.Join(out, ".watch")); err == nil {
+		t.Error("a staging inbox was made under the out folder")
+	}
+	if ents, _ := os.ReadDir(inbox); len(ents) != 2 {
+		t.Errorf("the inbox holds %d entries, want the two ledgers only", len(ents))
+	}
 
 	// A newer ledger from 大布村: the older goes to 归档/, one rebuild.
 	newer := filepath.Join(inbox, "大布村整改台账（9月10日修改）.xlsx")

@@ -4,7 +4,6 @@
 package config
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,8 +12,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/taizhang/taizhang/internal/ledger"
 )
@@ -22,50 +22,54 @@ import (
 // FileName is the config's name inside a workspace folder.
 const FileName = "taizhang.yaml"
 
-// Config is a town's taizhang.yaml.
+// Config is a town's taizhang.yaml (yaml.go maps each key of the file to
+// its field: town, issuer, round, inspection.from, disclosure.days, …).
 type Config struct {
-	Town       string           `yaml:"town"`       // 三乡镇
-	Issuer     string           `yaml:"issuer"`     // 中共中山市三乡镇委员会
-	Round      string           `yaml:"round"`      // 十五届市委第六轮
-	Inspection Inspection       `yaml:"inspection"` // the inspection the ledgers answer
-	Disclosure Disclosure       `yaml:"disclosure"` // publication date and period
-	AsOf       ledger.Date      `yaml:"as_of"`      // 统计截止日期 for build; default: the disclosure date
-	Contact    Contact          `yaml:"contact"`    // the feedback paragraph
-	Villages   []ledger.Village `yaml:"villages"`   // attachment order
+	Town       string           // 三乡镇
+	Issuer     string           // 中共中山市三乡镇委员会
+	Round      string           // 十五届市委第六轮
+	Inspection Inspection       // the inspection the ledgers answer
+	Disclosure Disclosure       // publication date and period
+	AsOf       ledger.Date      // 统计截止日期 for build; default: the disclosure date
+	Contact    Contact          // the feedback paragraph
+	Villages   []ledger.Village // attachment order
 
-	Inbox     string `yaml:"inbox"`     // where village workbooks arrive; default: the workspace itself
-	Out       string `yaml:"out"`       // where outputs go; default: out
-	Narrative string `yaml:"narrative"` // the clerk's narrative for the notice; default: 通报正文.txt
-	Templates string `yaml:"templates"` // a folder whose templates win over the embedded ones; default: templates
+	Inbox     string // where village workbooks arrive; default: the workspace itself
+	Out       string // where outputs go; default: out
+	Narrative string // the clerk's narrative for the notice; default: 通报正文.txt
+	Templates string // a folder whose templates win over the embedded ones; default: templates
 
-	Fonts   Fonts   `yaml:"fonts"`   // official faces, when the clerk's machine has them
-	Publish Publish `yaml:"publish"` // which private columns a published ledger shows
+	Fonts   Fonts   // official faces, when the clerk's machine has them
+	Publish Publish // which private columns a published ledger shows
 
 	// Acknowledged lists personal-data warnings the clerk has looked at and
 	// allows to be published, each as the warning's place:
 	// "大布村整改台账.xlsx:台账!I12", or a file name alone for all of its
 	// warnings. build --final refuses while any other is left.
-	Acknowledged []string `yaml:"acknowledged"`
+	Acknowledged []string
 
 	// Path is the file the config was read from ("" when built in code);
 	// relative paths in the config are relative to its folder.
-	Path string `yaml:"-"`
+	Path string
 	// Digest is the SHA-256 of the config file's bytes.
-	Digest string `yaml:"-"`
+	Digest string
+	// Warnings are what Parse read past with a guess (a full-width colon,
+	// a GBK-saved file), for the command to print.
+	Warnings []string
 }
 
 // Inspection is the inspection round the ledgers answer.
 type Inspection struct {
-	Group    string      `yaml:"group"`    // 市委对村巡察第四组
-	From     ledger.Date `yaml:"from"`     // 2024-09-24
-	To       ledger.Date `yaml:"to"`       // 2024-12-20
-	Feedback ledger.Date `yaml:"feedback"` // 2025-01-14
+	Group    string      // 市委对村巡察第四组
+	From     ledger.Date // 2024-09-24
+	To       ledger.Date // 2024-12-20
+	Feedback ledger.Date // 2025-01-14
 }
 
 // Disclosure is the publication of the notice.
 type Disclosure struct {
-	Date ledger.Date `yaml:"date"` // 2025-09-12
-	Days int         `yaml:"days"` // 15, counted inclusively
+	Date ledger.Date // 2025-09-12
+	Days int         // 15, counted inclusively
 }
 
 // Contact is where the public sends its opinions.
@@ -115,6 +119,9 @@ func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
+			if dir := filepath.Dir(path); !isDir(dir) {
+				return nil, &Error{File: path, Msg: fmt.Sprintf("找不到文件夹“%s”，请检查路径是否正确", dir)}
+			}
 			return nil, &Error{File: path, Msg: "找不到配置文件"}
 		}
 		return nil, &Error{File: path, Msg: fmt.Sprintf("无法读取配置文件：%v", err)}
@@ -128,6 +135,11 @@ func Load(path string) (*Config, error) {
 		c.Path = abs
 	}
 	return c, nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }
 
 // Find returns the config for a workspace: explicit when given, else
@@ -147,20 +159,31 @@ var lineRe = regexp.MustCompile(`line (\d+): (.*)`)
 
 // Parse decodes and validates config bytes; name is used in messages.
 func Parse(name string, data []byte) (*Config, error) {
+	text, warns, err := decodeText(name, data)
+	if err != nil {
+		return nil, err
+	}
+	text, fixes, err := repairLines(name, text)
+	if err != nil {
+		return nil, err
+	}
+	warns = append(warns, fixes...)
 	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(strings.NewReader(text))
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, os.ErrNotExist) || err.Error() == "EOF" {
 			return nil, &Error{File: name, Msg: "配置文件是空的"}
 		}
 		return nil, yamlError(name, err)
 	}
-	c := &Config{}
-	dec = yaml.NewDecoder(bytes.NewReader(data))
+	var f file
+	dec = yaml.NewDecoder(strings.NewReader(text))
 	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil {
+	if err := dec.Decode(&f); err != nil {
 		return nil, yamlError(name, err)
 	}
+	c := f.toConfig()
+	c.Warnings = warns
 	sum := sha256.Sum256(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.Path = name
@@ -184,17 +207,21 @@ func yamlError(name string, err error) error {
 	}
 	switch {
 	case strings.Contains(msg, "not found in type"):
-		key := msg
-		if i := strings.Index(msg, "field "); i >= 0 {
-			key = strings.Fields(msg[i+len("field "):])[0]
+		key, typ := msg, ""
+		if f := strings.Fields(msg[strings.Index(msg, "field ")+len("field "):]); len(f) > 0 {
+			key = f[0]
+			typ = f[len(f)-1]
 		}
 		msg = fmt.Sprintf("未知的配置项“%s”（请检查拼写）", key)
+		if near := nearestKey(key, keysOf(typ)); near != "" {
+			msg = fmt.Sprintf("未知的配置项“%s”：是不是“%s”？", key, near)
+		}
 	case strings.Contains(msg, "日期"):
 		// already Chinese, from ledger.Date
 	case strings.Contains(msg, "cannot unmarshal"):
-		msg = fmt.Sprintf("配置值的类型不对：%s", msg)
+		msg = typeErrorText(msg)
 	default:
-		msg = fmt.Sprintf("配置文件格式有误：%s", msg)
+		msg = syntaxErrorText(msg)
 	}
 	return &Error{File: name, Line: line, Msg: msg}
 }
@@ -226,7 +253,7 @@ func (c *Config) validate(name string, root *yaml.Node) error {
 		return &Error{File: name, Line: keyLine(root, "disclosure"), Msg: "公开天数（disclosure.days）不能是负数"}
 	}
 	if c.Disclosure.Days == 0 {
-		c.Disclosure.Days = 15
+		c.Disclosure.Days = DefaultDisclosureDays
 	}
 	if !c.Inspection.From.IsZero() && !c.Inspection.To.IsZero() && c.Inspection.To.Before(c.Inspection.From) {
 		return &Error{File: name, Line: keyLine(root, "inspection"), Msg: "巡察结束日期（inspection.to）早于开始日期（inspection.from）"}
@@ -293,13 +320,19 @@ func (c *Config) OutDir() string {
 // StateDir is where the tool keeps its own bookkeeping between runs (first
 // receipt times, caches): a hidden folder inside the out folder, never in
 // the inbox, which may be a read-only share.
-func (c *Config) StateDir() string {
-	return filepath.Join(c.OutDir(), ".taizhang")
-}
+func (c *Config) StateDir() string { return StateDirOf(c.OutDir()) }
 
-// NarrativePath is the clerk's narrative text file.
+// StateDirOf is the state folder of an out folder other than the config's
+// (build --out): the same hidden name inside it.
+func StateDirOf(out string) string { return filepath.Join(out, ".taizhang") }
+
+// NarrativePath is the clerk's narrative: the file narrative: names, else
+// 通报正文.docx (a Word/WPS document) when there is one, else 通报正文.txt.
 func (c *Config) NarrativePath() string {
 	if c.Narrative == "" {
+		if doc := c.Resolve("通报正文.docx"); fileExists(doc) {
+			return doc
+		}
 		return c.Resolve("通报正文.txt")
 	}
 	return c.Resolve(c.Narrative)
@@ -356,22 +389,109 @@ func (c *Config) IsAcknowledged(d ledger.Diagnostic) bool {
 	return false
 }
 
+// Defaults for what a taizhang.yaml may leave out. Each is resolved here
+// and nowhere else: callers ask the Config.
+const (
+	// DefaultDisclosureDays is the usual disclosure period (公开期限), in
+	// days counted inclusively from the publication date.
+	DefaultDisclosureDays = 15
+	// DefaultHours is what the feedback paragraph says in brackets after
+	// the phone number when contact.hours is empty.
+	DefaultHours = "工作时间"
+)
+
+// DisclosureDays is the disclosure period in days: disclosure.days, else
+// DefaultDisclosureDays.
+func (c *Config) DisclosureDays() int {
+	if c == nil || c.Disclosure.Days <= 0 {
+		return DefaultDisclosureDays
+	}
+	return c.Disclosure.Days
+}
+
+// ContactHours is when the phone is answered: contact.hours, else
+// DefaultHours.
+func (c *Config) ContactHours() string {
+	if c == nil || c.Contact.Hours == "" {
+		return DefaultHours
+	}
+	return c.Contact.Hours
+}
+
 // DisclosureEnd is the last day of the disclosure period, counted inclusively:
 // 15 days from 2025-09-12 end on 2025-09-26.
 func (c *Config) DisclosureEnd() ledger.Date {
-	days := c.Disclosure.Days
-	if days <= 0 {
-		days = 15
-	}
-	return c.Disclosure.Date.AddDays(days - 1)
+	return c.Disclosure.Date.AddDays(c.DisclosureDays() - 1)
 }
 
-// BuildAsOf is the day a build counts overdue tasks against when --as-of is
-// not given: as_of, else the disclosure date. It is zero when neither is set
-// (the caller then uses today).
+// BuildAsOf is the day set in the config to count overdue tasks against:
+// as_of, else the disclosure date. It is zero when neither is set; most
+// callers want AsOfDay.
 func (c *Config) BuildAsOf() ledger.Date {
+	if c == nil {
+		return ledger.Date{}
+	}
 	if !c.AsOf.IsZero() {
 		return c.AsOf
 	}
 	return c.Disclosure.Date
+}
+
+// AsOfDay is the day every command (check, build, watch, status) counts
+// deadlines against when --as-of is not given: as_of, else the disclosure
+// date, else today. It is safe on a nil Config (no workspace): today.
+func (c *Config) AsOfDay() ledger.Date {
+	if d := c.BuildAsOf(); !d.IsZero() {
+		return d
+	}
+	return ledger.DateOf(time.Now())
+}
+
+var unmarshalRe = regexp.MustCompile("cannot unmarshal !!(\\w+) `([^`]*)` into (\\S+)")
+
+// typeErrorText says in Chinese what kind of value the key wants: yaml's
+// "cannot unmarshal !!str `x` into int".
+func typeErrorText(msg string) string {
+	m := unmarshalRe.FindStringSubmatch(msg)
+	if m == nil {
+		return "配置值的类型不对：请对照示例（taizhang init 生成的 taizhang.yaml）检查这一行"
+	}
+	got, into := m[2], m[3]
+	switch {
+	case strings.HasPrefix(into, "config."), strings.HasPrefix(into, "map"):
+		return fmt.Sprintf("这里应当是“键: 值”的几行（如 town: 三乡镇），读到的却是“%s”：请检查冒号和缩进", got)
+	case strings.HasPrefix(into, "[]"):
+		return fmt.Sprintf("这里应当是一个列表（每项一行，以“- ”开头），读到的却是“%s”", got)
+	case into == "int":
+		return fmt.Sprintf("这里应当是一个整数，读到的却是“%s”", got)
+	case into == "bool":
+		return fmt.Sprintf("这里只能写 true（是）或 false（否），读到的却是“%s”", got)
+	case into == "string":
+		return "这里应当是一段文字，读到的却是一组配置：文字里有冒号时请整段加上引号"
+	}
+	return fmt.Sprintf("配置值“%s”的类型不对：请对照示例检查这一行", got)
+}
+
+// syntaxErrorText says in Chinese what a YAML syntax error most likely is.
+func syntaxErrorText(msg string) string {
+	switch {
+	case strings.Contains(msg, "mapping values are not allowed"):
+		return "这一行的冒号让人看不懂：文字里有冒号（:）时请整段加上引号，或检查上一行是否少了引号"
+	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "did not find expected node content"):
+		return "缩进或括号没有对齐：同一层的配置项要左对齐，括号 { } [ ] 要成对"
+	case strings.Contains(msg, "found unknown escape character"):
+		return "双引号里有反斜杠（\\）：Windows 路径请改用单引号，或把 \\ 写成 /"
+	case strings.Contains(msg, "found character that cannot start any token"):
+		return "这一行有 YAML 不认识的字符（常见的是 Tab 或 @、` 开头）：请改用空格，或给文字加上引号"
+	case strings.Contains(msg, "unexpected end of stream"), strings.Contains(msg, "did not find expected"):
+		return "引号或括号没有配对：请检查这一行和上一行"
+	case strings.Contains(msg, "already defined"):
+		return "同一个配置项写了两次：请删掉一个"
+	}
+	return "配置文件格式有误（YAML 语法）：请检查这一行的缩进、冒号和引号，可对照 taizhang init 生成的示例"
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }

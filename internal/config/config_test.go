@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taizhang/taizhang/internal/ledger"
 )
@@ -87,5 +88,47 @@ func TestFindAndPathsAreRelativeToTheConfig(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "nope.yaml")); err == nil || !strings.Contains(err.Error(), "找不到配置文件") {
 		t.Errorf("missing: %v", err)
+	}
+}
+
+// TestDefaultsAreResolvedHere: what a config leaves out is answered by the
+// Config, one rule each, for every caller.
+func TestDefaultsAreResolvedHere(t *testing.T) {
+	c := &Config{}
+	if c.DisclosureDays() != 15 || c.ContactHours() != "工作时间" {
+		t.Errorf("defaults: %d days, hours %q", c.DisclosureDays(), c.ContactHours())
+	}
+	c = &Config{Disclosure: Disclosure{Date: ledger.NewDate(2025, 9, 12), Days: 7}, Contact: Contact{Hours: "周一至周五 8:30-12:00"}}
+	if c.DisclosureDays() != 7 || c.ContactHours() != "周一至周五 8:30-12:00" || c.AsOfDay() != ledger.NewDate(2025, 9, 12) {
+		t.Errorf("set values: %d, %q, %v", c.DisclosureDays(), c.ContactHours(), c.AsOfDay())
+	}
+	c.AsOf = ledger.NewDate(2025, 9, 1)
+	if c.AsOfDay() != ledger.NewDate(2025, 9, 1) {
+		t.Errorf("as_of wins over the disclosure date: %v", c.AsOfDay())
+	}
+	var none *Config // no workspace: today
+	if d := none.AsOfDay(); d != ledger.DateOf(time.Now()) && d != ledger.DateOf(time.Now().Add(-time.Minute)) {
+		t.Errorf("nil config as-of = %v, want today", d)
+	}
+	if (&Config{}).AsOfDay() != ledger.DateOf(time.Now()) && (&Config{}).AsOfDay() != ledger.DateOf(time.Now().Add(-time.Minute)) {
+		t.Error("empty config as-of is not today")
+	}
+}
+
+// TestTheModelKnowsNoYAML: reading taizhang.yaml is this package's job; the
+// model package neither imports a YAML library nor carries yaml tags.
+func TestTheModelKnowsNoYAML(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "ledger", "*.go"))
+	if len(files) == 0 {
+		t.Fatal("no ledger sources found")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(b); strings.Contains(s, "yaml") {
+			t.Errorf("%s mentions yaml", f)
+		}
 	}
 }

@@ -259,7 +259,7 @@ func (b *builder) rows() int {
 			var err error
 			switch c {
 			case ledger.ColSeq:
-				if n, e := strconv.Atoi(it.Seq); e == nil && strconv.Itoa(n) == it.Seq {
+				if n, ok := workbook.SeqNumber(it.Seq); ok {
 					err = f.SetCellInt(Sheet, ref, int64(n))
 				} else {
 					err = f.SetCellStr(Sheet, ref, it.Seq)

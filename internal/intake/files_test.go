@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -41,7 +40,7 @@ func codes(res *Result) []string {
 	return out
 }
 
-func writeFile(t *testing.T, name string, data []byte) string {
+func writeFile(t testing.TB, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
@@ -100,7 +99,7 @@ func TestPasswordProtectedWorkbook(t *testing.T) {
 }
 
 // zipOf builds a zip with the given parts.
-func zipOf(t *testing.T, parts map[string]string) []byte {
+func zipOf(t testing.TB, parts map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
@@ -166,11 +165,7 @@ func TestZipBombIsRefusedQuickly(t *testing.T) {
 	}
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	start := time.Now()
 	fileDiag(t, p, ledger.CodeTooLarge, "文件解压后超过64 MB，不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("refusing took %v", d)
-	}
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
@@ -186,11 +181,9 @@ func TestMillionRowSheetIsRefused(t *testing.T) {
 		}
 		io.WriteString(w, `</sheetData></worksheet>`)
 	})
-	start := time.Now()
-	fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”超过10000行（第10001行还有内容），不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("refusing took %v", d)
-	}
+	bounded(t, 256<<20, func() {
+		fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”超过10000行有内容（第10001行还有内容），不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
+	})
 }
 
 func TestCellsBeyondTheLastColumnAreRefused(t *testing.T) {
@@ -210,7 +203,7 @@ func TestCellsBeyondTheLastColumnAreRefused(t *testing.T) {
 				}
 				io.WriteString(w, `</row></sheetData></worksheet>`)
 			})
-			bounded(t, 2*time.Second, 64<<20, func() {
+			bounded(t, 64<<20, func() {
 				fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”第2行超过16384列（Excel最多到XFD列），不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
 			})
 		})
@@ -228,7 +221,7 @@ func TestMillionsOfCellsAreRefused(t *testing.T) {
 		}
 		io.WriteString(w, `</sheetData></worksheet>`)
 	})
-	bounded(t, 2*time.Second, 256<<20, func() {
+	bounded(t, 256<<20, func() {
 		fileDiag(t, p, ledger.CodeTooLarge, "工作表“台账”有超过1000000个有内容的单元格，不像一份正常的台账（可能已损坏或被恶意构造），已拒绝读取：请检查文件后重新提交")
 	})
 }
@@ -249,7 +242,7 @@ func TestMillionFormattedEmptyRowsAreSkipped(t *testing.T) {
 	}
 }
 
-func TestHugeCellIsCut(t *testing.T) {
+func TestHugeCellIsRefused(t *testing.T) {
 	// Excel and excelize cut cells at 32767 characters; a crafted file need not.
 	p := writeHugeSheet(t, "大布村.xlsx", func(w io.Writer) {
 		io.WriteString(w, `<worksheet><sheetData>`+headerXML)
@@ -258,11 +251,8 @@ func TestHugeCellIsCut(t *testing.T) {
 		io.WriteString(w, `</t></is></c><c r="E2" t="inlineStr"><is><t>长期坚持</t></is></c></row></sheetData></worksheet>`)
 	})
 	res := Read(p, Options{})
-	wantDiags(t, res, "大布村.xlsx:台账!D2: 错误: 单元格内容超过32767个字，不像台账内容，已截断：请精简后重新提交")
-	if len(res.Items) != 1 {
-		t.Fatalf("items %d", len(res.Items))
-	}
-	if n := len([]rune(res.Items[0].Progress)); n != 32767 {
-		t.Errorf("progress kept %d characters", n)
+	wantDiags(t, res, "大布村.xlsx:台账!D2: 错误: 单元格内容超过32767个字（Excel单元格的上限），不像台账内容，已拒绝读取：请精简后重新提交")
+	if len(res.Items) != 1 || res.Items[0].Progress != "" {
+		t.Fatalf("items %d: the cell must be refused, never truncated", len(res.Items))
 	}
 }

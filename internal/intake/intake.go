@@ -13,20 +13,17 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/xlsx"
 )
 
-// Limits bound what one workbook may cost to read. A workbook beyond them is
-// refused with a too-large error, quickly and in bounded memory.
-type Limits struct {
-	MaxUnzipBytes int64 // total inflated size of the package's XML parts
-	MaxRows       int   // highest sheet row that may hold a value
-	MaxCellRunes  int   // characters in one cell (Excel's own limit is 32767)
-}
+// Limits bound what one workbook may cost to read (see xlsx.Limits).
+type Limits = xlsx.Limits
 
 // DefaultLimits are generous for any real ledger (a few hundred rows, well
 // under a megabyte of XML) and refuse zip bombs and runaway sheets.
@@ -51,6 +48,55 @@ type File struct {
 	SHA256   string `json:"sha256"`
 	Size     int64  `json:"size"`
 	Rejected bool   `json:"rejected"` // the file has at least one error
+	// Sheets says what became of every sheet: read (which rows, how many
+	// tasks, which rows and columns were skipped and why) or skipped, why.
+	Sheets []SheetUse `json:"sheets"`
+	// Unread is true for a file in the inbox that is not a workbook and was
+	// not read (a PDF, a zip, a file without an extension).
+	Unread bool `json:"unread,omitempty"`
+}
+
+// SheetUse is what became of one sheet of a workbook.
+type SheetUse struct {
+	Sheet    string `json:"sheet"`
+	Read     bool   `json:"read"`
+	Reason   string `json:"reason,omitempty"`  // why a sheet was not read
+	Village  string `json:"village,omitempty"` // whose tasks it holds
+	Tasks    int    `json:"tasks"`
+	FirstRow int    `json:"first_row,omitempty"` // the first and last task rows
+	LastRow  int    `json:"last_row,omitempty"`
+	// Skipped are the rows below the header that are not tasks and hold
+	// something (section rows, repeated headers, footers, totals).
+	Skipped        []RowNote    `json:"skipped_rows,omitempty"`
+	SkippedColumns []ColumnNote `json:"skipped_columns,omitempty"`
+}
+
+// RowNote is a row that was not read as a task, and why.
+type RowNote struct {
+	Row    int    `json:"row"`
+	Reason string `json:"reason"`
+}
+
+// ColumnNote is a column of the table that was not read, and why.
+type ColumnNote struct {
+	Column string `json:"column"` // letters: H
+	Header string `json:"header,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Villages lists the villages whose tasks the file holds, in sheet order:
+// one for a village's ledger, several for a combined file.
+func (f *File) Villages() []string {
+	var out []string
+	for _, s := range f.Sheets {
+		if s.Read && s.Village != "" && !slices.Contains(out, s.Village) {
+			out = append(out, s.Village)
+		}
+	}
+	if len(out) == 0 && f.Village != "" {
+		out = append(out, f.Village)
+	}
+	return out
 }
 
 // Result is what reading one file gives.
@@ -80,9 +126,21 @@ func IsWorkbookName(name string) bool {
 	return workbookExts[strings.ToLower(filepath.Ext(name))] && !Skipped(name)
 }
 
-// Discover expands folders into the workbooks directly inside them (lock,
-// temporary and hidden files skipped silently) and keeps files given by
-// name. The result is sorted and free of repeats. A path that does not exist
+// WorkspaceFile reports whether a name is one of a workspace's own files
+// (the config, the narrative, notes, the program itself), which sit in the
+// inbox when the inbox is the workspace folder: never read, never named.
+func WorkspaceFile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".txt", ".md", ".json", ".exe", ".lock", ".ini", ".log", ".docx", ".doc", ".wps":
+		return true
+	}
+	return false
+}
+
+// Discover expands folders into the files directly inside them (lock,
+// temporary and hidden files and the workspace's own files skipped
+// silently; links and files that are not workbooks kept, so that reading
+// names them) and keeps files given by name. The result is sorted and free of repeats. A path that does not exist
 // is an error.
 func Discover(paths []string) ([]string, error) {
 	seen := map[string]bool{}
@@ -113,7 +171,8 @@ func Discover(paths []string) ([]string, error) {
 			return nil, fmt.Errorf("无法读取文件夹“%s”：%v", p, err)
 		}
 		for _, e := range entries {
-			if e.IsDir() || !IsWorkbookName(e.Name()) {
+			link := e.Type()&(os.ModeSymlink|os.ModeIrregular) != 0
+			if (e.IsDir() && !link) || Skipped(e.Name()) || (!IsWorkbookName(e.Name()) && WorkspaceFile(e.Name())) {
 				continue
 			}
 			add(filepath.Join(p, e.Name()))
@@ -162,16 +221,64 @@ func Read(path string, opts Options) (res *Result) {
 		res.File.Items = len(res.Items)
 		res.File.Rejected = ledger.HasError(res.Diagnostics)
 	}()
-	opts.Limits = opts.Limits.orDefault()
+	opts.Limits = orDefault(opts.Limits)
 	r := &reader{res: res, opts: opts}
 	if testHookRead != nil {
 		testHookRead(path)
+	}
+	if reason := linkReason(path); reason != "" {
+		r.fileError(ledger.CodeLink, "“%s”是%s，程序不会跟随它去读取收件箱以外的文件：请把台账文件本身（而不是快捷方式）放进收件箱", res.File.Name, reason)
+		return res
+	}
+	if !IsWorkbookName(res.File.Name) {
+		res.File.Unread = true
+		res.File.Village = VillageInName(res.File.Name, opts.Villages)
+		res.Diagnostics = append(res.Diagnostics, ledger.Diagnostic{
+			Severity: ledger.Warning, Code: ledger.CodeUnread, File: res.File.Name,
+			Message: fmt.Sprintf("“%s”不是Excel台账（%s），没有读取：如这是台账，请另存为Excel工作簿（*.xlsx）后重新提交", res.File.Name, unreadKind(res.File.Name)),
+		})
+		return res
 	}
 	r.read(path)
 	return res
 }
 
-func (l Limits) orDefault() Limits {
+// linkReason says what kind of link a path is ("" for a plain file): a
+// symbolic link, a junction or other reparse point, or a Windows shortcut.
+func linkReason(path string) string {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return ""
+	}
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		return "一个链接（符号链接）"
+	case fi.Mode()&os.ModeIrregular != 0:
+		return "一个链接（目录联接）"
+	case fi.IsDir():
+		return ""
+	case strings.EqualFold(filepath.Ext(path), ".lnk"):
+		return "一个Windows快捷方式"
+	}
+	return ""
+}
+
+// unreadKind names what a file not read seems to be, by its extension.
+func unreadKind(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".pdf":
+		return "是PDF文件"
+	case ".zip", ".rar", ".7z":
+		return "是压缩包，请解压后提交其中的台账"
+	case ".jpg", ".jpeg", ".png":
+		return "是图片"
+	case "":
+		return "没有扩展名"
+	}
+	return "扩展名是“" + filepath.Ext(name) + "”"
+}
+
+func orDefault(l Limits) Limits {
 	d := DefaultLimits()
 	if l.MaxUnzipBytes <= 0 {
 		l.MaxUnzipBytes = d.MaxUnzipBytes

@@ -8,52 +8,39 @@ import (
 	"unicode/utf8"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/xlsx"
 )
 
-// village tells whose ledger this is from the sheet's own words — the
-// 填报单位 line, then the title rows above the header — then the sheet name,
-// then the file name. With a config the village must be one of its villages;
-// otherwise an error is recorded and "" returned.
-func (r *reader) village(g *grid, h header, sheetName string) string {
-	var unit string
-	var titles []string
-	for _, row := range g.rowNums() {
-		if row >= h.first {
-			break
-		}
-		for c := 1; c <= g.maxCol; c++ {
-			v, filled := g.at(row, c)
-			if filled || v.text == "" {
-				continue
-			}
-			titles = append(titles, v.text)
-			if unit == "" {
-				if u, ok := fillUnit(v.text); ok {
-					if u == "" {
-						u = g.text(row, c+1)
-					}
-					unit = u
-				}
-			}
-		}
-	}
+// village tells whose ledger this is. With a config, the file is filed
+// under the village its name holds; otherwise the sheet's own words — the
+// 填报单位 line, then the title rows above the header — then the sheet name.
+// When the name and the title name two different configured villages (a
+// borrowed template), that is an error naming both. Without a match an
+// error is recorded and "" returned.
+func (r *reader) village(g *xlsx.Grid, h header, sheetName string, fromName bool) string {
 	base := strings.TrimSuffix(r.res.File.Name, filepath.Ext(r.res.File.Name))
-	texts := append(append([]string{unit}, titles...), sheetName, base)
+	inSheet := append(sheetTexts(g, h), sheetName)
+	texts := append(append([]string(nil), inSheet...), base)
 
 	if vs := r.opts.Villages; len(vs) > 0 {
 		names := make([]string, len(vs))
 		for i, v := range vs {
 			names[i] = v.Name
 		}
-		// Longest first, so that 大布村 is not taken for a shorter name inside it.
-		sorted := append([]string(nil), names...)
-		sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
-		for _, t := range texts {
-			for _, n := range sorted {
-				if strings.Contains(t, n) {
-					return n
-				}
-			}
+		byName := ""
+		if fromName {
+			byName = matchVillage(vs, []string{base})
+		}
+		bySheet := matchVillage(vs, sheetTexts(g, h))
+		switch {
+		case byName != "" && bySheet != "" && byName != bySheet:
+			r.fileError(ledger.CodeWrongVillage, "文件名是“%s”的台账，但表格标题或“填报单位”写的是“%s”（可能借用了别村的表格）：请核对后改正文件名或标题", byName, bySheet)
+			return byName
+		case byName != "":
+			return byName
+		}
+		if v := matchVillage(vs, texts); v != "" {
+			return v
 		}
 		if guess := guessVillage(texts); guess != "" {
 			r.fileError(ledger.CodeUnknownVillage, "%s", NotInConfigMessage(guess, vs))
@@ -67,6 +54,58 @@ func (r *reader) village(g *grid, h header, sheetName string) string {
 	}
 	r.fileError(ledger.CodeUnknownVillage, "无法确定这份台账属于哪个村（社区）：请在标题或“填报单位”中写明村（社区）名称，或把文件命名为“大布村.xlsx”这样的名称")
 	return ""
+}
+
+// sheetTexts are the sheet's own words above the header: the 填报单位 name
+// first, then every title cell.
+func sheetTexts(g *xlsx.Grid, h header) []string {
+	var unit string
+	var titles []string
+	for _, row := range g.RowNums() {
+		if row >= h.first {
+			break
+		}
+		for c := 1; c <= g.MaxCol; c++ {
+			v, filled := g.At(row, c)
+			if filled || v.Text == "" {
+				continue
+			}
+			titles = append(titles, v.Text)
+			if unit == "" {
+				if u, ok := fillUnit(v.Text); ok {
+					if u == "" {
+						u = g.Text(row, c+1)
+					}
+					unit = u
+				}
+			}
+		}
+	}
+	return append([]string{unit}, titles...)
+}
+
+// matchVillage returns the first configured village named in the texts, in
+// order; longest names first, so that 大布村 is not taken for a shorter name
+// inside it.
+func matchVillage(vs []ledger.Village, texts []string) string {
+	sorted := make([]string, len(vs))
+	for i, v := range vs {
+		sorted[i] = v.Name
+	}
+	sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+	for _, t := range texts {
+		for _, n := range sorted {
+			if t != "" && strings.Contains(t, n) {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// VillageInName returns the configured village a file name holds, or "".
+func VillageInName(name string, vs []ledger.Village) string {
+	return matchVillage(vs, []string{strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))})
 }
 
 // NotInConfigMessage says that a ledger's village is not one of the

@@ -3,10 +3,7 @@ package ledger
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Date is a calendar day with no time of day or zone. The zero Date means
@@ -108,8 +105,11 @@ const (
 // Deadline is a task's 整改时限.
 type Deadline struct {
 	Kind DeadlineKind
-	Date Date   // for DeadlineOn
-	Text string // what the clerk wrote, for display when Kind is not DeadlineOn
+	Date Date // for DeadlineOn
+	// Text is what the clerk wrote, trimmed ("2025年10月底前", "立行立改"),
+	// when the cell held text; "" for a date cell. Published tables print
+	// it as written; Date still counts overdue.
+	Text string
 }
 
 // LongTermText is the JSON and display form of a long-term deadline.
@@ -167,21 +167,5 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 		}
 		*d = Deadline{Kind: DeadlineOn, Date: v}
 	}
-	return nil
-}
-
-// UnmarshalYAML reads a date written as 2025-03-31 (plain or quoted); a bad
-// one is an error that names its line.
-func (d *Date) UnmarshalYAML(n *yaml.Node) error {
-	s := strings.TrimSpace(n.Value)
-	if s == "" {
-		*d = Date{}
-		return nil
-	}
-	v, err := ParseISODate(s)
-	if err != nil {
-		return fmt.Errorf("line %d: %v", n.Line, err)
-	}
-	*d = v
 	return nil
 }

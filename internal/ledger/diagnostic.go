@@ -73,6 +73,17 @@ const (
 	CodeTaskRemoved      = "task-removed"      // a task of the last snapshot is gone
 	CodeNarrative        = "narrative"         // the notice narrative file is missing or odd
 	CodeMissingGlyph     = "missing-glyph"     // no font has a character
+	CodeNoTasks          = "no-tasks"          // a ledger with a header but no task rows (a blank form)
+	CodeErrorValue       = "error-value"       // an Excel error value (#REF!, #N/A …) in a read cell
+	CodeNoCachedValue    = "no-cached-value"   // a formula saved without its result
+	CodeLink             = "link"              // a symlink, shortcut or junction in the inbox
+	CodeUnread           = "unread"            // a file in the inbox that is not a workbook and was not read
+	CodeWrongVillage     = "wrong-village"     // the file name and the title/填报单位 name different villages
+	CodeHiddenRows       = "hidden-rows"       // hidden or grouped rows were read
+	CodeTwoColumns       = "two-columns"       // two columns for one field
+	CodeSheetChoice      = "sheet-choice"      // which of several sheets was read
+	CodeDoneBeforeStart  = "done-before-start" // 完成时间 before the inspection began
+	CodeDoneNotFinished  = "done-not-finished" // 完成时间 on a task not 已完成
 )
 
 // Diagnostic is one problem found in the input, pointing at the real Excel

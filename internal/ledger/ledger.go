@@ -11,8 +11,8 @@ import (
 // Village is one village or community Party organisation, in the order the
 // town's config lists them (attachment order).
 type Village struct {
-	Name string `json:"name" yaml:"name"` // 大布村
-	Org  string `json:"org" yaml:"org"`   // 中共中山市三乡镇大布村委员会
+	Name string `json:"name"` // 大布村
+	Org  string `json:"org"`  // 中共中山市三乡镇大布村委员会
 }
 
 // Item is one task (one row) of a village ledger, normalised.

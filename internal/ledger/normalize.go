@@ -20,14 +20,14 @@ var headerSynonyms = map[string]Column{
 	"编号": ColSeq, "序": ColSeq, "序列号": ColSeq,
 	"类别": ColCategory, "方面": ColCategory, "问题分类": ColCategory, "问题类型": ColCategory, "类型": ColCategory,
 	"反馈问题": ColProblem, "存在问题": ColProblem, "具体问题": ColProblem, "问题描述": ColProblem,
-	"巡察发现问题": ColProblem, "巡察反馈的问题": ColProblem, "问题表现": ColProblem, "主要问题": ColProblem,
+	"存在的问题": ColProblem, "存在的主要问题": ColProblem, "巡察发现问题": ColProblem, "巡察反馈的问题": ColProblem, "问题表现": ColProblem, "主要问题": ColProblem,
 	"整改举措": ColMeasures, "整改措施及要求": ColMeasures, "措施": ColMeasures,
 	"牵头领导": ColLead, "分管领导": ColLead, "责任领导人": ColLead,
-	"责任部门": ColUnit, "牵头单位": ColUnit,
+	"责任部门": ColUnit, "牵头单位": ColUnit, "责任主体": ColUnit, "责任单位（部门）": ColUnit,
 	"具体责任人": ColPerson, "整改责任人": ColPerson,
 	"完成时限": ColDeadline, "整改期限": ColDeadline, "整改时间": ColDeadline, "时限": ColDeadline,
-	"计划完成时间": ColDeadline, "预计完成时间": ColDeadline, "计划完成日期": ColDeadline, "预计完成日期": ColDeadline,
-	"整改进展": ColProgress, "整改落实情况": ColProgress, "进展情况": ColProgress, "整改情况": ColProgress,
+	"完成时间节点": ColDeadline, "时间节点": ColDeadline, "计划完成时限": ColDeadline, "计划完成时间": ColDeadline, "预计完成时间": ColDeadline, "计划完成日期": ColDeadline, "预计完成日期": ColDeadline,
+	"整改进度": ColProgress, "进度": ColProgress, "整改进展": ColProgress, "整改落实情况": ColProgress, "进展情况": ColProgress, "整改情况": ColProgress,
 	"整改完成情况说明": ColProgress, "目前进展情况": ColProgress,
 	"完成情况": ColStatus, "状态": ColStatus, "整改完成情况": ColStatus, "是否完成": ColStatus, "完成状态": ColStatus,
 	"完成日期": ColDone, "销号时间": ColDone, "实际完成时间": ColDone, "销号日期": ColDone, "整改完成时间": ColDone,
@@ -42,14 +42,18 @@ var headerStems = []struct {
 	stem string
 	col  Column
 }{
-	{"反馈问题", ColProblem}, {"存在问题", ColProblem},
+	{"反馈问题", ColProblem}, {"存在问题", ColProblem}, {"存在的问题", ColProblem},
 	{"整改措施", ColMeasures},
 	{"完成时限", ColDeadline}, {"整改时限", ColDeadline},
-	{"整改进展", ColProgress},
+	// A planned or expected time is the deadline, never the done date: these
+	// come before 完成时间.
+	{"计划完成", ColDeadline}, {"预计完成", ColDeadline}, {"拟完成", ColDeadline}, {"时间节点", ColDeadline},
+	{"实际完成", ColDone},
+	{"整改进展", ColProgress}, {"整改进度", ColProgress},
 	{"整改状态", ColStatus},
 	{"完成时间", ColDone}, {"完成日期", ColDone}, {"销号时间", ColDone},
 	{"责任领导", ColLead}, {"牵头领导", ColLead},
-	{"责任单位", ColUnit}, {"责任部门", ColUnit},
+	{"责任单位", ColUnit}, {"责任部门", ColUnit}, {"责任主体", ColUnit},
 	{"责任人", ColPerson},
 	{"佐证", ColEvidence},
 }
@@ -133,9 +137,7 @@ func NormalizeSeq(s string) string {
 		t = t[1 : len(t)-1]
 	}
 	t = strings.TrimRight(t, ".、,")
-	if strings.HasSuffix(t, ".0") {
-		t = strings.TrimSuffix(t, ".0")
-	}
+	t = strings.TrimSuffix(t, ".0")
 	if t == "" {
 		return k
 	}
@@ -176,7 +178,7 @@ func ParseDeadline(s string) (d Deadline, ok bool) {
 	if !ok {
 		return Deadline{}, false
 	}
-	return Deadline{Kind: DeadlineOn, Date: date}, true
+	return Deadline{Kind: DeadlineOn, Date: date, Text: text}, true
 }
 
 var (

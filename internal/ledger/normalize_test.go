@@ -104,6 +104,9 @@ func TestParseDeadline(t *testing.T) {
 	}
 	for _, c := range cases {
 		got, ok := ParseDeadline(c.in)
+		if c.want.Kind == DeadlineOn {
+			c.want.Text = strings.TrimSpace(c.in) // kept as written, for print
+		}
 		if !ok || got != c.want {
 			t.Errorf("ParseDeadline(%q) = %+v, %v; want %+v", c.in, got, ok, c.want)
 		}
@@ -198,4 +201,16 @@ func FuzzParseSeq(f *testing.F) {
 			t.Fatalf("NormalizeSeq not idempotent: %q -> %q -> %q", s, n, NormalizeSeq(n))
 		}
 	})
+}
+
+func TestMatchHeaderSpellingsOfIssue10(t *testing.T) {
+	for h, want := range map[string]Column{
+		"存在的问题": ColProblem, "整改进度": ColProgress, "责任主体": ColUnit,
+		"完成时间节点": ColDeadline, "计划完成时间": ColDeadline, "计划完成时间（年月日）": ColDeadline,
+		"预计完成时间节点": ColDeadline, "实际完成时间": ColDone, "完成时间": ColDone,
+	} {
+		if got, ok := MatchHeader(h); !ok || got != want {
+			t.Errorf("%s: got %v %v, want %v", h, got, ok, want)
+		}
+	}
 }

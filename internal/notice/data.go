@@ -22,7 +22,7 @@ type Data struct {
 	Town       Figures        // the whole town; Town.Name is the town's name
 	Inspection InspectionData // the inspection answered
 	Disclosure DisclosureData // publication and period
-	Contact    config.Contact // the feedback paragraph; Hours defaults to 工作时间
+	Contact    config.Contact // the feedback paragraph; Hours defaults to config.DefaultHours
 	Villages   []VillageData  // config (attachment) order
 	Categories []Figures      // the town's figures per problem category, first-appearance order
 	// Since is the comparison with an earlier snapshot (build --since); nil
@@ -51,6 +51,20 @@ func (f Figures) Category(name string) (Figures, error) {
 		}
 	}
 	return Figures{}, fmt.Errorf("没有问题类别“%s”%s", name, known(f.categories))
+}
+
+// NoRate is printed for the completion rate of a group with no tasks (a
+// village that has not reported, a town with no ledgers yet): there is no
+// rate, and 0.0% would say nothing was done.
+const NoRate = "—"
+
+// Rate is the completion rate as printed: "96.4%", or NoRate when the group
+// has no tasks.
+func (f Figures) Rate() string {
+	if f.Tasks == 0 {
+		return NoRate
+	}
+	return f.Counts.Rate().String()
 }
 
 // VillageData is one village's figures and its attachment.
@@ -104,13 +118,8 @@ func NewData(cfg *config.Config, items []ledger.Item, sum *consolidate.Summary, 
 		sum = consolidate.Summarize(items, cfg.Villages, cfg.BuildAsOf())
 	}
 	contact := cfg.Contact
-	if contact.Hours == "" {
-		contact.Hours = "工作时间"
-	}
-	days := cfg.Disclosure.Days
-	if days < 1 {
-		days = 15
-	}
+	contact.Hours = cfg.ContactHours()
+	days := cfg.DisclosureDays()
 	d := &Data{
 		Issuer: cfg.Issuer,
 		Round:  cfg.Round,

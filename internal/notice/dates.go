@@ -3,6 +3,7 @@ package notice
 import (
 	"fmt"
 
+	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
 )
 
@@ -26,10 +27,11 @@ func DateRange(from, to ledger.Date) string {
 
 // DisclosurePeriod gives the disclosure period (公开期限) of days days
 // counted inclusively from the publication date:
-// "2025年9月12日至26日（共计15日）". days below 1 count as 15, the usual period.
+// "2025年9月12日至26日（共计15日）". days below 1 count as
+// config.DefaultDisclosureDays, the usual period.
 func DisclosurePeriod(from ledger.Date, days int) string {
 	if days < 1 {
-		days = 15
+		days = config.DefaultDisclosureDays
 	}
 	return fmt.Sprintf("%s（共计%d日）", DateRange(from, from.AddDays(days-1)), days)
 }

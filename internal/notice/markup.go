@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/taizhang/taizhang/internal/typeset"
 )
 
 // Level is the kind of a narrative paragraph.
@@ -22,6 +25,11 @@ const (
 type Block struct {
 	Level Level
 	Text  string
+	// Lead is a run-in heading: a body paragraph whose first Lead
+	// characters are a heading sentence of level LeadLevel
+	// ("（1）规范会议记录。统一购置……"), set in that heading's face.
+	Lead      int
+	LeadLevel Level
 }
 
 var headingRes = []struct {
@@ -50,8 +58,8 @@ func HeadingLevel(line string) Level {
 // blank lines ignored, leading and trailing spaces (also the full-width
 // spaces clerks indent with) dropped, ASCII punctuation between Chinese
 // characters made full-width. A heading line that goes on after its first
-// 。 ("（一）提高政治站位。镇党委…") is split into the heading and a body
-// paragraph, since a paragraph has one face.
+// 。 ("（1）规范会议记录。统一购置……") stays one body paragraph with a
+// run-in heading (Block.Lead), as official notices print it.
 func ParseNarrative(text string) []Block {
 	text = strings.TrimPrefix(text, "\ufeff")
 	var out []Block
@@ -64,17 +72,28 @@ func ParseNarrative(text string) []Block {
 		level := HeadingLevel(line)
 		if level != Body {
 			if i := strings.Index(line, "。"); i >= 0 && i+len("。") < len(line) {
+				head := line[:i+len("。")]
 				rest := strings.TrimFunc(line[i+len("。"):], unicode.IsSpace)
-				out = append(out, Block{level, line[:i+len("。")]})
 				if rest != "" {
-					out = append(out, Block{Body, rest})
+					out = append(out, Block{Level: Body, Text: head + rest, Lead: utf8.RuneCountInString(head), LeadLevel: level})
+					continue
 				}
-				continue
 			}
 		}
-		out = append(out, Block{level, line})
+		out = append(out, Block{Level: level, Text: line})
 	}
 	return out
+}
+
+// style is how the paragraph is set: its level's style, a run-in
+// heading's characters in that heading's face.
+func (b Block) style() typeset.Style {
+	st := styles[b.Level]
+	if b.Lead > 0 {
+		h := styles[b.LeadLevel]
+		st.Lead, st.LeadRole, st.LeadBold = b.Lead, h.Role, h.Bold
+	}
+	return st
 }
 
 // wide reports whether r belongs to Chinese text: a Han character, CJK

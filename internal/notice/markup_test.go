@@ -58,12 +58,11 @@ func TestHeadingLevel(t *testing.T) {
 func TestParseNarrative(t *testing.T) {
 	in := "\ufeff一、总体情况\r\n\r\n　　（一）提高站位,落实责任。镇党委高度重视.\n  2.规范学习\n(1)认真落实制度\n一是全面排查。\n\n"
 	want := []Block{
-		{Heading1, "一、总体情况"},
-		{Heading2, "（一）提高站位，落实责任。"},
-		{Body, "镇党委高度重视。"},
-		{Heading3, "2.规范学习"},
-		{Heading4, "（1）认真落实制度"},
-		{Body, "一是全面排查。"},
+		{Level: Heading1, Text: "一、总体情况"},
+		{Level: Body, Text: "（一）提高站位，落实责任。镇党委高度重视。", Lead: 13, LeadLevel: Heading2},
+		{Level: Heading3, Text: "2.规范学习"},
+		{Level: Heading4, Text: "（1）认真落实制度"},
+		{Level: Body, Text: "一是全面排查。"},
 	}
 	got := ParseNarrative(in)
 	if len(got) != len(want) {

@@ -5,19 +5,14 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"text/template"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pdfjoin"
 	"github.com/taizhang/taizhang/internal/typeset"
 )
 
@@ -31,6 +26,10 @@ type Input struct {
 	Templates     fs.FS                // nil = the embedded templates
 	Fonts         *typeset.FontSet     // nil = the embedded faces
 	Since         *compare.Result      // comparison with an earlier snapshot (build --since); may be nil
+
+	// NarrativeWarnings are what reading the narrative found (tracked
+	// changes, comments); Input.ReadNarrative fills them.
+	NarrativeWarnings []ledger.Diagnostic
 }
 
 // Result is what composing a document produced besides the PDF.
@@ -55,6 +54,8 @@ type town struct {
 	body   string
 	title  string
 	diags  []ledger.Diagnostic // the narrative's
+	// asOf is the build's as-of day, the PDFs' creation date.
+	asOf ledger.Date
 	// tasks lists each village's tasks by their index in in.Items (a copy
 	// of every task would be another few hundred megabytes in a large town).
 	tasks map[string][]int32
@@ -88,8 +89,29 @@ func prepareTown(in Input) (*town, error) {
 	return &town{
 		in: in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
 		title: titleText(blocks[blockTitle]),
+		asOf:  asOfOf(in),
 		tasks: tasksByVillage(in.Items),
 	}, nil
+}
+
+// asOfOf is the day the build counts against: the summary's, else the
+// config's.
+func asOfOf(in Input) ledger.Date {
+	if in.Summary != nil && !in.Summary.AsOf.IsZero() {
+		return in.Summary.AsOf
+	}
+	return in.Config.BuildAsOf()
+}
+
+// info is the document information of a published PDF: its title, the
+// issuer, the as-of day as its date (the same bytes for the same inputs),
+// in Chinese.
+func (t *town) info(title string, outline []pdfjoin.Bookmark) pdfjoin.Info {
+	in := pdfjoin.Info{Title: title, Author: t.in.Config.Issuer, Producer: "taizhang", Lang: "zh-CN", Outline: outline}
+	if !t.asOf.IsZero() {
+		in.Date = t.asOf.Time()
+	}
+	return in
 }
 
 func tasksByVillage(items []ledger.Item) map[string][]int32 {
@@ -126,54 +148,6 @@ func (t *town) typesetBody() *typeset.Document {
 	attachmentList(d, t.data.Villages)
 	signature(d, cfg)
 	return d
-}
-
-// narrativeBody is the notice's body: the clerk's narrative executed over
-// data, or, when there is none or it is empty, the template's 正文 block
-// and a warning.
-func narrativeBody(in Input, tm *template.Template, data *Data) (string, []ledger.Diagnostic, error) {
-	name := filepath.Base(in.Config.NarrativePath())
-	var diag ledger.Diagnostic
-	if in.HaveNarrative {
-		body, err := execNarrative(name, in.Narrative, data)
-		if err != nil {
-			return "", nil, err
-		}
-		if len(ParseNarrative(body)) > 0 {
-			return body, nil, nil
-		}
-		diag = narrativeDiag(in.Config, fmt.Sprintf("通报正文（%s）是空的，通报正文由模板按统计数字生成", name))
-	} else {
-		diag = narrativeDiag(in.Config, fmt.Sprintf("没有找到通报正文（%s），通报正文由模板按统计数字生成；"+
-			"请把党委履行整改责任、重点事项整改等情况写进这个文件", name))
-	}
-	body, err := execBlock(tm, blockBody, data)
-	if err != nil {
-		return "", nil, err
-	}
-	return body, []ledger.Diagnostic{diag}, nil
-}
-
-// ReadNarrative reads the clerk's narrative (config.NarrativePath), UTF-8
-// or GBK. A missing file is not an error: have is false, and Publish then words the body
-// from the template and warns.
-func ReadNarrative(cfg *config.Config) (text string, have bool, err error) {
-	b, err := os.ReadFile(cfg.NarrativePath())
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("无法读取通报正文 %s：%w", cfg.NarrativePath(), err)
-	}
-	if !utf8.Valid(b) {
-		// Older Notepad and WPS save 简体中文 text as GBK (GB18030).
-		u, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
-		if err != nil {
-			return "", false, fmt.Errorf("通报正文 %s 既不是 UTF-8 也不是 GBK 编码的文本（请用记事本“另存为”UTF-8）", cfg.NarrativePath())
-		}
-		b = u
-	}
-	return string(b), true, nil
 }
 
 func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
@@ -216,9 +190,27 @@ var styles = map[Level]typeset.Style{
 }
 
 // paragraphs sets text written in the narrative markup.
+//
+// A heading never ends a page: it starts a new one unless the page also
+// holds the headings right after it and the first two lines (the whole,
+// if shorter) of the text they introduce.
 func paragraphs(d *typeset.Document, text string) {
-	for _, b := range ParseNarrative(text) {
-		d.Paragraph(b.Text, styles[b.Level])
+	blocks := ParseNarrative(text)
+	for i, b := range blocks {
+		if b.Level != Body && (i == 0 || blocks[i-1].Level == Body) {
+			need := 0
+			k := i
+			for ; k < len(blocks) && blocks[k].Level != Body; k++ {
+				need += d.Lines(blocks[k].Text, blocks[k].style())
+			}
+			if k < len(blocks) {
+				need += min(2, d.Lines(blocks[k].Text, blocks[k].style()))
+			}
+			if left := d.LinesLeft(); left > 0 && left < need && need <= typeset.Official().Lines {
+				d.NewPage(typeset.Portrait)
+			}
+		}
+		d.Paragraph(b.Text, b.style())
 	}
 }
 
@@ -312,7 +304,8 @@ type ledgerColumn struct {
 }
 
 // ledgerColumns chooses and sizes the columns of a published ledger for a
-// text block width mm wide: 序号, 问题类别 and 备注 when any task has one,
+// text block width mm wide: 序号, 问题类别 when any task has one and the
+// categories came from a column (section rows are drawn as such), 备注 when any task has one,
 // 巡察反馈问题, 整改措施, 责任单位, 整改时限, 整改进展情况, 整改状态,
 // 完成时间; 责任领导 and 责任人 only when the config publishes them;
 // 佐证材料 never. The short columns get what their longest usual content
@@ -336,8 +329,8 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 		align  typeset.Align
 		show   bool
 	}{
-		{ledger.ColSeq, "", 11, typeset.Center, true},
-		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory)},
+		{ledger.ColSeq, "", 14.5, typeset.Center, true}, // room for 3（续）
+		{ledger.ColCategory, "问题\n类别", 18.5, typeset.Center, has(ledger.ColCategory) && !fromSections(items)},
 		{ledger.ColProblem, "", -25, typeset.Left, true},
 		{ledger.ColMeasures, "", -28, typeset.Left, true},
 		{ledger.ColLead, "责任\n领导", 15, typeset.Center, pub.Lead},
@@ -346,7 +339,7 @@ func ledgerColumns(items []ledger.Item, pub config.Publish, width float64) []led
 		{ledger.ColDeadline, "整改\n时限", 18.5, typeset.Center, true},
 		{ledger.ColProgress, "", -47, typeset.Justify, true},
 		{ledger.ColStatus, "整改\n状态", 18.5, typeset.Center, true},
-		{ledger.ColDone, "完成\n时间", 17, typeset.Center, true},
+		{ledger.ColDone, "完成\n时间", 18.5, typeset.Center, true},
 		{ledger.ColNote, "", 13, typeset.Left, has(ledger.ColNote)},
 	}
 	fixed, shares := 0.0, 0.0
@@ -393,23 +386,70 @@ func ledgerTable(d *typeset.Document, items []ledger.Item, pub config.Publish) {
 	d.Table(ledgerTableOf(items, pub))
 }
 
-const noTasks = "暂无整改任务。"
+// noTasks stands in the attachment of a village with no task: a ledger
+// without tasks is refused by check, so such a village has not reported
+// (a draft; the final gate requires every village).
+const noTasks = "尚未报送。"
 
-// ledgerTableOf is the table ledgerTable draws for items.
+// ledgerTableOf is the table ledgerTable draws for items, laid out as the
+// village kept it: a section row where its categories came from section
+// rows, one cell over the rows of a problem shared by consecutive tasks
+// (merged in the ledger, or the same text repeated), and of a 序号, 责任单位
+// or 问题类别 the ledger merged.
 func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 	cols := ledgerColumns(items, pub, landscapeWidth)
 	t := typeset.Table{Size: sizeTable, HeaderSize: sizeTable}
 	for _, c := range cols {
-		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align})
+		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align, Repeat: c.Col == ledger.ColSeq})
 	}
+	sections := fromSections(items)
 	for i := range items {
 		row := make([]string, len(cols))
 		for j, c := range cols {
 			row[j] = cell(&items[i], c.Col, i)
 		}
 		t.Rows = append(t.Rows, row)
+		section := ""
+		if sections && items[i].Category != "" && (i == 0 || items[i].Category != items[i-1].Category) {
+			section = publishText(items[i].Category)
+		}
+		t.Sections = append(t.Sections, section)
+		merged := make([]bool, len(cols))
+		for j, c := range cols {
+			merged[j] = i > 0 && section == "" && mergedUp(&items[i-1], &items[i], c.Col)
+		}
+		t.Merged = append(t.Merged, merged)
 	}
 	return t
+}
+
+// fromSections reports whether a village's categories came from section
+// rows (every task with a category has it from one).
+func fromSections(items []ledger.Item) bool {
+	found := false
+	for i := range items {
+		if items[i].Category == "" {
+			continue
+		}
+		if !items[i].FromSection {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// mergedUp reports whether column c of task it is drawn as one cell with
+// the task before it, prev.
+func mergedUp(prev, it *ledger.Item, c ledger.Column) bool {
+	switch c {
+	case ledger.ColProblem:
+		p := strings.TrimSpace(it.Problem)
+		return it.MergedUp.Has(c) || (p != "" && p == strings.TrimSpace(prev.Problem))
+	case ledger.ColSeq, ledger.ColUnit, ledger.ColCategory:
+		return it.MergedUp.Has(c)
+	}
+	return false
 }
 
 // reserveLedger reserves (typeset.Document.Reserve) every character the
@@ -426,6 +466,8 @@ func reserveLedger(d *typeset.Document, items []ledger.Item, pub config.Publish)
 	for _, row := range t.Rows {
 		d.Reserve(row...)
 	}
+	d.Reserve(t.Sections...)
+	d.Reserve(typeset.Continued)
 }
 
 // landscapeWidth is the text block's width on a landscape page: the
@@ -441,8 +483,10 @@ func cell(it *ledger.Item, c ledger.Column, i int) string {
 		}
 		return strconv.Itoa(i + 1)
 	case ledger.ColDeadline:
-		if it.Deadline.Kind == ledger.DeadlineNone {
-			return it.Deadline.Text
+		// What the village wrote ("2025年10月底前", "立行立改"), as written;
+		// a date cell in the official form.
+		if t := strings.TrimSpace(it.Deadline.Text); t != "" {
+			return publishText(t)
 		}
 		if it.Deadline.Kind == ledger.DeadlineOn {
 			return twoLineDate(it.Deadline.Date)

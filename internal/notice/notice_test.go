@@ -265,7 +265,7 @@ func TestMissingGlyphAndEmptyVillage(t *testing.T) {
 	}
 	pdf := readDoc(t, buf.Bytes(), "通报-缺字.pdf")
 	all := squeeze(pdf.text(1, len(pdf.pages)))
-	for _, want := range []string{"附件3", "3.中共中山市三乡镇桥头村支部委员会关于十五届市委第六轮对村巡察整改进展情况的通报台账", "暂无整改任务。"} {
+	for _, want := range []string{"附件3", "3.中共中山市三乡镇桥头村支部委员会关于十五届市委第六轮对村巡察整改进展情况的通报台账", "尚未报送。"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("a village with no tasks: notice lacks %q", want)
 		}

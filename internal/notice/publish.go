@@ -171,7 +171,7 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 
 // joinVillage writes a village's file from its ledger: the pages numbered
 // from 1, the ledger's own fonts.
-func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, cfg *config.Config, v ledger.Village) error {
+func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjoin.Info) error {
 	src, err := pdfjoin.OpenFile(c.path)
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, cfg *confi
 			return err
 		}
 	}
-	return j.Close(src, pdfjoin.Info{Title: AttachmentTitle(v, cfg.Round), Author: cfg.Issuer, Producer: "taizhang"})
+	return j.Close(src, info)
 }
 
 // job is one village's ledger on its way: typeset (or taken from the
@@ -354,7 +354,8 @@ func (p *publishRun) run(ctx context.Context, i int) error {
 	defer j.release()
 	rel := villageFile(j.v.Name)
 	cfg := p.t.in.Config
-	if err := p.add(rel, func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, cfg, j.v) }); err != nil {
+	info := p.t.info(AttachmentTitle(j.v, cfg.Round), nil)
+	if err := p.add(rel, func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }); err != nil {
 		return fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
 	p.diags[i] = missingDiags(j.c.missing, rel)
@@ -390,6 +391,8 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 	}
 	layout := typeset.Official()
 	ov := typeset.NewOverlay(t.fonts, layout)
+	title := strings.ReplaceAll(t.title, "\n", "")
+	outline := []pdfjoin.Bookmark{{Title: title, Page: 0}}
 	for k, jb := range jobs {
 		select {
 		case <-jb.ready:
@@ -399,6 +402,8 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		if jb.err != nil {
 			return jb.err
 		}
+		v := t.data.Villages[k]
+		outline = append(outline, pdfjoin.Bookmark{Title: "附件" + strconv.Itoa(v.Number) + "　" + v.Name, Page: j.Pages()})
 		if err := t.joinLedger(j, ov, jb, k); err != nil {
 			return err
 		}
@@ -425,8 +430,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 	}
 	res.Pages = j.Pages()
 	res.Diagnostics = append(res.Diagnostics, missingDiags(missing, TownFile)...)
-	cfg := t.in.Config
-	return j.Close(fonts, pdfjoin.Info{Title: strings.ReplaceAll(t.title, "\n", ""), Author: cfg.Issuer, Producer: "taizhang"})
+	return j.Close(fonts, t.info(title, outline))
 }
 
 // joinLedger adds the k-th village's ledger to the town notice: its pages

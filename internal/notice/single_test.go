@@ -63,7 +63,8 @@ func Village(w io.Writer, in Input, village string) (*Result, error) {
 		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
 	defer os.Remove(c.path)
-	if err := joinVillage(w, c, fonts, in.Config, v); err != nil {
+	info := (&town{in: in, asOf: asOfOf(in)}).info(AttachmentTitle(v, in.Config.Round), nil)
+	if err := joinVillage(w, c, fonts, info); err != nil {
 		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
 	return &Result{Pages: c.pages, Diagnostics: missingDiags(c.missing, rel)}, nil

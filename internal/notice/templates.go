@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -125,15 +126,44 @@ func execBlock(t *template.Template, name string, data *Data) (string, error) {
 	return b.String(), nil
 }
 
-// execNarrative runs the clerk's narrative as a template over data.
+// execNarrative runs the clerk's narrative, a text file named name, over
+// data: its placeholders filled, then executed as a template.
 func execNarrative(name, text string, data *Data) (string, error) {
-	t, err := template.New(name).Option("missingkey=error").Parse(asciiActions(text))
+	return runNarrative(name, text, data, lineLabel(name, "行", text))
+}
+
+// lineLabel names line n of a narrative for a message: "通报正文.txt第3行";
+// a document's paragraph also by its first words, since Word shows no
+// paragraph numbers: "通报正文.docx第3段（“截至【统计截止日期】，…”）".
+func lineLabel(name, unit, text string) func(n int) string {
+	lines := strings.Split(text, "\n")
+	return func(n int) string {
+		s := fmt.Sprintf("%s第%d%s", name, n, unit)
+		if unit == "段" && n >= 1 && n <= len(lines) {
+			s += "（“" + abbrev(strings.TrimSpace(lines[n-1]), 16) + "”）"
+		}
+		return s
+	}
+}
+
+// runNarrative fills the narrative's placeholders (fillPlaceholders) and
+// executes it as a template over data; every error names its place with
+// label.
+func runNarrative(name, text string, data *Data, label func(int) string) (string, error) {
+	fields := Fields(data)
+	filled, err := fillPlaceholders(text, fields, label)
 	if err != nil {
-		return "", templateError(name, err)
+		return "", err
+	}
+	t, err := template.New(name).Option("missingkey=error").
+		Funcs(template.FuncMap{fieldFunc: fieldValue(fields)}).
+		Parse(asciiActions(filled))
+	if err != nil {
+		return "", templateErrorAt(name, err, label)
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, data); err != nil {
-		return "", templateError(name, err)
+		return "", templateErrorAt(name, err, label)
 	}
 	return b.String(), nil
 }
@@ -144,7 +174,11 @@ var fieldRe = regexp.MustCompile(`can't evaluate field (\w+) in type`)
 
 // templateError turns a text/template error into a message a clerk can
 // act on: where it is (line) and what is wrong.
-func templateError(where string, err error) error {
+func templateError(where string, err error) error { return templateErrorAt(where, err, nil) }
+
+// templateErrorAt is templateError with the place named by label when the
+// error has a line.
+func templateErrorAt(where string, err error, label func(int) string) error {
 	msg := err.Error()
 	line := ""
 	if m := tmplErrRe.FindStringSubmatch(msg); m != nil {
@@ -155,6 +189,9 @@ func templateError(where string, err error) error {
 		msg = callRe.FindStringSubmatch(msg)[1]
 	case fieldRe.MatchString(msg):
 		msg = fmt.Sprintf("没有数据项“%s”（可用的数据项见模板 %s 开头的说明）", fieldRe.FindStringSubmatch(msg)[1], NoticeTemplate)
+	}
+	if n, err := strconv.Atoi(line); err == nil && label != nil {
+		return fmt.Errorf("%s：%s", label(n), msg)
 	}
 	if line != "" {
 		return fmt.Errorf("%s第%s行：%s", where, line, msg)

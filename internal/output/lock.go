@@ -20,16 +20,14 @@ type Lock struct {
 	path string
 }
 
-// LockName is the lock file's name inside the locked folder.
-const LockName = ".taizhang.lock"
-
-// Acquire takes the lock on dir for what (e.g. "生成" or "监视"), or fails at
-// once with an error wrapping ErrLocked that says who holds it.
-func Acquire(dir, what string) (*Lock, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("无法创建文件夹“%s”：%w", dir, err)
+// Acquire takes the lock held through the file at path (created, in a
+// hidden folder) for what (e.g. "生成" or "监视"), or fails at once with an
+// error wrapping ErrLocked that says who holds it. dir names the folder the
+// lock guards, in that message.
+func Acquire(path, dir, what string) (*Lock, error) {
+	if err := MkdirHidden(filepath.Dir(path)); err != nil {
+		return nil, err
 	}
-	path := filepath.Join(dir, LockName)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("无法创建锁文件“%s”：%w", path, err)
@@ -43,8 +41,10 @@ func Acquire(dir, what string) (*Lock, error) {
 		}
 		return nil, fmt.Errorf("文件夹“%s”正被占用（%s），请等它结束后再试：%w", dir, who, ErrLocked)
 	}
-	f.Truncate(0)
-	f.WriteAt([]byte(what+"，进程号 "+strconv.Itoa(os.Getpid())+"\n"), 0)
+	// Who holds the lock, for the message a second process gives; the
+	// lock itself is the open file, so failing to write this is harmless.
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(what+"，进程号 "+strconv.Itoa(os.Getpid())+"\n"), 0)
 	return &Lock{f: f, path: path}, nil
 }
 
@@ -53,8 +53,8 @@ func (l *Lock) Release() {
 	if l == nil || l.f == nil {
 		return
 	}
-	l.f.Truncate(0)
-	unlockFile(l.f)
-	l.f.Close()
+	_ = l.f.Truncate(0)
+	_ = unlockFile(l.f)
+	_ = l.f.Close()
 	l.f = nil
 }

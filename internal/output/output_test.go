@@ -38,10 +38,19 @@ func TestWriteFileKeepsOldContentWhenFillFails(t *testing.T) {
 	}
 }
 
+func newSet(t *testing.T, dir string) *Set {
+	t.Helper()
+	s, err := NewSet(dir, filepath.Join(dir, ".taizhang"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestSetPublishesNothingUntilCommit(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "通报.pdf"), []byte("old"), 0o644)
-	s := NewSet(dir)
+	s := newSet(t, dir)
 	for _, name := range []string{"通报.pdf", "台账/大布村.pdf"} {
 		if err := s.Add(name, func(w io.Writer) error { _, err := io.WriteString(w, "new "+name); return err }); err != nil {
 			t.Fatal(err)
@@ -53,6 +62,7 @@ func TestSetPublishesNothingUntilCommit(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "台账", "大布村.pdf")); err == nil {
 		t.Fatal("new file visible before commit")
 	}
+	assertOnly(t, dir, ".taizhang", "通报.pdf") // staging is never beside the outputs
 	files := s.Files()
 	if len(files) != 2 || files[0].Path != "台账/大布村.pdf" || files[1].Size != int64(len("new 通报.pdf")) || len(files[1].SHA256) != 64 {
 		t.Fatalf("files = %+v", files)
@@ -63,12 +73,13 @@ func TestSetPublishesNothingUntilCommit(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "通报.pdf")); string(b) != "new 通报.pdf" {
 		t.Errorf("after commit: %q", b)
 	}
+	assertOnly(t, filepath.Join(dir, ".taizhang")) // nothing stale left
 }
 
 func TestSetDiscardLeavesPreviousOutputsWhole(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "通报.pdf"), []byte("old"), 0o644)
-	s := NewSet(dir)
+	s := newSet(t, dir)
 	s.Add("通报.pdf", func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err })
 	if err := s.Add("汇总台账.xlsx", func(w io.Writer) error { return errors.New("disk full") }); err == nil {
 		t.Fatal("want error")
@@ -77,7 +88,8 @@ func TestSetDiscardLeavesPreviousOutputsWhole(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "通报.pdf")); string(b) != "old" {
 		t.Errorf("content = %q", b)
 	}
-	assertOnly(t, dir, "通报.pdf")
+	assertOnly(t, dir, ".taizhang", "通报.pdf")
+	assertOnly(t, filepath.Join(dir, ".taizhang"))
 }
 
 func TestWriteIntoReadOnlyFolderIsAClearError(t *testing.T) {
@@ -97,24 +109,25 @@ func TestOutputFolderThatIsAFileIsAClearError(t *testing.T) {
 	dir := t.TempDir()
 	blocker := filepath.Join(dir, "out")
 	os.WriteFile(blocker, []byte("x"), 0o644)
-	err := NewSet(blocker).Add("通报.pdf", func(io.Writer) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "无法创建输出文件夹") {
+	_, err := NewSet(blocker, filepath.Join(blocker, ".taizhang"))
+	if err == nil || !strings.Contains(err.Error(), "无法创建文件夹") {
 		t.Errorf("err = %v", err)
 	}
 }
 
 func TestLockRefusesASecondHolderUntilReleased(t *testing.T) {
 	dir := t.TempDir()
-	a, err := Acquire(dir, "监视")
+	path := filepath.Join(dir, ".taizhang", "build.lock")
+	a, err := Acquire(path, dir, "监视")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Acquire(dir, "生成")
+	_, err = Acquire(path, dir, "生成")
 	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "监视") {
 		t.Fatalf("second acquire: %v", err)
 	}
 	a.Release()
-	b, err := Acquire(dir, "生成")
+	b, err := Acquire(path, dir, "生成")
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}

@@ -501,8 +501,17 @@ func (s *Source) parseObject(num int64, b []byte, sp span, depth int) (value, st
 	return v, stream{off: sp.off + int64(p.pos), n: l.num}, nil
 }
 
-// faceOf is the face a font of BaseFont bf is: bf without "+full".
-func faceOf(bf string) string { return strings.TrimSuffix(bf, "+full") }
+// faceOf is the face a font of BaseFont bf is: bf without "+full" and
+// without a subset tag ("ABCDEF+", which a joined PDF's fonts carry).
+func faceOf(bf string) string { return strings.TrimSuffix(untagged(bf), "+full") }
+
+// untagged is a font name without its subset tag.
+func untagged(bf string) string {
+	if len(bf) > 7 && bf[6] == '+' && strings.Trim(bf[:6], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+		return bf[7:]
+	}
+	return bf
+}
 
 // fontNames lists the font resource names.
 func (s *Source) fontNames() []string {

@@ -3,12 +3,14 @@ package pdfjoin
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"github.com/klauspost/compress/zlib"
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 )
@@ -16,7 +18,16 @@ import (
 // Info is the document information written into the joined PDF.
 type Info struct {
 	Title, Author, Producer string
-	Date                    time.Time // creation and modification date; zero = 2000-01-01
+	Date                    time.Time  // creation and modification date; zero = 2000-01-01
+	Lang                    string     // the catalog's /Lang ("zh-CN"); "" = none
+	Outline                 []Bookmark // the document outline, in page order; nil = none
+}
+
+// Bookmark is one entry of the document outline: a title and the page it
+// opens (0-based, among the pages added).
+type Bookmark struct {
+	Title string
+	Page  int
 }
 
 // Writer writes a joined PDF: AddPage for each page in order, then Close.
@@ -39,6 +50,56 @@ type Writer struct {
 	compress bool
 	zbuf     bytes.Buffer
 	zw       *zlib.Writer
+	// tags gives each embedded face's name its subset tag ("ABCDEF+name"),
+	// for the fonts Close copies.
+	tags map[string]string
+}
+
+// subsetTags names every font of the font source as the subset it is
+// (PDF 32000 9.6.4: six capital letters, a plus, the name). fpdf embeds
+// only the glyphs drawn, so every embedded face is a subset; the tag is
+// derived from the name and the descendant font's dictionary (its widths,
+// one per glyph kept), so the same subset always gets the same tag and two
+// subsets of one face different ones.
+func subsetTags(fonts *Source) map[string]string {
+	tags := map[string]string{}
+	for i, e := range fonts.fonts {
+		bf := fonts.baseFonts[i]
+		if bf == "" || untagged(bf) != bf {
+			continue // none, or tagged already (a joined PDF joined again)
+		}
+		h := sha256.New()
+		h.Write([]byte(bf))
+		if fo, err := fonts.object(e.val.num); err == nil {
+			if df, ok := fo.get("DescendantFonts"); ok && df.kind == kArray && len(df.arr) == 1 && df.arr[0].kind == kRef {
+				if dv, err := fonts.object(df.arr[0].num); err == nil {
+					b, _ := write(nil, dv, func(n int64) (int64, error) { return n, nil })
+					h.Write(b)
+				}
+			}
+		}
+		sum := h.Sum(nil)
+		tag := make([]byte, 6, 7+len(bf))
+		for k := range tag {
+			tag[k] = 'A' + sum[k]%26
+		}
+		tags[bf] = string(append(append(tag, '+'), bf...))
+	}
+	return tags
+}
+
+// tagFontName gives a font's or font descriptor's name its subset tag.
+func (j *Writer) tagFontName(v value) {
+	if j.tags == nil || v.kind != kDict {
+		return
+	}
+	for k, e := range v.dict {
+		if (e.key == "BaseFont" || e.key == "FontName") && e.val.kind == kName {
+			if t, ok := j.tags[strings.TrimPrefix(string(e.val.raw), "/")]; ok {
+				v.dict[k].val = value{kind: kName, raw: []byte("/" + t)}
+			}
+		}
+	}
 }
 
 // resDict is a resource dictionary to write at Close: each font name of
@@ -200,6 +261,7 @@ func (j *Writer) copyObject(src *Source, num, to int64, ref func(int64) (int64, 
 			}
 		}
 	}
+	j.tagFontName(v)
 	b, err := write(j.buf[:0], v, ref)
 	if err != nil {
 		return fmt.Errorf("pdfjoin: object %d: %w", num, err)
@@ -306,6 +368,7 @@ func (j *Writer) Close(fonts *Source, info Info) error {
 		}
 	}
 	slices.Sort(faces)
+	j.tags = subsetTags(fonts)
 
 	// The resources and the objects they reach, breadth first.
 	renum := map[int64]int64{}
@@ -380,9 +443,17 @@ func (j *Writer) Close(fonts *Source, info Info) error {
 		}
 	}
 	j.putf("/CreationDate %s\n/ModDate %s>>\nendobj\n", d, d)
+	outline := j.writeOutline(info.Outline)
 	catalog := j.alloc()
 	j.begin(catalog)
-	j.put([]byte("<</Type /Catalog /Pages 1 0 R>>\nendobj\n"))
+	j.put([]byte("<</Type /Catalog /Pages 1 0 R"))
+	if outline > 0 {
+		j.putf(" /Outlines %d 0 R /PageMode /UseOutlines", outline)
+	}
+	if info.Lang != "" {
+		j.putf(" /Lang %s", textString(info.Lang))
+	}
+	j.put([]byte(">>\nendobj\n"))
 
 	xref := j.n
 	j.putf("xref\n0 %d\n0000000000 65535 f \n", len(j.offsets))
@@ -397,6 +468,39 @@ func (j *Writer) Close(fonts *Source, info Info) error {
 		return j.err
 	}
 	return j.w.Flush()
+}
+
+// writeOutline writes the outline's items and its root, and returns the
+// root's object number (0 when there are none).
+func (j *Writer) writeOutline(bs []Bookmark) int64 {
+	var keep []Bookmark
+	for _, b := range bs {
+		if b.Page >= 0 && b.Page < len(j.kids) && b.Title != "" {
+			keep = append(keep, b)
+		}
+	}
+	if len(keep) == 0 {
+		return 0
+	}
+	root := j.alloc()
+	nums := make([]int64, len(keep))
+	for i := range keep {
+		nums[i] = j.alloc()
+	}
+	for i, b := range keep {
+		j.begin(nums[i])
+		j.putf("<</Title %s /Parent %d 0 R", textString(b.Title), root)
+		if i > 0 {
+			j.putf(" /Prev %d 0 R", nums[i-1])
+		}
+		if i+1 < len(keep) {
+			j.putf(" /Next %d 0 R", nums[i+1])
+		}
+		j.putf(" /Dest [%d 0 R /Fit]>>\nendobj\n", j.kids[b.Page])
+	}
+	j.begin(root)
+	j.putf("<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>\nendobj\n", nums[0], nums[len(nums)-1], len(nums))
+	return root
 }
 
 // textString is a PDF text string: ASCII as a literal, anything else as

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -69,14 +71,15 @@ func build(t *testing.T, cfg *config.Config, asOf ledger.Date) *Result {
 }
 
 // outputs maps every published file under dir (relative path) to its
-// SHA-256; the lock file, staged temporaries and the out folder's own state
-// (the cache of typeset ledgers, which a failed build may leave) are not
-// outputs.
+// SHA-256; the lock file and the typeset ledgers kept in the state folder
+// (a cache, which a failed build may leave, valid by construction) are not
+// outputs, and anything else in the state folder (staging, a journal) or a
+// temporary beside an output is returned as a temporary.
 func outputs(t *testing.T, dir string) (files map[string][32]byte, temps []string) {
 	t.Helper()
 	files = map[string][32]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() && d.Name() == ".taizhang" {
+		if err == nil && d.IsDir() && filepath.ToSlash(p) == filepath.ToSlash(filepath.Join(dir, ".taizhang", "ledgers")) {
 			return filepath.SkipDir
 		}
 		if err != nil || d.IsDir() {
@@ -84,9 +87,10 @@ func outputs(t *testing.T, dir string) (files map[string][32]byte, temps []strin
 		}
 		rel, _ := filepath.Rel(dir, p)
 		n := d.Name()
+		inState := strings.HasPrefix(filepath.ToSlash(rel), ".taizhang/")
 		switch {
-		case n == output.LockName:
-		case strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".tmp"):
+		case inState && n == LockName:
+		case inState || strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".tmp"):
 			temps = append(temps, rel)
 		default:
 			b, err := os.ReadFile(p)
@@ -317,5 +321,71 @@ func TestSecondBuildOnTheSameFolderIsRefused(t *testing.T) {
 	got, temps := outputs(t, cfg.OutDir())
 	if len(temps) > 0 || got[WorkbookName] == ([32]byte{}) {
 		t.Errorf("first build's outputs: %d files, temporaries %v", len(got), temps)
+	}
+}
+
+// TestBlockedOutputKeepsTheWholePreviousSet puts a folder in the place of
+// each published file in turn (what a file held open by a PDF viewer is on
+// Windows): the build fails naming that file in Chinese, and every file
+// the previous manifest lists still has the digest it records.
+func TestBlockedOutputKeepsTheWholePreviousSet(t *testing.T) {
+	cfg := town(t, 2, 5)
+	out := cfg.OutDir()
+	first := build(t, cfg, cfg.BuildAsOf())
+	old, _ := outputs(t, out)
+	for _, f := range first.Outputs {
+		t.Run(f.Path, func(t *testing.T) {
+			p := filepath.Join(out, filepath.FromSlash(f.Path))
+			keep := p + ".keep"
+			if err := os.Rename(p, keep); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(p, "x"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Build(context.Background(), Options{Config: cfg, AsOf: childAsOf})
+			var be *output.BlockedError
+			if !errors.As(err, &be) || !strings.Contains(err.Error(), f.Path+" 的位置上有一个同名的文件夹") {
+				t.Fatalf("want the blocked output named, got %v", err)
+			}
+			os.RemoveAll(p)
+			if err := os.Rename(keep, p); err != nil {
+				t.Fatal(err)
+			}
+			got, temps := outputs(t, out)
+			if len(temps) > 0 {
+				t.Errorf("left behind: %v", temps)
+			}
+			for name, sum := range old {
+				if got[name] != sum {
+					t.Errorf("%s changed although the build failed", name)
+				}
+			}
+			checkManifest(t, out)
+		})
+	}
+}
+
+// checkManifest verifies that every output manifest.json lists has the
+// digest it records: the manifest describes the files beside it.
+func checkManifest(t *testing.T, out string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Outputs {
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Errorf("%s: %v", f.Path, err)
+			continue
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != f.SHA256 {
+			t.Errorf("%s does not match manifest.json", f.Path)
+		}
 	}
 }

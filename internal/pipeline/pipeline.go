@@ -15,7 +15,9 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"time"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
@@ -26,15 +28,33 @@ import (
 	"github.com/taizhang/taizhang/internal/output"
 )
 
-// Options configure a build.
+// Options configure a build. Only Config is required; every other field
+// has a documented default, so a caller (the CLI, watch, a web desk) sets
+// only what it decides itself.
 type Options struct {
-	Config *config.Config // required
-	OutDir string         // default: Config.OutDir()
-	AsOf   ledger.Date    // default: Config.BuildAsOf(), else today
-	Since  string         // an earlier build's 汇总台账.json, or ""
+	Config *config.Config // required: the town, its villages, its folders
+
+	// Inputs are the village workbooks to read: files, or folders read
+	// whole (one level). nil means the config's inbox; an empty, non-nil
+	// list reads no file at all. A build takes its
+	// inputs as the whole round, so a configured village with no file
+	// among them is warned of, and shown in the notice as 尚未报送.
+	Inputs []string
+
+	OutDir string      // where the outputs go; default: Config.OutDir()
+	AsOf   ledger.Date // the day overdue is counted against; default: Config.AsOfDay()
+	Since  string      // an earlier build's 汇总台账.json, or ""
+	// Version is the tool version written into manifest.json; default:
+	// buildinfo.Version().
+	Version string
+	// StateDir holds the build's lock and staging; it must be on the same
+	// volume as OutDir. Default: Config.StateDir() when OutDir is the
+	// config's out folder or inside it (build --final), else OutDir/.taizhang.
+	StateDir string
 	// NoCache typesets every village's ledger afresh, ignoring and not
 	// touching the ones kept from earlier builds (build --no-cache).
 	NoCache bool
+
 	// Progress, when set, is told each step's name as it starts, and how far
 	// long steps have got.
 	Progress func(step string, done, total int)
@@ -68,6 +88,7 @@ type run struct {
 	results []*intake.Result
 	items   []ledger.Item
 	staged  *output.Set
+	state   string // the state folder: lock, staging, the typeset ledgers kept
 }
 
 // step is one stage of the build.
@@ -99,22 +120,27 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	r := &run{opts: opts, cfg: opts.Config, res: &Result{}}
 	r.res.AsOf = opts.AsOf
 	if r.res.AsOf.IsZero() {
-		r.res.AsOf = r.cfg.BuildAsOf()
-	}
-	if r.res.AsOf.IsZero() {
-		r.res.AsOf = ledger.DateOf(time.Now())
+		r.res.AsOf = r.cfg.AsOfDay()
 	}
 	r.res.OutDir = opts.OutDir
 	if r.res.OutDir == "" {
 		r.res.OutDir = r.cfg.OutDir()
 	}
-	lock, err := output.Acquire(r.res.OutDir, "生成输出")
+	state := opts.StateDir
+	if state == "" {
+		state = stateDir(r.cfg, r.res.OutDir)
+	}
+	r.state = state
+	lock, err := output.Acquire(filepath.Join(state, LockName), r.res.OutDir, "生成输出")
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
-	output.CleanStale(r.res.OutDir)
-	r.staged = output.NewSet(r.res.OutDir)
+	output.CleanStale(r.res.OutDir)                         // temporaries of an older Taizhang, beside their outputs
+	_ = os.RemoveAll(filepath.Join(r.res.OutDir, ".watch")) // an older watch's staging inbox
+	if r.staged, err = output.NewSet(r.res.OutDir, state); err != nil {
+		return nil, err
+	}
 	defer r.staged.Discard() // no-op after a successful publish
 
 	for _, s := range steps {
@@ -136,4 +162,22 @@ func (r *run) progress(step string, done, total int) {
 	if r.opts.Progress != nil {
 		r.opts.Progress(step, done, total)
 	}
+}
+
+// LockName is the build lock's file in the state folder.
+const LockName = "build.lock"
+
+// stateDir is where a build into out keeps its lock and staging: the
+// config's state folder when out is the config's out folder or inside it,
+// so a build and a build --final are never at once, else a hidden folder
+// in out itself (same volume).
+func stateDir(cfg *config.Config, out string) string {
+	base, err1 := filepath.Abs(cfg.OutDir())
+	o, err2 := filepath.Abs(out)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(base, o); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return cfg.StateDir()
+		}
+	}
+	return config.StateDirOf(out)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/output"
 )
 
 // The streamed 汇总台账.json must be the very bytes json.Encoder writes, so
@@ -27,7 +28,7 @@ func TestSnapshotStreamsTheSameBytesAsTheEncoder(t *testing.T) {
 		if enc.Items == nil {
 			enc.Items = []ledger.Item{} // an empty town still has a list of tasks: []
 		}
-		if err := writeJSON(&want, enc); err != nil {
+		if err := output.JSON(enc)(&want); err != nil {
 			t.Fatal(err)
 		}
 		if err := writeSnapshot(&got, &snap); err != nil {

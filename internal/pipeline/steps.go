@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 
+	"github.com/taizhang/taizhang/internal/buildinfo"
 	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
@@ -25,13 +26,14 @@ import (
 	"github.com/taizhang/taizhang/internal/workbook"
 )
 
-// Output names, as a clerk sees them in the out folder.
+// Output names, as a clerk sees them in the out folder. Each is defined
+// once, by the step that writes it; this is the whole list.
 const (
-	WorkbookName = "汇总台账.xlsx"
+	WorkbookName = workbook.FileName // 汇总台账.xlsx
+	NoticeName   = notice.TownFile   // 通报.pdf
+	LedgerDir    = notice.LedgerDir  // 台账/<村>.pdf
 	SnapshotName = "汇总台账.json"
 	ManifestName = "manifest.json"
-	NoticeName   = "通报.pdf"
-	LedgerDir    = "台账"
 )
 
 // Check reads and checks the workbooks at paths (files or folders): the
@@ -67,7 +69,11 @@ func (r *run) intake(ctx context.Context) error {
 	// The embedded faces take a few tenths of a second to unpack, on
 	// cores the reading leaves idle; the notice step finds them ready.
 	go typeset.EmbeddedFonts()
-	results, err := read([]string{r.cfg.InboxDir()}, r.cfg)
+	inputs := r.opts.Inputs
+	if inputs == nil {
+		inputs = []string{r.cfg.InboxDir()}
+	}
+	results, err := read(inputs, r.cfg)
 	r.results = results
 	return err
 }
@@ -139,26 +145,22 @@ func (r *run) notices(ctx context.Context) error {
 		Fonts:     fonts,
 		Since:     r.res.Comparison,
 	}
-	if in.Narrative, in.HaveNarrative, err = notice.ReadNarrative(r.cfg); err != nil {
+	if err = in.ReadNarrative(); err != nil {
 		return err
 	}
 
 	// Each village's ledger is typeset once, on every core, into a
-	// temporary file in the out folder, and joined into both 通报.pdf and
+	// temporary file in the staging folder, and joined into both 通报.pdf and
 	// 台账/<村>.pdf.
-	if err := os.MkdirAll(r.res.OutDir, 0o755); err != nil {
-		return err
-	}
 	opts := notice.PublishOptions{
-		TmpDir: r.res.OutDir, Workers: runtime.GOMAXPROCS(0), Version: ToolVersion,
+		TmpDir: r.staged.TempDir(), Workers: runtime.GOMAXPROCS(0), Version: r.version(),
 		Progress: func(done, total int) { r.progress("生成通报", done, total) },
 	}
-	// Typeset ledgers are kept in the out folder's state, so that a
-	// rebuild typesets only the villages whose inputs changed. The store
-	// is the config's out folder's; a build into another folder (--out)
-	// typesets everything.
-	if !r.opts.NoCache && filepath.Clean(r.res.OutDir) == filepath.Clean(r.cfg.OutDir()) {
-		if opts.Cache, err = cache.Open(filepath.Join(r.cfg.StateDir(), "ledgers")); err != nil {
+	// Typeset ledgers are kept in the state folder (under the build's
+	// lock), so that a rebuild typesets only the villages whose inputs
+	// changed.
+	if !r.opts.NoCache {
+		if opts.Cache, err = cache.Open(filepath.Join(r.state, "ledgers")); err != nil {
 			opts.Cache = nil // not an output: build without it
 		}
 	}
@@ -232,9 +234,6 @@ type ManifestInput struct {
 	Tasks   int    `json:"tasks"`
 }
 
-// ToolVersion is written into manifests; the CLI sets it.
-var ToolVersion = "dev"
-
 func (r *run) manifest(ctx context.Context) error {
 	snap := Snapshot{Town: r.cfg.Town, AsOf: r.res.AsOf, Items: r.items, Statistics: r.res.Summary}
 	if err := r.staged.Add(SnapshotName, func(w io.Writer) error { return writeSnapshot(w, &snap) }); err != nil {
@@ -242,7 +241,7 @@ func (r *run) manifest(ctx context.Context) error {
 	}
 	m := Manifest{
 		Tool:    "taizhang",
-		Version: ToolVersion,
+		Version: r.version(),
 		AsOf:    r.res.AsOf,
 		Config:  ManifestConfig{Path: r.rel(r.cfg.Path), SHA256: r.cfg.Digest},
 		Outputs: r.staged.Files(),
@@ -255,7 +254,14 @@ func (r *run) manifest(ctx context.Context) error {
 		m.Inputs = append(m.Inputs, ManifestInput{Path: r.rel(f.Path), Village: f.Village, SHA256: f.SHA256, Tasks: f.Items})
 	}
 	sort.SliceStable(m.Inputs, func(i, j int) bool { return m.Inputs[i].Path < m.Inputs[j].Path })
-	return r.staged.Add(ManifestName, func(w io.Writer) error { return writeJSON(w, m) })
+	return r.staged.Add(ManifestName, output.JSON(m))
+}
+
+func (r *run) version() string {
+	if r.opts.Version != "" {
+		return r.opts.Version
+	}
+	return buildinfo.Version()
 }
 
 // rel gives a path relative to the workspace, with forward slashes, so the
@@ -271,7 +277,7 @@ func (r *run) rel(p string) string {
 	return filepath.ToSlash(p)
 }
 
-// writeSnapshot writes snap exactly as writeJSON would, but a task at a
+// writeSnapshot writes snap exactly as output.JSON would, but a task at a
 // time: a city's 200,000 tasks make a JSON document of hundreds of
 // megabytes, which json.Encoder would first build whole in memory.
 func writeSnapshot(w io.Writer, snap *Snapshot) error {
@@ -324,13 +330,6 @@ func writeSnapshot(w io.Writer, snap *Snapshot) error {
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }
 
 func (r *run) publish(ctx context.Context) error {

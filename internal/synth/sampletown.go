@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/taizhang/taizhang/internal/ledger"
 )

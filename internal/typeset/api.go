@@ -54,6 +54,12 @@ type Style struct {
 	RightIndent float64 // space kept free at the right, in characters
 	LineHeight  float64 // mm; 0 = the page's line grid (225 mm / 22 lines)
 	Balanced    bool    // break lines into a balanced shape (titles)
+	// Lead sets the paragraph's first Lead characters in LeadRole, bold
+	// when LeadBold: a run-in heading ("（1）规范会议记录。" in its heading's
+	// face, the text after it in the paragraph's).
+	Lead     int
+	LeadRole Role
+	LeadBold bool
 }
 
 // Orientation of a page.
@@ -70,13 +76,33 @@ type Column struct {
 	Header string
 	Width  float64 // relative weight; widths are scaled to the text block
 	Align  Align   // of the body cells
+	// Repeat: where a row is continued on the next page, this column's
+	// cell shows its text again, marked Continued (a row's 序号).
+	Repeat bool
 }
+
+// Continued marks a cell's text repeated at the top of a page: the rest of
+// a row, or of a merged cell, that began on the page before.
+const Continued = "（续）"
 
 // Table is a grid of wrapped text. The header row repeats on every page; a
 // row taller than the space left continues on the next page.
+//
+// Section rows and merged cells reproduce a ledger as it was kept: a
+// section row spans the table in the heading face and stays with the row
+// below it; a cell merged with the cells above it is drawn as one cell over
+// their rows, its text (the first row's) centred vertically. A merged cell
+// that crosses a page is split: its text in the first part, and again,
+// marked Continued, at the top of the next page.
 type Table struct {
-	Columns    []Column
-	Rows       [][]string
+	Columns []Column
+	Rows    [][]string
+	// Sections[i], when not "", is a section row drawn before Rows[i]. It
+	// ends every merged cell above it.
+	Sections []string
+	// Merged[i][j] says that cell j of Rows[i] continues the cell above it
+	// (one cell merged over both rows); its own text is not drawn.
+	Merged     [][]bool
 	Size       float64 // points for body cells; 0 = 10.5 (五号)
 	HeaderSize float64 // points for the header; 0 = Size
 }

@@ -2,6 +2,10 @@ package typeset
 
 import (
 	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/rivo/uniseg"
 )
 
 // Line breaking after the basic level of W3C "Requirements for Chinese Text
@@ -10,9 +14,82 @@ import (
 // ellipses are never split; Latin words and numbers stay whole, together with
 // the unit or date character that follows a number.
 
-// noStart are the characters that never begin a line: 句号, 逗号, 顿号, 分号,
-// 冒号, 问号, 叹号, closing quotes and brackets, 间隔号, 连接号, and their
-// half-width forms.
+// The classes of UAX #14 (Unicode's line breaking algorithm) decide which
+// characters may begin or end a line: taken from the Unicode table kept by
+// rivo/uniseg, by asking it whether a line may break between an ideograph
+// and each character (classes CL, CP, EX, IS, NS, BA, … never begin a
+// line after one; OP, PR, BB, … never end one before one). clreq tailors
+// it: dashes and ellipses may begin a line; quotation marks (class QU, no
+// break on either side) break as brackets do — an opening quote never ends
+// a line, a closing one never begins one; numbers keep their 年, 月, 日 and
+// units, 第 its number, and dashes and ellipses their doubles (canBreak).
+// The lists below are clreq's own and hold whatever the table says.
+
+// uax14 holds the characters of the Basic Multilingual Plane that UAX #14
+// forbids to begin (noStart) or end (noEnd) a line next to an ideograph,
+// tailored; built once, on first use.
+var uax14 struct {
+	once           sync.Once
+	noStart, noEnd []uint64
+}
+
+func uax14Sets() {
+	uax14.noStart = make([]uint64, 0x10000/64)
+	uax14.noEnd = make([]uint64, 0x10000/64)
+	noBreak := func(a, b string) bool {
+		seg, _, _, _ := uniseg.FirstLineSegmentInString(a+b, -1)
+		return len(seg) > len(a)
+	}
+	const ideograph = "中"
+	for r := rune(0x80); r < 0x10000; r++ {
+		if r >= 0xD800 && r < 0xE000 || unicode.Is(unicode.Lo, r) {
+			// Surrogates; letters of scripts without spaces, which UAX #14
+			// breaks like ideographs. (ASCII: word rules keep it whole.)
+			continue
+		}
+		c := string(r)
+		before, after := noBreak(ideograph, c), noBreak(c, ideograph)
+		if before && after { // QU, GL, WJ: a quote by its side
+			switch {
+			case unicode.In(r, unicode.Pi, unicode.Ps):
+				before = false
+			case unicode.In(r, unicode.Pf, unicode.Pe):
+				after = false
+			}
+		}
+		if inseparable(r) {
+			// clreq: —— and …… may begin a line (class IN says never);
+			// they are only never split.
+			before = false
+		}
+		if before {
+			uax14.noStart[r>>6] |= 1 << (uint(r) & 63)
+		}
+		if after {
+			uax14.noEnd[r>>6] |= 1 << (uint(r) & 63)
+		}
+	}
+}
+
+func inSet64(set []uint64, r rune) bool {
+	return r >= 0 && r < 0x10000 && set[r>>6]&(1<<(uint(r)&63)) != 0
+}
+
+// isNoStart reports a character that never begins a line.
+func isNoStart(r rune) bool {
+	uax14.once.Do(uax14Sets)
+	return in(noStart, r) || inSet64(uax14.noStart, r)
+}
+
+// isNoEnd reports a character that never ends a line.
+func isNoEnd(r rune) bool {
+	uax14.once.Do(uax14Sets)
+	return in(noEnd, r) || inSet64(uax14.noEnd, r)
+}
+
+// noStart are the characters that never begin a line by clreq: 句号, 逗号,
+// 顿号, 分号, 冒号, 问号, 叹号, closing quotes and brackets, 间隔号, 连接号, and
+// their half-width forms.
 const noStart = "，。、；：！？）」』》〉】〕〗〙〛］｝”’" +
 	",.;:!?)]}%％‰℃°′″·・～〜々〻ヽヾゝゞ"
 
@@ -43,9 +120,9 @@ func inseparable(r rune) bool {
 // canBreak reports whether a line may end between a and b.
 func canBreak(a, b rune) bool {
 	switch {
-	case in(noStart, b) || isSpace(b):
+	case isNoStart(b) || isSpace(b):
 		return false
-	case in(noEnd, a) || a == 0xA0 || a == 0x202F: // no-break spaces hold both sides
+	case isNoEnd(a) || a == 0xA0 || a == 0x202F: // no-break spaces hold both sides
 		return false
 	case inseparable(a) && a == b:
 		return false
@@ -83,7 +160,7 @@ func breakAt(rs []rune, i int) bool {
 // opportunity and is wider than the line (a long URL, a row of commas):
 // still keep punctuation at the right end of lines where possible.
 func canForce(a, b rune) bool {
-	return !in(noStart, b) && !in(noEnd, a) && !(inseparable(a) && a == b)
+	return !isNoStart(b) && !isNoEnd(a) && !(inseparable(a) && a == b)
 }
 
 // BreakLines breaks text into lines no wider than maxWidth, measuring each

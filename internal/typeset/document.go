@@ -358,6 +358,7 @@ func (d *Document) Paragraph(text string, st Style) {
 	d.ensurePage()
 	for _, hard := range splitHard(text) {
 		d.paragraph([]rune(hard), st)
+		st.Lead = 0 // a run-in heading leads the first line only
 	}
 }
 
@@ -372,16 +373,33 @@ func (d *Document) paragraph(rs []rune, st Style) {
 		}
 		return full - st.HangIndent*em
 	}
-	measure := d.measurer(st.Role, st.Size)
+	measure := d.styleMeasurer(st)
 	if st.Balanced {
 		bw := balancedWidth(string(rs), width(0), measure)
 		width = func(int) float64 { return bw }
 	}
 	lines := breakHard(rs, width, measure)
+	// starts[i] is where line i begins in rs, to tell how much of the
+	// run-in heading it holds.
+	starts := make([]int, len(lines))
+	for i := 1; i < len(lines); i++ {
+		starts[i] = starts[i-1] + len(lines[i-1])
+	}
 	sizeMM := st.Size * ptToMM
-	for i, line := range lines {
-		d.room(sizeMM)
-		f = d.frame() // the page may have turned
+	// fits is how many lines of this paragraph fit below d.y.
+	fits := func() int {
+		f := d.frame()
+		n := 0
+		for y := d.y; y+sizeMM <= f.y+f.h+0.01; y += st.LineHeight {
+			n++
+		}
+		return n
+	}
+	// A page holds at least two lines of a paragraph and leaves at least
+	// two for the next: a line moves, never a single line alone at the
+	// foot or the top of a page. The grid stays; the page ends short.
+	draw := func(i int) {
+		f := d.frame()
 		indent := st.HangIndent * em
 		if i == 0 {
 			indent = st.FirstIndent * em
@@ -391,9 +409,60 @@ func (d *Document) paragraph(rs []rune, st Style) {
 		if align == Justify && i == len(lines)-1 {
 			align = Left
 		}
-		d.drawLine(line, st, f.x+indent, avail, d.y+emAscent*sizeMM, align)
+		lst := st
+		lst.Lead = min(max(st.Lead-starts[i], 0), len(lines[i]))
+		d.drawLine(lines[i], lst, f.x+indent, avail, d.y+emAscent*sizeMM, align)
 		d.y += st.LineHeight
 	}
+	for i := 0; i < len(lines); {
+		left, take := len(lines)-i, fits()
+		top := d.y <= d.frame().y+0.01
+		if take < left {
+			if left-take == 1 && take > 1 {
+				take-- // no widow: a line moves over with the last
+			}
+			if i == 0 && take < 2 && !top {
+				take = 0 // no orphan: the paragraph starts on the next page
+			}
+		}
+		if take <= 0 {
+			d.NewPage(d.orient)
+			continue
+		}
+		for k := 0; k < take && i < len(lines); k++ {
+			draw(i)
+			i++
+		}
+		if i < len(lines) {
+			d.NewPage(d.orient)
+		}
+	}
+}
+
+// Lines returns how many lines text takes when set as a paragraph in style
+// st, so that a caller can keep a heading with the text below it.
+func (d *Document) Lines(text string, st Style) int {
+	st = d.norm(st)
+	n := 0
+	for _, hard := range splitHard(text) {
+		rs := d.clean([]rune(hard), st.Role)
+		em := d.em(st.Size)
+		full := d.frame().w - st.RightIndent*em
+		width := func(i int) float64 {
+			if i == 0 {
+				return full - st.FirstIndent*em
+			}
+			return full - st.HangIndent*em
+		}
+		measure := d.styleMeasurer(st)
+		if st.Balanced {
+			bw := balancedWidth(string(rs), width(0), measure)
+			width = func(int) float64 { return bw }
+		}
+		n += len(breakHard(rs, width, measure))
+		st.Lead = 0
+	}
+	return n
 }
 
 // Text sets one line that is never broken, at the current line.
@@ -447,6 +516,18 @@ func (d *Document) advance(f *face, r rune, size float64) float64 {
 	return float64(f.adv[r])/1000*sizeMM + sizeMM*d.tracking
 }
 
+// styleMeasurer measures a paragraph's characters for line breaking: in
+// its face, or, with a run-in heading, in the wider of its two faces, so
+// that no line is broken too long whichever face a character is set in.
+func (d *Document) styleMeasurer(st Style) func(rune) float64 {
+	body := d.measurer(st.Role, st.Size)
+	if st.Lead <= 0 || st.LeadRole == st.Role {
+		return body
+	}
+	lead := d.measurer(st.LeadRole, st.Size)
+	return func(r rune) float64 { return max(body(r), lead(r)) }
+}
+
 func (d *Document) measurer(role Role, size float64) func(rune) float64 {
 	return func(r rune) float64 { return d.advance(d.fonts.faceFor(role, r), r, size) }
 }
@@ -463,10 +544,17 @@ func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align
 	if len(line) == 0 {
 		return
 	}
+	lead := min(st.Lead, len(line))
+	role := func(i int) Role {
+		if i < lead {
+			return st.LeadRole
+		}
+		return st.Role
+	}
 	adv := make([]float64, len(line))
 	natural := 0.0
 	for i, r := range line {
-		adv[i] = d.advance(d.fonts.faceFor(st.Role, r), r, st.Size)
+		adv[i] = d.advance(d.fonts.faceFor(role(i), r), r, st.Size)
 		natural += adv[i]
 	}
 	visual := natural - st.Size*ptToMM*d.tracking
@@ -499,7 +587,10 @@ func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align
 		}
 		xs[i] = x
 	}
-	d.drawGlyphs(line, st.Role, st.Size, st.Bold, xs, base)
+	if lead > 0 {
+		d.drawGlyphs(line[:lead], st.LeadRole, st.Size, st.LeadBold, xs[:lead], base)
+	}
+	d.drawGlyphs(line[lead:], st.Role, st.Size, st.Bold, xs[lead:], base)
 }
 
 // drawRun draws runes from x on baseline base, spaced by their advances

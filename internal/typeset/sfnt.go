@@ -349,9 +349,17 @@ func cmapFormat4(c []byte) ([]int, error) {
 	ends, starts := t[14:], t[16+2*segs:]
 	deltas, ranges := t[16+4*segs:], t[16+6*segs:]
 	out := make([]int, 0x10000)
+	// Segments are sorted and do not overlap: one that does is skipped, so
+	// that a damaged table costs at most one pass over the plane (32,767
+	// segments each spanning it would be two billion steps).
+	next := 0
 	for s := range segs {
 		end := int(binary.BigEndian.Uint16(ends[2*s:]))
 		start := int(binary.BigEndian.Uint16(starts[2*s:]))
+		if start < next || end < start {
+			continue
+		}
+		next = end + 1
 		delta := int(binary.BigEndian.Uint16(deltas[2*s:]))
 		ro := int(binary.BigEndian.Uint16(ranges[2*s:]))
 		for ch := start; ch <= end && ch <= 0xFFFF; ch++ {

@@ -41,8 +41,12 @@ func (v *Verdict) Warnings() int { _, w := ledger.Count(v.Diagnostics); return w
 // and rebuilds the outputs from the accepted files once the inbox has been
 // quiet for Quiet. Its methods are meant to be called from one goroutine
 // (the Watcher's).
+//
+// The desk writes nothing into the inbox: receipts, rejections and the
+// archive go under OutDir, its bookkeeping under State.
 type Desk struct {
 	OutDir   string                                                    // 回执/, 退回/ and 归档/ go here
+	State    string                                                    // its bookkeeping between runs (config.StateDir()); "" keeps it in memory only
 	Villages []string                                                  // configured names, to tell a file's village from its name
 	Check    func(path string) (*Verdict, error)                       // required
 	Build    func(ctx context.Context, files []string) (string, error) // rebuild from these files; returns a one-line summary
@@ -56,6 +60,8 @@ type Desk struct {
 	IsWorkbook func(name string) bool
 
 	subs    map[string]*submission // by path, files in the inbox the desk has judged
+	state   *deskState             // loaded from State on first use
+	ops     fileOps                // file moves; tests make them fail
 	dirty   bool                   // the accepted set changed since the last build
 	changed time.Time              // when it last changed
 	waiting []string               // log lines waiting for the rebuild's outcome
@@ -66,7 +72,12 @@ type submission struct {
 	path     string
 	village  string
 	mtime    time.Time
+	received time.Time // the first time this file (content and name) came in
 	accepted bool
+	// supersededBy is the newer accepted file of the village when this
+	// one could not be moved to the archive: it is no longer summed up,
+	// and the desk tries the move again when the inbox is quiet.
+	supersededBy *submission
 }
 
 func (d *Desk) now() time.Time {
@@ -90,11 +101,12 @@ func (d *Desk) rel(p string) string {
 	return filepath.Base(p)
 }
 
-// Accepted lists the accepted files now in the inbox, sorted.
+// Accepted lists the accepted files now in the inbox that are summed up
+// (an older file of a village that could not be archived is not), sorted.
 func (d *Desk) Accepted() []string {
 	var out []string
 	for p, s := range d.subs {
-		if s.accepted {
+		if s.accepted && s.supersededBy == nil {
 			out = append(out, p)
 		}
 	}
@@ -176,6 +188,8 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		}
 		return nil
 	}
+	digest, _ := Digest(path) // unreadable: the check says so
+	received := d.received(digest, name)
 	v, err := d.Check(path)
 	if err != nil {
 		v = &Verdict{Diagnostics: []ledger.Diagnostic{{Severity: ledger.Error, Code: ledger.CodeInternal, File: name,
@@ -186,7 +200,7 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		village = d.guessVillage(name)
 	}
 	wasAccepted := d.subs[path] != nil && d.subs[path].accepted
-	sub := &submission{path: path, village: village, mtime: mtime, accepted: v.Errors() == 0}
+	sub := &submission{path: path, village: village, mtime: mtime, received: received, accepted: v.Errors() == 0}
 	d.subs[path] = sub
 	if !sub.accepted {
 		d.reject(sub, v)
@@ -195,10 +209,15 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		}
 		return nil
 	}
+	d.clearRejection(sub)
 	// An older file dropped after a newer accepted one of its village goes
-	// straight to the archive: it gets no receipt and is not summed up.
-	if by := d.newerAccepted(sub); by != nil && d.archive(sub, by) {
-		return []string{sub.path}
+	// straight to the archive: it gets no receipt and is not summed up,
+	// even when it cannot be moved.
+	if by := d.newerAccepted(sub); by != nil {
+		if d.archive(sub, by) {
+			return []string{sub.path}
+		}
+		return nil
 	}
 	if err := d.writeReceipt(sub, v); err != nil {
 		d.logf("无法写回执：%v", err)
@@ -234,7 +253,7 @@ func (d *Desk) sameVillage(sub *submission) []*submission {
 // or nil.
 func (d *Desk) newerAccepted(sub *submission) *submission {
 	for _, o := range d.sameVillage(sub) {
-		if o.accepted && newer(o, sub) {
+		if o.accepted && o.supersededBy == nil && newer(o, sub) {
 			return o
 		}
 	}
@@ -259,60 +278,59 @@ func newer(a, b *submission) bool {
 	return a.path > b.path
 }
 
-// archive moves old out of the inbox into 归档/, never overwriting.
+// archive moves old out of the inbox into 归档/, never overwriting, whole
+// or not at all. When it cannot, old stays in the inbox but is no longer
+// summed up; the log says so once, and Idle tries again.
 func (d *Desk) archive(old, by *submission) bool {
 	dst, err := ArchivePath(filepath.Join(d.OutDir, ArchiveDir), filepath.Base(old.path), old.mtime)
 	if err == nil {
-		err = moveFile(old.path, dst)
+		err = d.ops.move(old.path, dst)
 	}
 	if err != nil {
-		d.logf("无法把旧文件 %s 移到归档：%v（请手工移走，以免重复汇总）", filepath.Base(old.path), err)
+		if old.supersededBy == nil {
+			d.logf("%s 有了更新的台账 %s，但旧文件 %s 无法移到归档：%v。旧文件不再汇总；请关闭打开它的程序，程序会再试，或手工移走",
+				old.village, filepath.Base(by.path), filepath.Base(old.path), err)
+		}
+		if old.accepted && old.supersededBy == nil {
+			d.touch()
+		}
+		old.supersededBy = by
 		return false
 	}
 	delete(d.subs, old.path)
+	d.clearRejection(old)
 	d.logf("%s 有了更新的台账 %s，旧文件 %s 已移到 %s", old.village, filepath.Base(by.path), filepath.Base(old.path), d.rel(dst))
-	if old.accepted {
+	if old.accepted && old.supersededBy == nil {
 		d.touch()
 	}
 	return true
 }
 
-// ArchivePath gives a free name in dir for a file archived from the inbox:
-// its modification time first, so the archive sorts by age
-// (2025-09-10_0912_大布村整改台账.xlsx).
-func ArchivePath(dir, name string, mtime time.Time) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	base := mtime.Format("2006-01-02_1504") + "_" + name
-	ext := filepath.Ext(base)
-	stem := strings.TrimSuffix(base, ext)
-	for i := 1; ; i++ {
-		p := filepath.Join(dir, base)
-		if i > 1 {
-			p = filepath.Join(dir, fmt.Sprintf("%s（%d）%s", stem, i, ext))
-		}
-		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
-			return p, nil
+// retryArchive tries again to move the files that could not be archived,
+// returning those it moved.
+func (d *Desk) retryArchive() (archived []string) {
+	var stuck []*submission
+	for _, s := range d.subs {
+		if s.supersededBy != nil {
+			stuck = append(stuck, s)
 		}
 	}
+	sort.Slice(stuck, func(i, j int) bool { return stuck[i].path < stuck[j].path })
+	for _, s := range stuck {
+		if d.archive(s, s.supersededBy) {
+			archived = append(archived, s.path)
+		}
+	}
+	return archived
 }
 
-// moveFile renames src to dst, copying across drives; src is removed only
-// after dst is whole.
-func moveFile(src, dst string) error {
-	if err := os.Rename(src, dst); err == nil {
-		return nil
+// ReceivedAt is the first time the desk received the file now at path
+// (kept across restarts), and whether it has judged that file.
+func (d *Desk) ReceivedAt(path string) (time.Time, bool) {
+	if s, ok := d.subs[path]; ok {
+		return s.received, true
 	}
-	st, err := os.Stat(src)
-	if err != nil {
-		return err
-	}
-	if err := output.CopyFile(src, dst); err != nil {
-		return err
-	}
-	os.Chtimes(dst, st.ModTime(), st.ModTime())
-	return os.Remove(src)
+	return time.Time{}, false
 }
 
 // Gone tells the desk that files it judged have left the inbox (the clerk
@@ -321,7 +339,8 @@ func (d *Desk) Gone(paths []string) {
 	for _, p := range paths {
 		if s, ok := d.subs[p]; ok {
 			delete(d.subs, p)
-			if s.accepted {
+			d.clearRejection(s)
+			if s.accepted && s.supersededBy == nil {
 				d.logf("%s 已从收件箱移走，不再汇总", filepath.Base(p))
 				d.touch()
 			}
@@ -344,6 +363,7 @@ func (d *Desk) Idle() bool {
 	if quiet <= 0 {
 		quiet = DefaultInterval
 	}
+	d.retryArchive()
 	if !d.dirty || d.now().Sub(d.changed) < quiet || d.Build == nil {
 		return false
 	}
@@ -397,12 +417,90 @@ func GuessVillage(name string, villages []string) string {
 	return best
 }
 
-func (d *Desk) reject(sub *submission, v *Verdict) {
-	name := filepath.Base(sub.path)
+// Suffixes of the files a rejection writes to 退回/, after the stem of the
+// inbox file's name.
+const (
+	rejectTextSuffix = "-退回说明.txt"
+	rejectCopySuffix = "-已批注.xlsx"
+)
+
+// rejectionPaths are the rejection text and annotated copy of an inbox file.
+func (d *Desk) rejectionPaths(path string) (text, copy string) {
+	name := filepath.Base(path)
 	stem := strings.TrimSuffix(name, filepath.Ext(name))
 	dir := filepath.Join(d.OutDir, RejectDir)
-	textPath := filepath.Join(dir, stem+"-退回说明.txt")
-	copyPath := filepath.Join(dir, stem+"-已批注.xlsx")
+	return filepath.Join(dir, stem+rejectTextSuffix), filepath.Join(dir, stem+rejectCopySuffix)
+}
+
+// clearRejection removes the rejection of sub's file once it no longer
+// holds (the file was fixed, archived or taken away), unless another
+// rejected file in the inbox shares its name's stem (and so its rejection).
+func (d *Desk) clearRejection(sub *submission) {
+	text, cp := d.rejectionPaths(sub.path)
+	for _, o := range d.subs {
+		if o != sub && !o.accepted {
+			if t, _ := d.rejectionPaths(o.path); t == text {
+				return
+			}
+		}
+	}
+	removed := false
+	for _, p := range []string{text, cp} {
+		if err := os.Remove(p); err == nil {
+			removed = true
+		}
+	}
+	if removed {
+		d.logf("%s 的退回说明已不再适用，已从 %s 删除", filepath.Base(sub.path), d.rel(filepath.Dir(text)))
+	}
+}
+
+// Sweep removes rejections (退回说明 and 已批注 copies) whose file is no
+// longer in the inbox, as when it was taken away while the desk was not
+// running. Serve calls it once at the start.
+func (d *Desk) Sweep(inbox string) {
+	ents, err := os.ReadDir(inbox)
+	if err != nil {
+		return
+	}
+	stems := map[string]bool{}
+	for _, e := range ents {
+		if !e.IsDir() && !Ignored(e.Name()) {
+			stems[strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))] = true
+		}
+	}
+	dir := filepath.Join(d.OutDir, RejectDir)
+	rejected, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	var cleared []string
+	for _, e := range rejected {
+		n := e.Name()
+		stem := ""
+		switch {
+		case strings.HasSuffix(n, rejectTextSuffix):
+			stem = strings.TrimSuffix(n, rejectTextSuffix)
+		case strings.HasSuffix(n, rejectCopySuffix):
+			stem = strings.TrimSuffix(n, rejectCopySuffix)
+		default:
+			continue // not the desk's
+		}
+		if e.IsDir() || stems[stem] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, n)); err == nil {
+			cleared = append(cleared, n)
+		}
+	}
+	if len(cleared) > 0 {
+		d.logf("收件箱里已没有对应的文件，删除了过时的退回材料：%s", strings.Join(cleared, "、"))
+	}
+}
+
+func (d *Desk) reject(sub *submission, v *Verdict) {
+	name := filepath.Base(sub.path)
+	textPath, copyPath := d.rejectionPaths(sub.path)
 	marked := ""
 	if res, err := annotate.Copy(sub.path, copyPath, v.Diagnostics); err == nil && res.Cells > 0 {
 		marked = copyPath
@@ -441,11 +539,11 @@ func (d *Desk) writeReceipt(sub *submission, v *Verdict) error {
 		who = strings.TrimSuffix(name, filepath.Ext(name))
 	}
 	path := filepath.Join(d.OutDir, ReceiptDir, who+"-回执.txt")
-	return WriteText(path, Receipt(who, name, d.now(), v))
+	return WriteText(path, Receipt(who, name, sub.received, v))
 }
 
 // Receipt is the text of a receipt (回执): who sent what, when it was
-// received, how many tasks in each status, and the warnings.
+// first received (at), how many tasks in each status, and the warnings.
 func Receipt(village, file string, at time.Time, v *Verdict) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "回执\n\n村（社区）：%s\n文件：%s\n收到时间：%d年%d月%d日 %s\n",
@@ -496,5 +594,6 @@ func Serve(ctx context.Context, w *Watcher, d *Desk) error {
 	}
 	w.OnGone = d.Gone
 	w.OnIdle = func() { d.Idle() }
+	d.Sweep(w.Dir)
 	return w.Run(ctx)
 }

@@ -113,7 +113,7 @@ func (b *book) taskHeader(s *sheet, row int, note string) {
 
 func (b *book) taskRow(s *sheet, row int, it *ledger.Item, then string, thenStyle int, now string, nowStyle int, note string) {
 	s.text(1, row, it.Village, b.st.center)
-	s.text(2, row, it.Seq, b.st.center)
+	s.seq(2, row, it.Seq, b.st.center)
 	s.span(3, 6, row, it.Problem, b.st.text)
 	s.text(7, row, then, thenStyle)
 	s.text(8, row, now, nowStyle)

@@ -57,7 +57,9 @@ func (b *book) writeTasks(name string) error {
 		for j, c := range cols {
 			col := j + 2
 			switch c {
-			case ledger.ColSeq, ledger.ColLead, ledger.ColPerson:
+			case ledger.ColSeq:
+				s.seq(col, row, it.Seq, b.st.center)
+			case ledger.ColLead, ledger.ColPerson:
 				s.text(col, row, it.Text(c), b.st.center)
 			case ledger.ColDeadline:
 				if it.Deadline.Kind == ledger.DeadlineOn {

@@ -1,5 +1,5 @@
 // Package workspace is the clerk's folder for one round: what `init` lays
-// out (taizhang.yaml, 收件箱/, 输出/, 通报正文.txt, a blank ledger per
+// out (taizhang.yaml, 收件箱/, 输出/, 通报正文.docx, a blank ledger per
 // village) and what `status` reads back from it (who has sent, who has not,
 // what was rejected, how long until the disclosure date).
 package workspace
@@ -14,11 +14,13 @@ import (
 	"strings"
 	"text/template"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/docx"
 	"github.com/taizhang/taizhang/internal/form"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/notice"
 	"github.com/taizhang/taizhang/internal/output"
 )
 
@@ -26,8 +28,8 @@ import (
 const (
 	InboxName     = "收件箱"
 	OutName       = "输出"
-	NarrativeName = "通报正文.txt"
-	BlankDir      = "空白台账" // one blank ledger per village, to hand out
+	NarrativeName = "通报正文.docx" // edited in WPS or Word
+	BlankDir      = "空白台账"      // one blank ledger per village, to hand out
 )
 
 // InitOptions tune Init.
@@ -78,7 +80,7 @@ func Init(dir string, opts InitOptions) (*InitResult, error) {
 		res.Created = append(res.Created, rel+"/")
 	}
 	narr := cfg.NarrativePath()
-	if err := res.file(narr, Rel(dir, narr), output.Text(NarrativeSkeleton)); err != nil {
+	if err := res.file(narr, Rel(dir, narr), narrativeWriter(narr)); err != nil {
 		return nil, err
 	}
 	for _, v := range cfg.Villages {
@@ -89,6 +91,15 @@ func Init(dir string, opts InitOptions) (*InitResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// narrativeWriter writes the skeleton narrative in the form path's name
+// asks for: a Word document, or a text file for Notepad.
+func narrativeWriter(path string) func(io.Writer) error {
+	if strings.EqualFold(filepath.Ext(path), ".docx") {
+		return writeNarrative(NarrativeSkeleton)
+	}
+	return output.Text(NarrativeSkeleton)
 }
 
 // file writes path unless it exists.
@@ -122,19 +133,34 @@ func Rel(dir, p string) string {
 	return filepath.ToSlash(rel)
 }
 
-// NarrativeSkeleton is the 通报正文.txt a new workspace starts with: the four
-// headings of the notice body and one short paragraph under each, with the
-// figures the build fills in.
-const NarrativeSkeleton = `一、党委履行巡察整改主体责任情况
-（请写明镇党委收到反馈意见后如何研究部署、压实责任、督促推进，可分（一）（二）（三）小标题。）
-二、巡察反馈重点事项整改落实情况
-截至{{.AsOf}}，{{.VillageCount}}个村（社区）党组织共梳理整改任务{{.Town.Tasks}}项，已完成{{.Town.Done}}项，整体完成率{{.Town.Rate}}；基本完成{{.Town.Mostly}}项，持续整改{{.Town.Ongoing}}项，需长期坚持{{.Town.LongTerm}}项。
-（请按问题类别写明重点事项的整改措施和成效，小标题用（一）、1.、（1）逐级编号。）
-三、需长期整改事项进展情况
-目前全镇需长期坚持的整改任务{{.Town.LongTerm}}项、持续整改任务{{.Town.Ongoing}}项，均已明确责任单位和阶段目标，按计划推进。
-四、下一步工作打算
-（请写明巩固整改成果、推进未完成任务、健全长效机制等方面的打算，可用“一是……二是……”分述。）
-`
+// NarrativeSkeleton is the narrative a new workspace starts with, one
+// paragraph a line: the four headings of the notice body, the figures as
+// placeholders the build fills in, and a guidance sentence (Guidance) where
+// the town's own words go. init writes it as 通报正文.docx.
+var NarrativeSkeleton = strings.Join([]string{
+	"一、党委履行巡察整改主体责任情况",
+	Guidance[0],
+	"二、巡察反馈重点事项整改落实情况",
+	"截至【统计截止日期】，【村社区数】个村（社区）党组织共梳理整改任务【全镇任务数】项，已完成【已完成数】项，整体完成率【完成率】；" +
+		"基本完成【基本完成数】项，持续整改【持续整改数】项，需长期坚持【长期坚持数】项。各村（社区）完成情况为：【各村完成情况】。",
+	Guidance[1],
+	"三、需长期整改事项进展情况",
+	"目前全镇需长期坚持的整改任务【长期坚持数】项、持续整改任务【持续整改数】项，均已明确责任单位和阶段目标，按计划推进。",
+	"四、下一步工作打算",
+	Guidance[2],
+}, "\n") + "\n"
+
+// writeNarrative writes text, one paragraph a line, as a Word document:
+// lines numbered 一、 （一） 1. （1） in their heading faces.
+func writeNarrative(text string) func(io.Writer) error {
+	return func(w io.Writer) error {
+		var d docx.Draft
+		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+			d.Paragraphs = append(d.Paragraphs, docx.Para{Text: line, Heading: int(notice.HeadingLevel(line))})
+		}
+		return docx.Write(w, d)
+	}
+}
 
 // configTemplate is taizhang.yaml as init writes it: every key with a
 // Chinese comment a clerk can follow.
@@ -163,7 +189,8 @@ disclosure:
   date: {{d .C.Disclosure.Date}}        # 公开（通报发布）日期
   days: {{.C.Disclosure.Days}}                # 公开期限，天数（含首日）
 
-# 统计截止日期：不写时按公开日期统计
+# 统计截止日期：检查（check、watch、status）和生成（build）都按这一天判断逾期；
+# 不写时按公开日期，公开日期也没写时按当天
 {{if .C.AsOf.IsZero}}# as_of: 2025-09-12{{else}}as_of: {{d .C.AsOf}}{{end}}
 
 # 通报末尾的意见反馈方式
@@ -186,7 +213,8 @@ villages:
 # 文件夹：各村报来的台账放进“收件箱”，生成的文件在“输出”
 inbox: {{q .C.Inbox}}
 out: {{q .C.Out}}
-# 通报正文（记事本编辑），生成通报时使用
+# 通报正文：用 WPS 或 Word 编辑；数字写成【完成率】这样的占位符，生成通报时自动填入
+# （taizhang fields 列出全部占位符）。也可以改用记事本编辑的 通报正文.txt
 narrative: {{q .C.Narrative}}
 
 # 公开的台账是否显示责任人、责任领导（默认不显示，保护个人信息）
@@ -239,9 +267,9 @@ var example = config.Config{
 		Group: "市委对村巡察第四组",
 		From:  ledger.NewDate(2024, 9, 24), To: ledger.NewDate(2024, 12, 20), Feedback: ledger.NewDate(2025, 1, 14),
 	},
-	Disclosure: config.Disclosure{Date: ledger.NewDate(2025, 9, 12), Days: 15},
+	Disclosure: config.Disclosure{Date: ledger.NewDate(2025, 9, 12), Days: config.DefaultDisclosureDays},
 	Contact: config.Contact{
-		Phone: "0760-86388332", Hours: "工作时间",
+		Phone: "0760-86388332", Hours: config.DefaultHours,
 		Address:  "中山市三乡镇景观大道1号镇政府大楼三乡镇党建和组织人事办公室",
 		Envelope: "对中共中山市三乡镇委员会关于巡察整改落实情况的意见建议",
 		Postcode: "528463", Email: "sxxcxtb@126.com",
@@ -271,9 +299,7 @@ func ConfigText(from *config.Config) (string, error) {
 		}
 	}
 	c.Inbox, c.Out, c.Narrative = InboxName, OutName, NarrativeName
-	if c.Disclosure.Days == 0 {
-		c.Disclosure.Days = 15
-	}
+	c.Disclosure.Days = c.DisclosureDays()
 	funcs := template.FuncMap{
 		"q": quote,
 		"d": func(d ledger.Date) string {

@@ -15,8 +15,10 @@ import (
 type Submission struct {
 	Path        string              `json:"path"`
 	Name        string              `json:"name"`
-	Village     string              `json:"village"` // "" when it could not be told
+	Village     string              `json:"village"`            // "" when it could not be told
+	Villages    []string            `json:"villages,omitempty"` // a combined file: every village it holds
 	Tasks       int                 `json:"tasks"`
+	Unread      bool                `json:"unread,omitempty"` // not a workbook: not read, shown beside its village
 	Modified    time.Time           `json:"modified"`
 	Diagnostics []ledger.Diagnostic `json:"diagnostics"`
 }
@@ -40,8 +42,13 @@ type VillageStatus struct {
 	Org      string       `json:"org"`
 	State    string       `json:"state"`
 	File     *Submission  `json:"file,omitempty"`     // the accepted file, or the newest rejected one
-	Rejected []Submission `json:"rejected,omitempty"` // rejected files still in the inbox
+	Rejected []Submission `json:"rejected,omitempty"` // rejected files still in the inbox, newest first
+	Unread   []Submission `json:"unread,omitempty"`   // files that seem to be the village's but were not read (a PDF, a zip)
 }
+
+// Returned reports whether the village has a file to put right: a rejected
+// file still in the inbox (build refuses while there is one).
+func (v *VillageStatus) Returned() bool { return len(v.Rejected) > 0 }
 
 // Status is a screenful for the clerk: who is in, who is not, what was
 // rejected, and how long until the disclosure date.
@@ -55,6 +62,7 @@ type Status struct {
 	Missing        []string        `json:"missing"`  // 催报 list
 	Rejected       []string        `json:"rejected"` // villages with only rejected files
 	Unknown        []Submission    `json:"unknown"`  // files whose village could not be told
+	Unread         []Submission    `json:"unread"`   // files not read whose village could not be told either
 	// PersonalData counts personal-data warnings in accepted files that the
 	// config does not acknowledge: build --final refuses while there are any.
 	PersonalData []ledger.Diagnostic `json:"personal_data"`
@@ -65,6 +73,11 @@ type Status struct {
 // goes: every village in, nothing rejected in its place, no personal data
 // left unacknowledged.
 func (s *Status) Ready() bool {
+	for _, v := range s.Villages {
+		if v.Returned() {
+			return false
+		}
+	}
 	return len(s.Missing) == 0 && len(s.Rejected) == 0 && len(s.Unknown) == 0 && len(s.PersonalData) == 0
 }
 
@@ -73,21 +86,39 @@ func Compute(cfg *config.Config, subs []Submission, today ledger.Date) *Status {
 	st := &Status{
 		Town: cfg.Town, Today: today,
 		DisclosureDate: cfg.Disclosure.Date, DisclosureEnd: cfg.DisclosureEnd(),
-		Missing: []string{}, Rejected: []string{}, Unknown: []Submission{}, PersonalData: []ledger.Diagnostic{},
+		Missing: []string{}, Rejected: []string{}, Unknown: []Submission{}, Unread: []Submission{}, PersonalData: []ledger.Diagnostic{},
 	}
 	if !cfg.Disclosure.Date.IsZero() {
 		st.DaysLeft = today.DaysUntil(cfg.Disclosure.Date)
 	}
 	byVillage := map[string][]Submission{}
+	unread := map[string][]Submission{}
 	for _, s := range subs {
-		if _, ok := cfg.Village(s.Village); !ok {
-			st.Unknown = append(st.Unknown, s)
+		if s.Unread {
+			if _, ok := cfg.Village(s.Village); ok {
+				unread[s.Village] = append(unread[s.Village], s)
+			} else {
+				st.Unread = append(st.Unread, s)
+			}
 			continue
 		}
-		byVillage[s.Village] = append(byVillage[s.Village], s)
+		vs := s.Villages
+		if len(vs) == 0 {
+			vs = []string{s.Village}
+		}
+		known := false
+		for _, v := range vs {
+			if _, ok := cfg.Village(v); ok {
+				byVillage[v] = append(byVillage[v], s)
+				known = true
+			}
+		}
+		if !known {
+			st.Unknown = append(st.Unknown, s)
+		}
 	}
 	for _, v := range cfg.Villages {
-		vs := VillageStatus{Name: v.Name, Org: v.Org, State: Missing}
+		vs := VillageStatus{Name: v.Name, Org: v.Org, State: Missing, Unread: unread[v.Name]}
 		files := byVillage[v.Name]
 		sort.SliceStable(files, func(i, j int) bool { return files[i].Modified.After(files[j].Modified) })
 		for i := range files {
@@ -124,8 +155,23 @@ func Compute(cfg *config.Config, subs []Submission, today ledger.Date) *Status {
 func (s *Status) Print(w io.Writer) {
 	fmt.Fprintf(w, "%s巡察整改台账收件情况（%s）\n", s.Town, s.Today.Chinese())
 	fmt.Fprintln(w, s.Countdown())
-	in := len(s.Villages) - len(s.Missing) - len(s.Rejected)
-	fmt.Fprintf(w, "\n共 %d 个村（社区）：已报送 %d 个，退回待改 %d 个，未报送 %d 个。\n", len(s.Villages), in, len(s.Rejected), len(s.Missing))
+	in, returned, both := 0, 0, 0
+	for _, v := range s.Villages {
+		if v.State == Submitted {
+			in++
+		}
+		if v.Returned() {
+			returned++
+			if v.State == Submitted {
+				both++
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n共 %d 个村（社区）：已报送 %d 个，退回待改 %d 个，未报送 %d 个。", len(s.Villages), in, returned, len(s.Missing))
+	if both > 0 {
+		fmt.Fprintf(w, "（其中 %d 个已有合格台账，又有退回的文件）", both)
+	}
+	fmt.Fprintln(w)
 	var got []string
 	for _, v := range s.Villages {
 		if v.State == Submitted {
@@ -137,6 +183,21 @@ func (s *Status) Print(w io.Writer) {
 	}
 	if len(s.Missing) > 0 {
 		fmt.Fprintf(w, "未报送（请催报）：%s\n", strings.Join(s.Missing, "、"))
+	}
+	var unread []string
+	for _, v := range s.Villages {
+		for _, f := range v.Unread {
+			unread = append(unread, fmt.Sprintf("  %s  %s：不是Excel台账，没有读取", v.Name, f.Name))
+		}
+	}
+	for _, f := range s.Unread {
+		unread = append(unread, fmt.Sprintf("  不明单位  %s：不是Excel台账，没有读取", f.Name))
+	}
+	if len(unread) > 0 {
+		fmt.Fprintln(w, "\n收件箱中没有读取的文件：")
+		for _, l := range unread {
+			fmt.Fprintln(w, l)
+		}
 	}
 	var rejected []VillageStatus
 	for _, v := range s.Villages {
@@ -150,7 +211,11 @@ func (s *Status) Print(w io.Writer) {
 			for _, f := range v.Rejected {
 				note := ""
 				if v.State == Submitted {
-					note = "（已另有合格台账）"
+					if f.Modified.After(v.File.Modified) {
+						note = fmt.Sprintf("（较新的这份被退回，仍使用之前合格的%s）", v.File.Name)
+					} else {
+						note = fmt.Sprintf("（已另有较新的合格台账%s，请把这份旧文件移出收件箱）", v.File.Name)
+					}
 				}
 				fmt.Fprintf(w, "  %s  %s：%d 条错误%s\n", v.Name, f.Name, f.Errors(), note)
 				printProblems(w, f.Diagnostics)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/notice"
 )
 
 func TestInitLaysOutAReadyWorkspace(t *testing.T) {
@@ -19,7 +20,7 @@ func TestInitLaysOutAReadyWorkspace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"taizhang.yaml", "收件箱", "输出", "通报正文.txt", "空白台账/圩仔社区整改台账.xlsx", "空白台账/大布村整改台账.xlsx"} {
+	for _, p := range []string{"taizhang.yaml", "收件箱", "输出", "通报正文.docx", "空白台账/圩仔社区整改台账.xlsx", "空白台账/大布村整改台账.xlsx"} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			t.Errorf("%s missing: %v", p, err)
 		}
@@ -35,9 +36,12 @@ func TestInitLaysOutAReadyWorkspace(t *testing.T) {
 	if !strings.Contains(string(raw), "# 各村（社区）及其党组织全称") {
 		t.Error("config has no Chinese comments")
 	}
-	narr, _ := os.ReadFile(cfg.NarrativePath())
+	narr, have, err := notice.ReadNarrative(cfg)
+	if !have || err != nil {
+		t.Fatalf("the narrative does not read: %v", err)
+	}
 	for _, h := range []string{"一、", "二、", "三、", "四、"} {
-		if !bytes.Contains(narr, []byte("\r\n"+h)) && !bytes.HasPrefix(narr, []byte("\ufeff"+h)) {
+		if !strings.Contains(narr, "\n"+h) && !strings.HasPrefix(narr, h) {
 			t.Errorf("narrative lacks heading %s", h)
 		}
 	}

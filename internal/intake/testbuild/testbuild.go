@@ -31,6 +31,12 @@ type Formula struct {
 	Cached any
 }
 
+// Number is a number cell shown with a number format (0%, #,##0.00).
+type Number struct {
+	V      float64
+	Format string
+}
+
 // Sheet is one worksheet: rows of values from A1 down (nil rows are blank),
 // merged ranges ("C3:C5") and visibility.
 type Sheet struct {
@@ -40,6 +46,9 @@ type Sheet struct {
 	Merges []string
 	// EmptyStyledRows adds that many formatted but empty rows below the data.
 	EmptyStyledRows int
+	HiddenRows      []int          // 1-based rows to hide
+	HiddenCols      []string       // column letters to hide
+	Cells           map[string]any // extra cells by reference (a stray value at A60000)
 }
 
 // Book is a workbook.
@@ -114,8 +123,13 @@ func Build(b Book) *excelize.File {
 					}
 					must(f.SetCellStyle(s.Name, ref, ref, style(format)))
 				case Formula:
-					must(f.SetCellValue(s.Name, ref, v.Cached))
+					if v.Cached != nil {
+						must(f.SetCellValue(s.Name, ref, v.Cached))
+					}
 					must(f.SetCellFormula(s.Name, ref, v.F))
+				case Number:
+					must(f.SetCellFloat(s.Name, ref, v.V, -1, 64))
+					must(f.SetCellStyle(s.Name, ref, ref, style(v.Format)))
 				case string:
 					if v != "" {
 						must(f.SetCellStr(s.Name, ref, v))
@@ -142,6 +156,15 @@ func Build(b Book) *excelize.File {
 			a, _ := excelize.CoordinatesToCellName(1, from)
 			z, _ := excelize.CoordinatesToCellName(13, from+s.EmptyStyledRows-1)
 			must(f.SetCellStyle(s.Name, a, z, border))
+		}
+		for ref, v := range s.Cells {
+			must(f.SetCellValue(s.Name, ref, v))
+		}
+		for _, r := range s.HiddenRows {
+			must(f.SetRowVisible(s.Name, r, false))
+		}
+		for _, c := range s.HiddenCols {
+			must(f.SetColVisible(s.Name, c, false))
 		}
 		if s.Hidden {
 			must(f.SetSheetVisible(s.Name, false))

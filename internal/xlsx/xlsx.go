@@ -1,4 +1,16 @@
-package intake
+// Package xlsx is a small, read-only, streaming reader of the parts of an
+// xlsx package a ledger needs: the sheet list with visibility, the 1904 flag, the
+// shared strings, which cell styles are dates, and each sheet's cells and
+// merged ranges.
+//
+// Why not excelize's reader: measured on a 100-row ledger, excelize's
+// OpenFile + Rows + GetMergeCells costs ~7 ms (GetMergeCells decodes the whole
+// sheet into a DOM, and Rows does not expose a cell's style, which dates
+// need); and the DOM of a sheet with a million formatted-but-empty rows takes
+// gigabytes. This reader streams every part once, keeps only non-empty cells,
+// and is bounded by Limits. Excelize still converts serial numbers to dates
+// (ExcelDateToTime, honouring the 1904 flag) and builds the tests' workbooks.
+package xlsx
 
 import (
 	"archive/zip"
@@ -16,87 +28,119 @@ import (
 	"github.com/taizhang/taizhang/internal/ledger"
 )
 
-// This file is a small, read-only, streaming reader of the parts of an xlsx
-// package a ledger needs: the sheet list with visibility, the 1904 flag, the
-// shared strings, which cell styles are dates, and each sheet's cells and
-// merged ranges.
-//
-// Why not excelize's reader: measured on a 100-row ledger, excelize's
-// OpenFile + Rows + GetMergeCells costs ~7 ms (GetMergeCells decodes the whole
-// sheet into a DOM, and Rows does not expose a cell's style, which dates
-// need); and the DOM of a sheet with a million formatted-but-empty rows takes
-// gigabytes. This reader streams every part once, keeps only non-empty cells,
-// and is bounded by Limits. Excelize still converts serial numbers to dates
-// (ExcelDateToTime, honouring the 1904 flag) and builds the tests' workbooks.
+// Limits bound what one workbook may cost to read. A workbook beyond them is
+// refused with a TooLargeError, quickly and in bounded memory.
+type Limits struct {
+	MaxUnzipBytes int64 // total inflated size of the package's XML parts
+	MaxRows       int   // rows holding a value, per sheet (not the highest row number: a stray space at A60000 is one row)
+	MaxCellRunes  int   // characters in one cell (Excel's own limit is 32767)
+}
 
-// errTooLarge is returned when a package or sheet goes beyond the Limits.
-type errTooLarge struct{ msg string }
+// TooLargeError is returned when a package or sheet goes beyond the Limits.
+type TooLargeError struct{ Msg string }
 
-func (e *errTooLarge) Error() string { return e.msg }
+func (e *TooLargeError) Error() string { return e.Msg }
 
-// book is an opened xlsx package.
-type book struct {
+// Book is an opened xlsx package.
+type Book struct {
 	zr       *zip.Reader
 	parts    map[string]*zip.File // by lower-case part name, no leading slash
-	sheets   []sheetRef           // in workbook order
-	date1904 bool
-	sst      []string
-	dateXF   []bool // cellXfs index → the style's number format is a date
+	Sheets   []SheetRef           // in workbook order
+	Date1904 bool
+	sst      []sharedString
+	xfs      []numFormat // cellXfs index → the style's number format
 	limits   Limits
 }
 
-// sheetRef is one sheet of the workbook.
-type sheetRef struct {
+// SheetRef is one sheet of the workbook.
+type SheetRef struct {
 	Name   string
 	Part   string // part name inside the package
 	Hidden bool   // hidden or very hidden
 	Chart  bool   // not a worksheet
 }
 
-// cell is one non-empty cell of a sheet.
-type cell struct {
-	col    int    // 1-based column
-	text   string // the value as text; a date cell gives YYYY-MM-DD
-	date   ledger.Date
-	isDate bool // the cell holds a real Excel date
-	number bool // the cell holds a number (no date format)
+// Cell is one non-empty cell of a sheet.
+type Cell struct {
+	Col    int    // 1-based column
+	Text   string // the value as the cell shows it; a date cell gives YYYY-MM-DD
+	Date   ledger.Date
+	IsDate bool    // the cell holds a real Excel date
+	Number bool    // the cell holds a number (no date format)
+	Value  float64 // the number, when Number
+	// Error is true for an Excel error value (#REF!, #N/A …, in Text).
+	Error bool
+	// Formula is true when the cell holds a formula; NoCache when it was
+	// saved without a result (Text is then "").
+	Formula, NoCache bool
+	// TooLong is true when the text is beyond Limits.MaxCellRunes; Text is
+	// then "" (it is refused, never truncated).
+	TooLong bool
+	// Raw is the formula's text for a formula cell (at most 256 bytes).
+	Raw string
 }
 
-// sheetRow is one row with at least one non-empty cell.
-type sheetRow struct {
-	num   int // 1-based Excel row
-	cells []cell
+// sharedString is one entry of the shared string table, prepared once for
+// every cell that refers to it.
+type sharedString struct {
+	text    string
+	tooLong bool
 }
 
-// rect is a merged range, 1-based and inclusive.
-type rect struct{ r1, c1, r2, c2 int }
-
-// sheet is the content of one worksheet.
-type sheet struct {
-	rows    []sheetRow
-	merges  []rect
-	tooLong []string // references of cells cut to Limits.MaxCellRunes
-	lastRow int      // highest row number holding a value
+// numFormat is what a cell style's number format means for reading.
+type numFormat struct {
+	date bool
+	code string // "" for General
 }
 
-// openBook reads the package's structure and checks the declared sizes of
+// Row is one row with at least one non-empty cell.
+type Row struct {
+	Num    int // 1-based Excel row
+	Cells  []Cell
+	Hidden bool // hidden, or folded inside a collapsed group
+}
+
+// Rect is a merged range, 1-based and inclusive.
+type Rect struct{ R1, C1, R2, C2 int }
+
+// Sheet is the content of one worksheet.
+type Sheet struct {
+	Rows    []Row
+	Merges  []Rect
+	TooLong []string // references of cells beyond Limits.MaxCellRunes
+	LastRow int      // highest row number holding a value
+	// HiddenCols are the hidden column ranges (1-based, inclusive).
+	HiddenCols [][2]int
+}
+
+// ColHidden reports whether a column is hidden.
+func (s *Sheet) ColHidden(col int) bool {
+	for _, r := range s.HiddenCols {
+		if col >= r[0] && col <= r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// Open reads the package's structure and checks the declared sizes of
 // its parts against the limits before inflating anything.
-func openBook(ra io.ReaderAt, size int64, lim Limits) (*book, error) {
+func Open(ra io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		return nil, err
 	}
 	if len(zr.File) > maxParts {
-		return nil, &errTooLarge{fmt.Sprintf("压缩包内有%d个部件，远超正常台账", len(zr.File))}
+		return nil, &TooLargeError{Msg: fmt.Sprintf("压缩包内有%d个部件，远超正常台账", len(zr.File))}
 	}
 	var total uint64
-	b := &book{zr: zr, parts: make(map[string]*zip.File, len(zr.File)), limits: lim}
+	b := &Book{zr: zr, parts: make(map[string]*zip.File, len(zr.File)), limits: lim}
 	for _, f := range zr.File {
 		if inflated(f.Name) {
 			total += f.UncompressedSize64
 		}
 		if total > uint64(lim.MaxUnzipBytes) {
-			return nil, &errTooLarge{fmt.Sprintf("文件解压后超过%s", humanBytes(lim.MaxUnzipBytes))}
+			return nil, &TooLargeError{Msg: fmt.Sprintf("文件解压后超过%s", humanBytes(lim.MaxUnzipBytes))}
 		}
 		name := strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/"))
 		b.parts[name] = f
@@ -122,14 +166,14 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d KB", n>>10)
 }
 
-// errNoWorkbook says the zip is not a spreadsheet package.
-var errNoWorkbook = errors.New("no workbook part")
+// ErrNoWorkbook says the zip is not a spreadsheet package.
+var ErrNoWorkbook = errors.New("no workbook part")
 
 // load reads the workbook, its relationships, the shared strings and styles.
-func (b *book) load() error {
+func (b *Book) Load() error {
 	wbPart := b.officeDocument()
 	if wbPart == "" {
-		return errNoWorkbook
+		return ErrNoWorkbook
 	}
 	rels, err := b.readRels(wbPart)
 	if err != nil {
@@ -160,7 +204,7 @@ func (b *book) load() error {
 }
 
 // officeDocument finds the workbook part through the package relationships.
-func (b *book) officeDocument() string {
+func (b *Book) officeDocument() string {
 	if rels, err := b.readRels(""); err == nil {
 		for _, r := range rels {
 			if strings.HasSuffix(r.typ, "/officeDocument") {
@@ -181,7 +225,7 @@ func (b *book) officeDocument() string {
 type rel struct{ id, typ, target string }
 
 // readRels reads the relationships of a part ("" for the package's own).
-func (b *book) readRels(part string) ([]rel, error) {
+func (b *Book) readRels(part string) ([]rel, error) {
 	dir, base := path.Split(part)
 	relsPart := path.Join(dir, "_rels", base+".rels")
 	dec, closer, err := b.decoder(relsPart)
@@ -229,7 +273,7 @@ func (b *book) readRels(part string) ([]rel, error) {
 }
 
 // open opens a part for reading, no further than its declared size.
-func (b *book) open(part string) (io.Reader, io.Closer, error) {
+func (b *Book) open(part string) (io.Reader, io.Closer, error) {
 	f, ok := b.parts[strings.ToLower(part)]
 	if !ok {
 		return nil, nil, fmt.Errorf("missing part %s", part)
@@ -241,13 +285,13 @@ func (b *book) open(part string) (io.Reader, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	// The declared size was checked in openBook; archive/zip refuses data
+	// The declared size was checked in Open; archive/zip refuses data
 	// beyond it, and the LimitReader is a second fence.
 	return io.LimitReader(rc, int64(f.UncompressedSize64)+1), rc, nil
 }
 
 // decoder opens a part for streaming XML.
-func (b *book) decoder(part string) (*xml.Decoder, io.Closer, error) {
+func (b *Book) decoder(part string) (*xml.Decoder, io.Closer, error) {
 	r, closer, err := b.open(part)
 	if err != nil {
 		return nil, nil, err
@@ -258,7 +302,7 @@ func (b *book) decoder(part string) (*xml.Decoder, io.Closer, error) {
 	return dec, closer, nil
 }
 
-func (b *book) readWorkbook(part string, rels []rel) error {
+func (b *Book) readWorkbook(part string, rels []rel) error {
 	targets := make(map[string]rel, len(rels))
 	for _, r := range rels {
 		targets[r.id] = r
@@ -284,11 +328,11 @@ func (b *book) readWorkbook(part string, rels []rel) error {
 		case "workbookPr":
 			for _, a := range se.Attr {
 				if a.Name.Local == "date1904" {
-					b.date1904 = a.Value == "1" || strings.EqualFold(a.Value, "true")
+					b.Date1904 = a.Value == "1" || strings.EqualFold(a.Value, "true")
 				}
 			}
 		case "sheet":
-			var s sheetRef
+			var s SheetRef
 			var id string
 			for _, a := range se.Attr {
 				switch {
@@ -306,13 +350,13 @@ func (b *book) readWorkbook(part string, rels []rel) error {
 			}
 			s.Part = r.target
 			s.Chart = !strings.HasSuffix(r.typ, "/worksheet")
-			b.sheets = append(b.sheets, s)
+			b.Sheets = append(b.Sheets, s)
 		}
 	}
 }
 
 // readSharedStrings reads the shared string table (absent in some packages).
-func (b *book) readSharedStrings(part string) error {
+func (b *Book) readSharedStrings(part string) error {
 	if _, ok := b.parts[strings.ToLower(part)]; !ok {
 		return nil
 	}
@@ -339,13 +383,13 @@ func (b *book) readSharedStrings(part string) error {
 			switch string(sc.name()) {
 			case "sst":
 				if n, err := strconv.Atoi(sc.attr("uniqueCount")); err == nil && n > 0 && n < 1<<20 {
-					b.sst = make([]string, 0, n)
+					b.sst = make([]sharedString, 0, n)
 				}
 			case "si":
 				inSI, buf = true, buf[:0]
 				if sc.empty {
 					inSI = false
-					b.sst = append(b.sst, "")
+					b.sst = append(b.sst, sharedString{})
 				}
 			case "t":
 				inT = inSI && phoneticDep == 0 && !sc.empty
@@ -358,7 +402,7 @@ func (b *book) readSharedStrings(part string) error {
 			switch string(sc.name()) {
 			case "si":
 				inSI = false
-				b.sst = append(b.sst, string(buf))
+				b.sst = append(b.sst, b.prepare(buf))
 			case "t":
 				inT = false
 			case "rPh":
@@ -372,8 +416,18 @@ func (b *book) readSharedStrings(part string) error {
 	}
 }
 
+// prepare turns one shared string into what every cell referring to it
+// gets: escapes decoded and the length checked once, not once per cell.
+func (b *Book) prepare(raw []byte) sharedString {
+	lim := b.limits.MaxCellRunes
+	if lim > 0 && len(raw) > lim && utf8.RuneCount(raw) > lim {
+		return sharedString{tooLong: true}
+	}
+	return sharedString{text: unescapeOOXML(string(raw))}
+}
+
 // scanner opens a part for the fast tokenizer.
-func (b *book) scanner(part string) (*scanner, io.Closer, error) {
+func (b *Book) scanner(part string) (*scanner, io.Closer, error) {
 	r, closer, err := b.open(part)
 	if err != nil {
 		return nil, nil, err
@@ -383,7 +437,7 @@ func (b *book) scanner(part string) (*scanner, io.Closer, error) {
 
 // readStyles records, for every cell format (cellXfs), whether its number
 // format is a date.
-func (b *book) readStyles(part string) error {
+func (b *Book) readStyles(part string) error {
 	if _, ok := b.parts[strings.ToLower(part)]; !ok {
 		return nil
 	}
@@ -436,12 +490,12 @@ func (b *book) readStyles(part string) error {
 			}
 		}
 	}
-	b.dateXF = make([]bool, len(xfNumFmt))
+	b.xfs = make([]numFormat, len(xfNumFmt))
 	for i, id := range xfNumFmt {
 		if code, ok := custom[id]; ok {
-			b.dateXF[i] = isDateFormat(code)
+			b.xfs[i] = numFormat{date: isDateFormat(code), code: code}
 		} else {
-			b.dateXF[i] = builtinDate(id)
+			b.xfs[i] = numFormat{date: builtinDate(id), code: builtinCodes[id]}
 		}
 	}
 	return nil
@@ -499,34 +553,39 @@ func isDateFormat(code string) bool {
 }
 
 // readSheet streams one worksheet, keeping non-empty cells and merged ranges.
-func (b *book) readSheet(s sheetRef) (*sheet, error) {
+func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 	sc, closer, err := b.scanner(s.Part)
 	if err != nil {
 		return nil, err
 	}
 	defer closer.Close()
 	lim := b.limits
-	out := &sheet{}
+	out := &Sheet{}
 	var (
 		rowNum, colNum int
 		cells          int // non-empty cells kept
-		cur            sheetRow
+		cur            Row
 		c              cellXML
 		inCell, inText bool
 		inIS           bool
 		phonetic       int
 		vbuf           []byte
+		inF            bool
+		fbuf           []byte
+		hasV           bool
+		rowHidden      bool
 	)
 	flushRow := func() {
-		if len(cur.cells) > 0 {
-			out.rows = append(out.rows, cur)
-			out.lastRow = cur.num
+		if len(cur.Cells) > 0 {
+			out.Rows = append(out.Rows, cur)
+			out.LastRow = cur.Num
 		}
-		cur = sheetRow{}
+		cur = Row{}
 	}
+	var errRows error
 	maxText := 4*lim.MaxCellRunes + 64
 	for {
-		err := sc.next(inText)
+		err := sc.next(inText || inF)
 		if err == io.EOF {
 			break
 		}
@@ -543,7 +602,24 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 					n = v
 				}
 				rowNum, colNum = n, 0
-				cur.num = n
+				rowHidden = false
+				sc.attrs(func(name, v []byte) {
+					if string(name) == "hidden" {
+						rowHidden = string(v) == "1" || string(v) == "true"
+					}
+				})
+				cur.Num, cur.Hidden = n, rowHidden
+				if len(out.Rows) >= lim.MaxRows && errRows == nil {
+					errRows = &TooLargeError{Msg: fmt.Sprintf("工作表“%s”超过%d行有内容（第%d行还有内容）", s.Name, lim.MaxRows, rowNum)}
+				}
+			case "col":
+				if sc.attr("hidden") == "1" || sc.attr("hidden") == "true" {
+					lo, e1 := strconv.Atoi(sc.attr("min"))
+					hi, e2 := strconv.Atoi(sc.attr("max"))
+					if e1 == nil && e2 == nil && lo > 0 && hi >= lo && len(out.HiddenCols) < 1000 {
+						out.HiddenCols = append(out.HiddenCols, [2]int{lo, min(hi, excelize.MaxColumns)})
+					}
+				}
 			case "c":
 				c = cellXML{col: colNum + 1}
 				sc.attrs(func(name, v []byte) {
@@ -559,10 +635,17 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 					}
 				})
 				colNum = c.col
-				vbuf = vbuf[:0]
+				vbuf, fbuf = vbuf[:0], fbuf[:0]
+				c.formula, hasV = false, false
 				inCell = !sc.empty
 			case "v":
 				inText = inCell && !sc.empty
+				hasV = hasV || inText
+			case "f":
+				if inCell {
+					c.formula = true
+					inF = !sc.empty
+				}
 			case "is":
 				inIS = inCell && !sc.empty
 			case "t":
@@ -572,11 +655,11 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 					phonetic++
 				}
 			case "mergeCell":
-				if r, ok := parseRange(sc.attr("ref")); ok {
-					out.merges = append(out.merges, r)
+				if r, ok := ParseRange(sc.attr("ref")); ok {
+					out.Merges = append(out.Merges, r)
 				}
-				if len(out.merges) > maxMerges {
-					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”有超过%d个合并单元格", s.Name, maxMerges)}
+				if len(out.Merges) > maxMerges {
+					return nil, &TooLargeError{Msg: fmt.Sprintf("工作表“%s”有超过%d个合并单元格", s.Name, maxMerges)}
 				}
 			}
 		case tokEnd:
@@ -584,25 +667,33 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 			case "c":
 				inCell = false
 				cl, ok := b.cellValue(&c, string(vbuf))
+				if c.formula {
+					cl.Formula, cl.Raw = true, string(fbuf)
+					if !hasV && c.typ != "inlineStr" {
+						cl.NoCache, cl.Text, ok = true, "", true
+					}
+				}
 				if !ok {
 					continue
 				}
-				if rowNum > lim.MaxRows {
-					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”超过%d行（第%d行还有内容）", s.Name, lim.MaxRows, rowNum)}
+				if errRows != nil {
+					return nil, errRows
 				}
-				if cl.col > excelize.MaxColumns || len(cur.cells) >= excelize.MaxColumns {
-					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”第%d行超过%d列（Excel最多到XFD列）", s.Name, rowNum, excelize.MaxColumns)}
+				if cl.Col > excelize.MaxColumns || len(cur.Cells) >= excelize.MaxColumns {
+					return nil, &TooLargeError{Msg: fmt.Sprintf("工作表“%s”第%d行超过%d列（Excel最多到XFD列）", s.Name, rowNum, excelize.MaxColumns)}
 				}
 				if cells++; cells > maxCells {
-					return nil, &errTooLarge{fmt.Sprintf("工作表“%s”有超过%d个有内容的单元格", s.Name, maxCells)}
+					return nil, &TooLargeError{Msg: fmt.Sprintf("工作表“%s”有超过%d个有内容的单元格", s.Name, maxCells)}
 				}
-				if len(cl.text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.text) > lim.MaxCellRunes {
-					out.tooLong = append(out.tooLong, cellRef(cl.col, rowNum))
-					cl.text = truncateRunes(cl.text, lim.MaxCellRunes)
+				if cl.TooLong || len(cl.Text) > lim.MaxCellRunes && utf8.RuneCountInString(cl.Text) > lim.MaxCellRunes {
+					out.TooLong = append(out.TooLong, CellRef(cl.Col, rowNum))
+					cl.Text, cl.TooLong = "", true
 				}
-				cur.cells = append(cur.cells, cl)
+				cur.Cells = append(cur.Cells, cl)
 			case "v", "t":
 				inText = false
+			case "f":
+				inF = false
 			case "is":
 				inIS = false
 			case "rPh":
@@ -614,6 +705,9 @@ func (b *book) readSheet(s sheetRef) (*sheet, error) {
 			if inText && len(vbuf) < maxText {
 				// Keep what the limit check needs, not a megabyte.
 				vbuf = append(vbuf, sc.text[:min(len(sc.text), maxText-len(vbuf))]...)
+			}
+			if inF && len(fbuf) < 256 {
+				fbuf = append(fbuf, sc.text[:min(len(sc.text), 256-len(fbuf))]...)
 			}
 		}
 	}
@@ -653,34 +747,40 @@ const maxCells = 1_000_000
 
 // cellXML is a cell as read from the sheet XML.
 type cellXML struct {
-	col   int
-	style int
-	typ   string
+	col     int
+	style   int
+	typ     string
+	formula bool
 }
 
 // cellValue turns a raw cell into its value; ok is false for an empty cell.
-func (b *book) cellValue(c *cellXML, raw string) (cell, bool) {
-	out := cell{col: c.col}
+func (b *Book) cellValue(c *cellXML, raw string) (Cell, bool) {
+	out := Cell{Col: c.col}
 	switch c.typ {
 	case "s":
 		i, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil || i < 0 || i >= len(b.sst) {
 			return out, false
 		}
-		out.text = unescapeOOXML(b.sst[i])
-	case "inlineStr", "str", "e":
-		out.text = unescapeOOXML(raw)
+		out.Text, out.TooLong = b.sst[i].text, b.sst[i].tooLong
+		if out.TooLong {
+			return out, true
+		}
+	case "e":
+		out.Text, out.Error = strings.TrimSpace(raw), true
+	case "inlineStr", "str":
+		out.Text = unescapeOOXML(raw)
 	case "b":
 		if strings.TrimSpace(raw) == "1" {
-			out.text = "TRUE"
+			out.Text = "TRUE"
 		} else if raw != "" {
-			out.text = "FALSE"
+			out.Text = "FALSE"
 		}
 	case "d":
 		if d, ok := ledger.ParseDateText(raw); ok {
-			out.date, out.isDate, out.text = d, true, d.String()
+			out.Date, out.IsDate, out.Text = d, true, d.String()
 		} else {
-			out.text = raw
+			out.Text = raw
 		}
 	default: // a number
 		raw = strings.TrimSpace(raw)
@@ -689,20 +789,28 @@ func (b *book) cellValue(c *cellXML, raw string) (cell, bool) {
 		}
 		v, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
-			out.text = raw
+			out.Text = raw
 			break
 		}
-		if c.style >= 0 && c.style < len(b.dateXF) && b.dateXF[c.style] {
-			if t, err := excelize.ExcelDateToTime(v, b.date1904); err == nil && v >= 0 {
-				out.date, out.isDate = ledger.DateOf(t), true
-				out.text = out.date.String()
+		var nf numFormat
+		if c.style >= 0 && c.style < len(b.xfs) {
+			nf = b.xfs[c.style]
+		}
+		if nf.date {
+			if t, err := excelize.ExcelDateToTime(v, b.Date1904); err == nil && v >= 0 {
+				out.Date, out.IsDate = ledger.DateOf(t), true
+				out.Text = out.Date.String()
 				break
 			}
 		}
-		out.number = true
-		out.text = formatNumber(raw, v)
+		out.Number, out.Value = true, v
+		if shown, ok := formatShown(v, nf.code); ok {
+			out.Text = shown
+		} else {
+			out.Text = formatNumber(raw, v)
+		}
 	}
-	if out.text == "" {
+	if out.Text == "" {
 		return out, false
 	}
 	return out, true
@@ -765,8 +873,8 @@ func truncateRunes(s string, n int) string {
 	return s
 }
 
-// parseRange reads "A1:C3" (or a single cell).
-func parseRange(ref string) (rect, bool) {
+// ParseRange reads "A1:C3" (or a single cell).
+func ParseRange(ref string) (Rect, bool) {
 	a, b, found := strings.Cut(ref, ":")
 	if !found {
 		b = a
@@ -774,7 +882,7 @@ func parseRange(ref string) (rect, bool) {
 	c1, r1, err1 := excelize.CellNameToCoordinates(a)
 	c2, r2, err2 := excelize.CellNameToCoordinates(b)
 	if err1 != nil || err2 != nil {
-		return rect{}, false
+		return Rect{}, false
 	}
 	if r2 < r1 {
 		r1, r2 = r2, r1
@@ -782,11 +890,11 @@ func parseRange(ref string) (rect, bool) {
 	if c2 < c1 {
 		c1, c2 = c2, c1
 	}
-	return rect{r1, c1, r2, c2}, true
+	return Rect{r1, c1, r2, c2}, true
 }
 
-// colName gives the Excel column letters of a 1-based column.
-func colName(c int) string {
+// ColName gives the Excel column letters of a 1-based column.
+func ColName(c int) string {
 	s, err := excelize.ColumnNumberToName(c)
 	if err != nil {
 		return ""
@@ -794,4 +902,10 @@ func colName(c int) string {
 	return s
 }
 
-func cellRef(col, row int) string { return colName(col) + strconv.Itoa(row) }
+func CellRef(col, row int) string { return ColName(col) + strconv.Itoa(row) }
+
+// HasPart reports whether the package holds a part (by name, any case).
+func (b *Book) HasPart(name string) bool {
+	_, ok := b.parts[strings.ToLower(name)]
+	return ok
+}

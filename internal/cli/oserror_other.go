@@ -1,0 +1,5 @@
+//go:build !windows
+
+package cli
+
+func platformErrno(error) string { return "" }
