@@ -3,9 +3,10 @@
 // notices in the official document layout.
 //
 // On Windows, double-clicking taizhang.exe in a workspace folder (no
-// arguments, a console window of its own) starts `taizhang watch` in the
-// exe's folder and keeps the window open when it ends, instead of printing
-// the help into a window that closes at once.
+// arguments, a console window of its own) starts `taizhang serve` in the
+// exe's folder — the desk opens in the browser, and the console says its
+// address and how to stop — and keeps the window open when it ends, instead
+// of printing the help into a window that closes at once.
 package main
 
 import (
@@ -29,8 +30,9 @@ func main() {
 	os.Exit(cli.Main(args, s))
 }
 
-// doubleClickArgs runs watch in the folder holding the exe: that is where
-// the clerk put it, next to taizhang.yaml.
+// doubleClickArgs runs serve (the desk, which also watches the inbox) in
+// the folder holding the exe: that is where the clerk put it, next to
+// taizhang.yaml.
 func doubleClickArgs() []string {
 	dir := "."
 	if exe, err := os.Executable(); err == nil {
@@ -39,5 +41,5 @@ func doubleClickArgs() []string {
 		}
 		dir = filepath.Dir(exe)
 	}
-	return []string{"watch", dir}
+	return []string{"serve", dir}
 }

@@ -54,7 +54,50 @@ type cellKey struct{ sheet, cell string }
 
 // Mark fills and comments the cells in an open workbook.
 func Mark(f *excelize.File, diags []ledger.Diagnostic) (Result, error) {
-	var res Result
+	marks, unplaced := Place(f, diags)
+	res := Result{Unplaced: unplaced}
+	for _, m := range marks {
+		k := cellKey{m.Sheet, m.Cell}
+		if err := fill(f, k, m.Fill()); err != nil {
+			return res, err
+		}
+		if err := comment(f, k, m.Diagnostics); err != nil {
+			return res, err
+		}
+		res.Cells++
+	}
+	return res, nil
+}
+
+// A Marked cell is one cell the annotated copy fills and comments, with the
+// diagnostics it carries.
+type Marked struct {
+	Sheet, Cell string // the top-left cell of a merged range
+	Diagnostics []ledger.Diagnostic
+}
+
+// Error reports whether any of the cell's diagnostics is an error.
+func (m Marked) Error() bool {
+	for _, d := range m.Diagnostics {
+		if d.Severity == ledger.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Fill is the cell's fill colour: red for an error, else yellow.
+func (m Marked) Fill() string {
+	if m.Error() {
+		return ErrorFill
+	}
+	return WarningFill
+}
+
+// Place says which cells Mark fills for diags, sorted by sheet and cell,
+// and how many diagnostics name no cell of the workbook. The web desk draws
+// the same cells.
+func Place(f *excelize.File, diags []ledger.Diagnostic) (marks []Marked, unplaced int) {
 	notes := map[cellKey][]ledger.Diagnostic{}
 	var keys []cellKey
 	sheets := map[string]bool{}
@@ -63,13 +106,13 @@ func Mark(f *excelize.File, diags []ledger.Diagnostic) (Result, error) {
 	}
 	for _, d := range diags {
 		if d.Sheet == "" || d.Cell == "" || !sheets[d.Sheet] {
-			res.Unplaced++
+			unplaced++
 			continue
 		}
 		k := cellKey{d.Sheet, strings.ToUpper(d.Cell)}
 		k, err := topLeft(f, k)
 		if err != nil {
-			res.Unplaced++
+			unplaced++
 			continue
 		}
 		if _, ok := notes[k]; !ok {
@@ -84,22 +127,9 @@ func Mark(f *excelize.File, diags []ledger.Diagnostic) (Result, error) {
 		return keys[i].cell < keys[j].cell
 	})
 	for _, k := range keys {
-		ds := notes[k]
-		color := WarningFill
-		for _, d := range ds {
-			if d.Severity == ledger.Error {
-				color = ErrorFill
-			}
-		}
-		if err := fill(f, k, color); err != nil {
-			return res, err
-		}
-		if err := comment(f, k, ds); err != nil {
-			return res, err
-		}
-		res.Cells++
+		marks = append(marks, Marked{Sheet: k.sheet, Cell: k.cell, Diagnostics: notes[k]})
 	}
-	return res, nil
+	return marks, unplaced
 }
 
 // topLeft moves a cell inside a merged range to the range's top-left cell,

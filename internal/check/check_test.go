@@ -2,6 +2,8 @@ package check
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -292,6 +294,64 @@ func TestPersonalDataAsPeopleTypeIt(t *testing.T) {
 	for _, text := range []string{"投入资金12,345.60元", "文号2025-10-31", "整改完成率60%", "编号20250331001"} {
 		if got := FindPersonalData(text); len(got) != 0 {
 			t.Errorf("%q: %+v", text, got)
+		}
+	}
+}
+
+func TestDoneDateRulesOfIssue10(t *testing.T) {
+	res := readAll(t, map[string]testbuild.Book{"大布村.xlsx": ledgerOf("大布村",
+		row(1, "已完成", "已完成", "2025-03-31", date{T: day(2024, 3, 1)}),  // before the inspection began
+		row(2, "推进中", "持续整改", "2025-12-31", date{T: day(2025, 5, 1)}), // a done date on a task not finished
+		row(3, "已完成", "已完成", "2025-03-31", date{T: day(2025, 3, 1)}),
+	)}, nil)
+	cfg := testConfig()
+	cfg.Inspection.From = ledger.Date{Year: 2024, Month: 9, Day: 24}
+	rep := Run(res, Options{Config: cfg, AsOf: asOf})
+	var got []string
+	for _, d := range rep.Files[0].Diagnostics {
+		got = append(got, d.Cell+" "+d.Severity.Chinese()+" "+d.Code)
+	}
+	want := []string{"K4 警告 done-before-start", "K5 警告 done-not-finished"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestPerFileRules(t *testing.T) {
+	ok := row(1, "已完成", "已完成", "2025-03-31", date{T: day(2025, 3, 1)})
+	bad := row(1, "已完成", "搁置", "2025-03-31", date{T: day(2025, 3, 1)})
+	dir := t.TempDir()
+	testbuild.Write(t, dir, "大布村.xlsx", ledgerOf("大布村", ok))
+	testbuild.Write(t, dir, "大布村（改）.xlsx", ledgerOf("大布村", bad))
+	testbuild.Write(t, dir, "塘敢村.xlsx", ledgerOf("塘敢村"))
+	xls, err := os.ReadFile("../intake/testdata/old-format.xls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "圩仔社区.xls"), xls, 0o644)
+	paths, _ := intake.Discover([]string{dir})
+	cfg := testConfig()
+	rep := Run(intake.ReadAll(paths, intake.Options{Villages: cfg.Villages}), Options{Config: cfg, AsOf: asOf, Complete: true})
+	verdict := map[string]string{}
+	for _, f := range rep.Files {
+		var cs []string
+		for _, d := range f.Diagnostics {
+			cs = append(cs, d.Code)
+		}
+		verdict[f.Name] = f.Village + ":" + strings.Join(cs, ",")
+	}
+	want := map[string]string{
+		"大布村.xlsx":    "大布村:",            // the good one stands: a bad file of its village is no duplicate
+		"大布村（改）.xlsx": "大布村:bad-status",  // returned for its own error
+		"塘敢村.xlsx":    "塘敢村:no-tasks",    // a blank form
+		"圩仔社区.xls":    "圩仔社区:legacy-xls", // unreadable, still under its village
+	}
+	if !reflect.DeepEqual(verdict, want) {
+		t.Errorf("got %q\nwant %q", verdict, want)
+	}
+	for _, d := range rep.Diagnostics {
+		if d.Code == ledger.CodeMissingVillage {
+			t.Errorf("a village whose file is in the folder reported missing: %v", d)
 		}
 	}
 }

@@ -31,6 +31,9 @@ type BuildOptions struct {
 	Quiet      bool
 	Final      bool // the disclosure-day set, in a dated folder (final.go)
 	NoCache    bool // typeset every ledger afresh
+	// Progress, when set, is told the build's steps instead of the terminal
+	// bar (the web desk's progress bar).
+	Progress func(step string, done, total int)
 }
 
 // NewCmdBuild builds `taizhang build`. runF replaces the work in tests.
@@ -122,8 +125,11 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // way a clerk reads it (or as JSON). refused names what was not written when
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
-	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, NoCache: opts.NoCache}
-	if !opts.JSON && !opts.Quiet {
+	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, Final: opts.Final, NoCache: opts.NoCache}
+	switch {
+	case opts.Progress != nil:
+		popts.Progress = opts.Progress
+	case !opts.JSON && !opts.Quiet:
 		popts.Progress = newProgress(s).step
 	}
 	res, err := pipeline.Build(ctx, popts)
@@ -157,13 +163,16 @@ func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *co
 func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
 	t := res.Summary.Town
 	fmt.Fprintf(w, "\n%s截至%s：共读取 %d 个村（社区）台账、%d 项整改任务，已完成 %d 项，完成率 %s；基本完成 %d 项，持续整改 %d 项，长期坚持 %d 项；逾期 %d 项，7 日内到期 %d 项。警告 %d 条",
-		cfg.Town, res.AsOf.Chinese(), len(res.Report.Files), t.Tasks, t.Done, t.Rate(), t.Mostly, t.Ongoing, t.LongTerm, t.Overdue, t.DueSoon, res.Warnings())
+		cfg.Town, res.AsOf.Chinese(), len(res.Report.Files), t.Tasks, t.Done, t.RateText(), t.Mostly, t.Ongoing, t.LongTerm, t.Overdue, t.DueSoon, res.Warnings())
 	if res.Warnings() > 0 {
 		fmt.Fprint(w, "（见上方，也列在汇总台账.xlsx 的“校验”表中）")
 	}
 	fmt.Fprintln(w, "。")
 	if c := res.Comparison; c != nil {
 		fmt.Fprintf(w, "与%s相比：%s。\n", c.Then.AsOf.Chinese(), c.Sentence())
+	}
+	if res.Fonts != "" {
+		fmt.Fprintf(w, "通报所用字体：%s。\n", res.Fonts)
 	}
 	fmt.Fprintf(w, "\n文件已写入 %s：\n", displayPath(res.OutDir))
 	for _, f := range res.Outputs {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
-	"github.com/taizhang/taizhang/internal/workspace"
 )
 
 // FinalDirPrefix starts the dated folder of the published set:
@@ -34,14 +33,11 @@ func FinalDir(cfg *config.Config, out string, asOf ledger.Date) string {
 // left (workspace.FinalRefusals), then writes the whole set into the dated folder. The same
 // inputs give the same bytes, so re-running it changes nothing.
 func runFinal(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date) error {
-	st, errs, err := inboxStatus(cfg, asOf)
+	st, _, err := inboxStatus(cfg, asOf)
 	if err != nil {
 		return err
 	}
-	why, err := workspace.FinalRefusals(cfg, st, errs)
-	if err != nil {
-		return err
-	}
+	why := st.Refusals
 	if len(why) > 0 {
 		if opts.JSON {
 			// A program reading stdout gets one document here too.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/docx"
@@ -176,5 +177,52 @@ func TestFinalRefusesInitGuidanceAndSampleContacts(t *testing.T) {
 	os.WriteFile(cfgPath, raw, 0o644)
 	if code, msg := run(); code != 0 {
 		t.Fatalf("after the fixes: exit %d:\n%s", code, msg)
+	}
+}
+
+// TestStatusAndFinalAskTheSameQuestion: status says the workspace is ready
+// for build --final only when --final would go ahead — not while init's
+// guidance is still in the narrative — and a newer file returned after an
+// accepted one is named by its village and file, not counted as errors.
+func TestStatusAndFinalAskTheSameQuestion(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "大布村整改台账.xlsx"), "大布村", tasks("大布村", 5))
+	writeLedger(t, cfg, filepath.Join(cfg.InboxDir(), "圩仔社区整改台账.xlsx"), "圩仔社区", tasks("圩仔社区", 4))
+	status := func() string {
+		var out bytes.Buffer
+		if err := runStatus(&Streams{Out: &out, Err: &out}, &StatusOptions{Dir: dir, Today: "2025-09-10"}); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	final := func() (int, string) {
+		var out, errb bytes.Buffer
+		err := runBuild(context.Background(), &Streams{Out: &out, Err: &errb}, &BuildOptions{Dir: dir, Final: true})
+		return exitCode(err), out.String() + errb.String()
+	}
+	msg := status()
+	if strings.Contains(msg, "可以运行 taizhang build --final") || !strings.Contains(msg, "生成公开版之前还要处理") ||
+		!strings.Contains(msg, workspace.Guidance[0]) {
+		t.Errorf("with init's guidance left, status says:\n%s", msg)
+	}
+
+	writeNarrative(t, cfg)
+	if msg := status(); !strings.Contains(msg, "可以运行 taizhang build --final") {
+		t.Errorf("with everything in, status says:\n%s", msg)
+	}
+
+	// 大布村 sends a newer file with a mistake in it.
+	bad := tasks("大布村", 5)
+	bad[1].Status = "搁置"
+	newer := filepath.Join(cfg.InboxDir(), "大布村整改台账（修改）.xlsx")
+	writeLedger(t, cfg, newer, "大布村", bad)
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(newer, later, later)
+	if msg := status(); strings.Contains(msg, "可以运行 taizhang build --final") {
+		t.Errorf("with a returned file, status says:\n%s", msg)
+	}
+	code, msg := final()
+	if code != ExitProblems || !strings.Contains(msg, "大布村新报的“大布村整改台账（修改）.xlsx”被退回") {
+		t.Errorf("final: exit %d:\n%s", code, msg)
 	}
 }

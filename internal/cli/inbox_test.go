@@ -49,22 +49,9 @@ func TestReadOnlyInboxIsNeverWrittenTo(t *testing.T) {
 		}
 	}
 	var log bytes.Buffer
-	w, d, release, err := newDesk(cfg, &log, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	w.Now = func() time.Time { return now }
-	d.Now = w.Now
-	w.OnReady = func(p []string) {
-		for _, a := range d.Take(p) {
-			w.Forget(a)
-		}
-	}
-	w.OnIdle = func() { d.Idle() }
+	step, release := drivenDesk(t, cfg, &log, time.Now())
 	for i := 0; i < 4; i++ {
-		now = now.Add(3 * time.Second)
-		w.Scan()
+		step()
 	}
 	release()
 	if !strings.Contains(log.String(), "已更新") {

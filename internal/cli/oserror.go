@@ -74,3 +74,21 @@ func errnoText(err error) string {
 	}
 	return fmt.Sprintf("系统错误（%v）", err)
 }
+
+// explainedError is an error whose message is explain's, keeping the chain
+// for errors.Is (output.ErrLocked).
+type explainedError struct {
+	msg string
+	err error
+}
+
+func (e *explainedError) Error() string { return e.msg }
+func (e *explainedError) Unwrap() error { return e.err }
+
+// explained wraps err so that its message reaches a clerk in Chinese.
+func explained(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &explainedError{msg: explain(err), err: err}
+}

@@ -72,6 +72,7 @@ func NewRootCmd(s *Streams) *cobra.Command {
 		NewCmdInit(s, nil),
 		NewCmdTemplate(s, nil),
 		NewCmdWatch(s, nil),
+		NewCmdServe(s, nil),
 		NewCmdStatus(s, nil),
 		NewCmdFields(s),
 		NewCmdVersion(s),

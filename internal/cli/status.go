@@ -94,6 +94,9 @@ func inboxStatus(cfg *config.Config, today ledger.Date) (*workspace.Status, int,
 		t := fi.ModTime()
 		st.LastBuild = &t
 	}
+	if err := st.Refuse(cfg, rep.Errors()); err != nil {
+		return nil, 0, err
+	}
 	return st, rep.Errors(), nil
 }
 
@@ -105,6 +108,14 @@ func submissions(rep *check.Report) []workspace.Submission {
 	add := func(f check.FileReport) {
 		sub := workspace.Submission{Path: f.Path, Name: f.Name, Village: f.Village, Villages: f.File.Villages(),
 			Tasks: f.Items, Unread: f.Unread, Diagnostics: f.Diagnostics}
+		for _, u := range f.Sheets {
+			if u.Read && u.Village != "" {
+				if sub.ByVillage == nil {
+					sub.ByVillage = map[string]int{}
+				}
+				sub.ByVillage[u.Village] += u.Tasks
+			}
+		}
 		if sub.Diagnostics == nil {
 			sub.Diagnostics = []ledger.Diagnostic{}
 		}

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"sort"
+
 	"bytes"
 	"encoding/json"
+	"github.com/xuri/excelize/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +155,73 @@ func TestCheckSaysWhatItReadAndSkipped(t *testing.T) {
 	}
 	if !sawRead || !sawUnread {
 		t.Errorf("json files: %s", out.String())
+	}
+}
+
+// A 片区 cadre's combined workbook (one sheet per village) gives each
+// village its own tasks: neither is reported 未报送.
+func TestStatusCombinedFile(t *testing.T) {
+	dir, cfg := newWorkspace(t)
+	a := filepath.Join(t.TempDir(), "a.xlsx")
+	writeLedger(t, cfg, a, "大布村", tasks("大布村", 2))
+	c := filepath.Join(t.TempDir(), "c.xlsx")
+	writeLedger(t, cfg, c, "圩仔社区", tasks("圩仔社区", 3))
+	combined := filepath.Join(cfg.InboxDir(), "第一片区汇总.xlsx")
+	combineSheets(t, combined, map[string]string{"大布村": a, "圩仔社区": c})
+	var out bytes.Buffer
+	if err := runStatus(&Streams{Out: &out}, &StatusOptions{Dir: dir, Today: "2025-09-05"}); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "未报送") && (strings.Contains(line, "大布村") || strings.Contains(line, "圩仔社区")) {
+			t.Errorf("a village of the combined file reported 未报送:\n%s", text)
+		}
+	}
+	for _, s := range []string{"大布村（2 项）", "圩仔社区（3 项）"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("status lacks %q:\n%s", s, text)
+		}
+	}
+}
+
+// combineSheets writes one workbook holding the 台账 sheet of each source
+// (values and merged ranges), named by its key, in key order.
+func combineSheets(t *testing.T, dst string, srcs map[string]string) {
+	t.Helper()
+	out := excelize.NewFile()
+	names := make([]string, 0, len(srcs))
+	for n := range srcs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		in, err := excelize.OpenFile(srcs[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			out.SetSheetName("Sheet1", name)
+		} else {
+			out.NewSheet(name)
+		}
+		rows, err := in.GetRows("台账")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			for c, v := range row {
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				out.SetCellStr(name, ref, v)
+			}
+		}
+		merges, _ := in.GetMergeCells("台账")
+		for _, m := range merges {
+			out.MergeCell(name, m.GetStartAxis(), m.GetEndAxis())
+		}
+		in.Close()
+	}
+	if err := out.SaveAs(dst); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -124,10 +124,8 @@ func runTemplate(s *Streams, opts *TemplateOptions) error {
 		}
 		paths[i] = path
 	}
-	if !opts.Force {
-		if err := refuseExisting(paths); err != nil {
-			return err
-		}
+	if err := refuseExisting(paths, opts.Force); err != nil {
+		return err
 	}
 	for i, v := range villages {
 		path := paths[i]
@@ -158,15 +156,19 @@ func runTemplate(s *Streams, opts *TemplateOptions) error {
 
 // refuseExisting is the usage error for forms that would replace a file
 // already there (a village's returned ledger in the inbox, most likely),
-// checked before anything is written; nil when every path is free.
-func refuseExisting(paths []string) error {
+// unless force, or a folder; checked before anything is written, nil when
+// every path is free.
+func refuseExisting(paths []string, force bool) error {
 	var taken []string
 	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return usageError("“%s”是一个文件夹：-o 请写出文件名，如 %s；为每个村（社区）各生成一份请用 --all", displayPath(p), filepath.Join(displayPath(p), form.FileName("大布村")))
+		}
 		if _, err := os.Lstat(p); err == nil {
 			taken = append(taken, "“"+displayPath(p)+"”")
 		}
 	}
-	if len(taken) == 0 {
+	if len(taken) == 0 || force {
 		return nil
 	}
 	return usageError("%s 已经存在，没有生成（不覆盖已有的文件，它可能是村里交回的台账）。请换一个文件夹或文件名；确实要覆盖，加 --force", strings.Join(taken, "、"))

@@ -197,6 +197,10 @@ func TestTemplateNeverOverwritesAReceivedLedger(t *testing.T) {
 	if err := runTemplate(&Streams{Out: &out}, &TemplateOptions{Village: "大布村", Output: received}); exitCode(err) != ExitUsage {
 		t.Errorf("--village onto an existing file: err = %v", err)
 	}
+	// -o naming a folder, even with --force, is told apart.
+	if err := runTemplate(&Streams{Out: &out}, &TemplateOptions{Village: "大布村", Output: inbox, Force: true}); exitCode(err) != ExitUsage || !strings.Contains(err.Error(), "是一个文件夹") {
+		t.Errorf("-o a folder: err = %v", err)
+	}
 	// --force replaces it with the blank form.
 	if err := runTemplate(&Streams{Out: &out}, &TemplateOptions{All: true, Output: inbox, Force: true}); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/intake"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -138,13 +140,29 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
 	rep, err := pipeline.Check([]string{path}, cfg, checkAsOf(cfg))
 	if err != nil {
-		return nil, err
+		return nil, explained(err)
 	}
-	v := &watch.Verdict{Items: rep.Items}
+	v := &watch.Verdict{Items: rep.Items, JSON: fileJSON(rep)}
 	if f := rep.File(path); f != nil {
 		v.Village, v.Diagnostics = f.Village, f.Diagnostics
 	}
 	return v, nil
+}
+
+// fileJSON is the one file's entry of check --json, from check's own
+// writer.
+func fileJSON(rep *check.Report) json.RawMessage {
+	b, err := json.Marshal(rep.JSON())
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Files []json.RawMessage `json:"files"`
+	}
+	if json.Unmarshal(b, &doc) != nil || len(doc.Files) == 0 {
+		return nil
+	}
+	return doc.Files[0]
 }
 
 // buildAccepted rebuilds the outputs from the accepted files only: rejected
@@ -152,12 +170,9 @@ func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
 // notice from showing everyone else's progress. The build reads exactly
 // those files, named in the manifest where they lie.
 func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (string, error) {
-	if files == nil {
-		files = []string{} // none accepted: not the whole inbox (nil)
-	}
-	res, err := pipeline.Build(ctx, pipeline.Options{Config: cfg, Inputs: files, AsOf: checkAsOf(cfg)})
+	res, err := buildFiles(ctx, cfg, files, nil)
 	if err != nil {
-		return "", err
+		return "", explained(err) // the desk logs it as it is
 	}
 	if res.Errors() > 0 {
 		for _, d := range res.Diagnostics {
@@ -168,7 +183,16 @@ func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (str
 	}
 	t := res.Summary.Town
 	return fmt.Sprintf("已更新 %s：已收 %d/%d 个村（社区），%d 项任务，已完成 %d 项，完成率 %s",
-		relWorkspace(cfg, res.OutDir), len(res.Report.Files), len(cfg.Villages), t.Tasks, t.Done, t.Rate()), nil
+		relWorkspace(cfg, res.OutDir), len(res.Report.Files), len(cfg.Villages), t.Tasks, t.Done, t.RateText()), nil
+}
+
+// buildFiles builds the outputs from the given inbox files only (the web
+// desk's 生成 button uses it too), telling progress its steps when set.
+func buildFiles(ctx context.Context, cfg *config.Config, files []string, progress func(string, int, int)) (*pipeline.Result, error) {
+	if files == nil {
+		files = []string{} // none accepted: not the whole inbox (nil)
+	}
+	return pipeline.Build(ctx, pipeline.Options{Config: cfg, Inputs: files, AsOf: checkAsOf(cfg), Progress: progress})
 }
 
 // relWorkspace shows a path relative to the workspace, with forward

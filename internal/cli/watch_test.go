@@ -123,16 +123,15 @@ func exitCode(err error) int {
 // build: a good ledger and a bad one arrive together; the good one is
 // receipted and built, the bad one annotated and left untouched; then a
 // newer ledger for the same village replaces the older.
-func TestWatchDeskEndToEnd(t *testing.T) {
-	_, cfg := newWorkspace(t)
-	inbox, out := cfg.InboxDir(), cfg.OutDir()
-	var log bytes.Buffer
-	w, d, release, err := newDesk(cfg, &log, 2*time.Second)
+// drivenDesk wires watch's desk to the real checks and build on a clock of
+// its own: each step moves it 3 seconds on and scans the inbox.
+func drivenDesk(t *testing.T, cfg *config.Config, log io.Writer, start time.Time) (step, release func()) {
+	t.Helper()
+	w, d, release, err := newDesk(cfg, log, 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
-	now := time.Date(2025, 9, 10, 9, 12, 0, 0, time.Local)
+	now := start
 	w.Now = func() time.Time { return now }
 	d.Now = w.Now
 	w.OnReady = func(p []string) {
@@ -141,7 +140,15 @@ func TestWatchDeskEndToEnd(t *testing.T) {
 		}
 	}
 	w.OnIdle = func() { d.Idle() }
-	step := func() { now = now.Add(3 * time.Second); w.Scan() }
+	return func() { now = now.Add(3 * time.Second); w.Scan() }, release
+}
+
+func TestWatchDeskEndToEnd(t *testing.T) {
+	_, cfg := newWorkspace(t)
+	inbox, out := cfg.InboxDir(), cfg.OutDir()
+	var log bytes.Buffer
+	step, release := drivenDesk(t, cfg, &log, time.Date(2025, 9, 10, 9, 12, 0, 0, time.Local))
+	defer release()
 
 	good := filepath.Join(inbox, "大布村整改台账.xlsx")
 	bad := filepath.Join(inbox, "圩仔社区整改台账.xlsx")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -103,7 +104,13 @@ func zipOf(t testing.TB, parts map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
-	for name, body := range parts {
+	names := make([]string, 0, len(parts))
+	for name := range parts {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the same bytes every time: fuzz seeds must be deterministic
+	for _, name := range names {
+		body := parts[name]
 		fw, err := w.Create(name)
 		if err != nil {
 			t.Fatal(err)

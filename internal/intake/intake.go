@@ -6,6 +6,7 @@
 package intake
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -210,17 +211,7 @@ func ReadAll(paths []string, opts Options) []*Result {
 // file it cannot read gives a Result with one error naming it.
 func Read(path string, opts Options) (res *Result) {
 	res = &Result{File: File{Path: path, Name: filepath.Base(path)}}
-	defer func() {
-		if p := recover(); p != nil {
-			res.Items = nil
-			res.Diagnostics = append(res.Diagnostics, ledger.Diagnostic{
-				Severity: ledger.Error, Code: ledger.CodeInternal, File: res.File.Name,
-				Message: fmt.Sprintf("读取本文件时程序出错（%v），这是本程序的缺陷：请把此文件发给维护人员，其他文件不受影响", p),
-			})
-		}
-		res.File.Items = len(res.Items)
-		res.File.Rejected = ledger.HasError(res.Diagnostics)
-	}()
+	defer res.finish()
 	opts.Limits = orDefault(opts.Limits)
 	r := &reader{res: res, opts: opts}
 	if testHookRead != nil {
@@ -329,13 +320,19 @@ func (r *reader) read(path string) {
 		r.fileError(ledger.CodeNotWorkbook, "这不是一个文件：请提交Excel工作簿（.xlsx）")
 		return
 	}
-	r.res.File.Size = fi.Size()
-	if fi.Size() == 0 {
+	r.readFrom(f, fi.Size())
+}
+
+// readFrom fingerprints the content, sniffs what it is and, for an xlsx
+// package, reads the ledger.
+func (r *reader) readFrom(f io.ReaderAt, size int64) {
+	r.res.File.Size = size
+	if size == 0 {
 		r.fileError(ledger.CodeEmptyFile, "文件是空的（0字节），可能没有保存或没有传完：请重新保存台账后再提交")
 		return
 	}
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, size)); err != nil {
 		r.fileError(ledger.CodeCorrupt, "文件读取出错，可能已损坏：请重新保存或重新发送")
 		return
 	}
@@ -345,10 +342,35 @@ func (r *reader) read(path string) {
 	n, _ := f.ReadAt(head[:], 0)
 	switch k := sniff(head[:n]); k {
 	case kindZip:
-		r.readPackage(f, fi.Size())
+		r.readPackage(f, size)
 	case kindCFB:
 		r.readCFB(f)
 	default:
 		r.fileError(ledger.CodeNotWorkbook, "%s", notWorkbookMessage(k))
 	}
+}
+
+// ReadBytes reads a workbook held in memory, as Read reads a file named
+// name (the name is used for diagnostics and the village).
+func ReadBytes(name string, data []byte, opts Options) (res *Result) {
+	res = &Result{File: File{Path: name, Name: filepath.Base(name)}}
+	defer res.finish()
+	opts.Limits = orDefault(opts.Limits)
+	r := &reader{res: res, opts: opts}
+	r.readFrom(bytes.NewReader(data), int64(len(data)))
+	return res
+}
+
+// finish recovers from a bug met while reading (one error naming the file)
+// and fills in the counts.
+func (res *Result) finish() {
+	if p := recover(); p != nil {
+		res.Items = nil
+		res.Diagnostics = append(res.Diagnostics, ledger.Diagnostic{
+			Severity: ledger.Error, Code: ledger.CodeInternal, File: res.File.Name,
+			Message: fmt.Sprintf("读取本文件时程序出错（%v），这是本程序的缺陷：请把此文件发给维护人员，其他文件不受影响", p),
+		})
+	}
+	res.File.Items = len(res.Items)
+	res.File.Rejected = ledger.HasError(res.Diagnostics)
 }

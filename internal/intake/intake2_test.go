@@ -87,6 +87,15 @@ func TestMonthSnapshots(t *testing.T) {
 		t.Errorf("warning %v", d)
 	}
 
+	dec := testbuild.Ledger(title, okRow(1, "去年")).Sheets[0]
+	dec.Name = "2024年12月"
+	jan := testbuild.Ledger(title, okRow(1, "今年")).Sheets[0]
+	jan.Name = "2025年1月"
+	res = read(t, "大布村.xlsx", tb{Sheets: []sh{dec, jan}}, Options{})
+	if len(res.Items) != 1 || res.Items[0].Problem != "今年" {
+		t.Errorf("across a year: %+v", res.Items)
+	}
+
 	other := testbuild.Ledger(title, okRow(1, "又")).Sheets[0]
 	other.Name = "6月(2)"
 	res = read(t, "大布村.xlsx", tb{Sheets: []sh{june, other}}, Options{})

@@ -87,7 +87,7 @@ func (r *reader) skipSheet(name, reason string) {
 }
 
 // monthRe finds the month in a sheet named 6月, 9月更新, 2025年9月.
-var monthRe = regexp.MustCompile(`(\d{1,2})\s*月`)
+var monthRe = regexp.MustCompile(`(?:(\d{4})\s*[年.\-/]\s*)?(\d{1,2})\s*月`)
 
 // latestSnapshot handles month snapshots side by side (6月, 9月更新): when
 // two or more ledger sheets are named by month, the latest is read and a
@@ -101,12 +101,25 @@ func (r *reader) latestSnapshot(cands []*candidate) ([]*candidate, bool) {
 	named := 0
 	for i, c := range cands {
 		if m := monthRe.FindStringSubmatch(ledger.NormalizeText(c.ref.Name)); m != nil {
-			months[i], _ = strconv.Atoi(m[1])
+			y, _ := strconv.Atoi(m[1]) // 0 when the name gives no year
+			mo, _ := strconv.Atoi(m[2])
+			months[i] = y*100 + mo
 			named++
 		}
 	}
 	if named < 2 {
 		return cands, true
+	}
+	// Years count only when every month sheet gives one (2024年12月 before
+	// 2025年1月); otherwise the months alone are compared.
+	allYears := true
+	for _, m := range months {
+		allYears = allYears && (m == 0 || m >= 100)
+	}
+	if !allYears {
+		for i := range months {
+			months[i] %= 100
+		}
 	}
 	names := make([]string, len(cands))
 	for i, c := range cands {
@@ -351,21 +364,23 @@ func (r *reader) readLedger(b *xlsx.Book, c *candidate, village string) {
 				continue
 			}
 		}
-		if nh, ok := headerAt(g, row, row); ok && nh.score >= 3 && requiredIn(nh) >= 2 {
-			if nh.sameColumns(h) {
-				skip(row, "重复的表头")
-			} else {
-				h, layout = nh, layoutOf(nh)
-				skip(row, "另一张表的表头：以下各行按这个表头读取")
+		if maybeHeader(g, h, row) {
+			if nh, ok := headerAt(g, row, row); ok && nh.score >= 3 && requiredIn(nh) >= 2 {
+				if nh.sameColumns(h) {
+					skip(row, "重复的表头")
+				} else {
+					h, layout = nh, layoutOf(nh)
+					skip(row, "另一张表的表头：以下各行按这个表头读取")
+				}
+				continue
 			}
-			continue
 		}
 		kind, title := classifyRow(g, h, row)
 		switch kind {
 		case rowBlank:
 			continue
 		case rowFooter:
-			skip(row, "表尾（填表人、合计等）")
+			skip(row, "表尾：填表人、审核人等")
 			continue
 		case rowTotal:
 			skip(row, "合计行")
@@ -388,22 +403,21 @@ func (r *reader) readLedger(b *xlsx.Book, c *candidate, village string) {
 		// without a saved result, text beyond Excel's limit) is an error at
 		// that cell, and no other rule looks at it.
 		var bad ledger.ColumnSet
+		var cells [ledger.NumColumns]xlsx.Cell
+		var filledFrom [ledger.NumColumns]bool
 		for col := range ledger.Column(ledger.NumColumns) {
 			if h.col[col] == 0 {
 				continue
 			}
 			v, filled := g.At(row, h.col[col])
-			ref := xlsx.CellRef(h.col[col], row)
+			cells[col], filledFrom[col] = v, filled
 			if filled {
-				if m, ok := g.Merge(row, h.col[col]); ok {
-					ref = xlsx.CellRef(m.C1, m.R1)
-					if m.R1 > h.last && m.R1 < row && taskRows[m.R1] {
-						it.MergedUp = it.MergedUp.With(col)
-					}
+				if m, ok := g.Merge(row, h.col[col]); ok && m.R1 > h.last && m.R1 < row && taskRows[m.R1] {
+					it.MergedUp = it.MergedUp.With(col)
 				}
 			}
 			switch {
-			case v.TooLong || tooLong[ref]:
+			case v.TooLong || (len(tooLong) > 0 && tooLong[xlsx.CellRef(h.col[col], row)]):
 				bad = bad.With(col)
 				if !filled {
 					at(col, ledger.Error, ledger.CodeTooLarge, "单元格内容超过%d个字（Excel单元格的上限），不像台账内容，已拒绝读取：请精简后重新提交", r.opts.Limits.MaxCellRunes)
@@ -413,7 +427,7 @@ func (r *reader) readLedger(b *xlsx.Book, c *candidate, village string) {
 				if !filled {
 					at(col, ledger.Error, ledger.CodeNoCachedValue, "这是公式，但文件中没有保存计算结果（常见于程序生成的表格）：请用Excel或WPS打开并保存一次后重新提交")
 				}
-			case v.Error || isErrorValue(v.Text):
+			case v.Error || (len(v.Text) <= 16 && strings.HasPrefix(v.Text, "#") && isErrorValue(v.Text)):
 				bad = bad.With(col)
 				if !filled {
 					at(col, ledger.Error, ledger.CodeErrorValue, "单元格是Excel错误值“%s”（公式出错或引用的单元格已删除），不能公开：请改正公式或直接填写内容", clean(v.Text))
@@ -424,7 +438,7 @@ func (r *reader) readLedger(b *xlsx.Book, c *candidate, village string) {
 			if h.col[col] == 0 || bad.Has(col) {
 				return xlsx.Cell{}, false
 			}
-			return g.At(row, h.col[col])
+			return cells[col], filledFrom[col]
 		}
 		text := func(col ledger.Column) string { v, _ := val(col); return clean(v.Text) }
 		it.Seq = ledger.NormalizeSeq(text(ledger.ColSeq))
@@ -485,6 +499,34 @@ func (r *reader) readLedger(b *xlsx.Book, c *candidate, village string) {
 	if hiddenRows > 0 {
 		diag(ledger.Warning, ledger.CodeHiddenRows, 0, "", "", "工作表“%s”有%d行被隐藏（或折叠在分组中），已照常读取：请确认这些行的内容也应公开", sheetName, hiddenRows)
 	}
+}
+
+// maybeHeader is the cheap test before a row is read as a header: a
+// header's problem or measures cell is a short column name, a task's is a
+// sentence. Only short texts are looked up.
+func maybeHeader(g *xlsx.Grid, h header, row int) bool {
+	for _, col := range []ledger.Column{ledger.ColProblem, ledger.ColMeasures, ledger.ColStatus} {
+		if h.col[col] == 0 {
+			continue
+		}
+		t := g.Text(row, h.col[col])
+		if t == "" {
+			continue
+		}
+		if len(t) > 3*12 {
+			return false // a sentence: a task
+		}
+		if t == g.Text(h.last, h.col[col]) {
+			return true
+		}
+		if _, ok := ledger.MatchHeader(t); ok {
+			return true
+		}
+		if col != ledger.ColStatus {
+			return false // a short problem that is no column name: a task
+		}
+	}
+	return false
 }
 
 // maxSkippedNotes bounds the skipped rows listed per sheet.
@@ -597,15 +639,19 @@ func isExample(name string, g *xlsx.Grid, h header) bool {
 			return true
 		}
 	}
+	// The first rows under the header tell: an instructions sheet shows one
+	// or two examples, a ledger hundreds of tasks.
 	rows, examples := 0, 0
 	for _, row := range g.RowNums() {
 		if row <= h.last {
 			continue
 		}
-		rows++
+		if rows++; rows > 20 {
+			return false
+		}
 		for c := h.c1; c <= h.c2; c++ {
-			t := ledger.NormalizeText(clean(g.Text(row, c)))
-			if strings.HasPrefix(t, "示例") || strings.HasPrefix(t, "例:") || strings.HasPrefix(t, "举例") || strings.HasPrefix(t, "样例") {
+			t := strings.TrimLeft(g.Text(row, c), " \u3000【[（(")
+			if strings.HasPrefix(t, "示例") || strings.HasPrefix(t, "例：") || strings.HasPrefix(t, "例:") || strings.HasPrefix(t, "举例") || strings.HasPrefix(t, "样例") {
 				examples++
 				break
 			}

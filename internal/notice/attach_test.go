@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pdftest"
@@ -21,11 +23,11 @@ import (
 func TestRateOfNoTasks(t *testing.T) {
 	cfg := testConfig()
 	d := NewData(cfg, nil, nil, nil)
-	if got := d.Town.Rate(); got != NoRate {
-		t.Errorf("town with no tasks: Rate = %q, want %q", got, NoRate)
+	if got := d.Town.Rate(); got != consolidate.NoRate {
+		t.Errorf("town with no tasks: Rate = %q, want %q", got, consolidate.NoRate)
 	}
-	if v, _ := d.Village("大布村"); v.Rate() != NoRate {
-		t.Errorf("village with no tasks: Rate = %q, want %q", v.Rate(), NoRate)
+	if v, _ := d.Village("大布村"); v.Rate() != consolidate.NoRate {
+		t.Errorf("village with no tasks: Rate = %q, want %q", v.Rate(), consolidate.NoRate)
 	}
 	got, err := execNarrative("通报正文.txt", "一、总体情况\n完成率{{.Town.Rate}}，大布村{{(.Village \"大布村\").Rate}}。", d)
 	if err != nil {
@@ -54,6 +56,7 @@ func TestDeadlinePrintedAsWritten(t *testing.T) {
 	items[4].Deadline = ledger.Deadline{Kind: ledger.DeadlineOn, Date: ledger.NewDate(2025, time.October, 28)}
 	items[4].Done = ledger.NewDate(2025, time.October, 28)
 	items[6].Deadline, _ = ledger.ParseDeadline("立行立改")
+	items[5].Deadline, _ = ledger.ParseDeadline("2025.10.28") // a bare date typed as text: the official form
 	if !items[3].Overdue(ledger.NewDate(2025, time.November, 3)) {
 		t.Error("a text deadline's date does not count overdue")
 	}
@@ -81,8 +84,11 @@ func TestDeadlinePrintedAsWritten(t *testing.T) {
 			n++
 		}
 	}
-	if n < 2 {
-		t.Errorf("10月28日 is on a line of its own %d times, want 2 (整改时限 and 完成时间):\n%s", n, strings.Join(lines, "\n"))
+	if n < 3 {
+		t.Errorf("10月28日 is on a line of its own %d times, want 3 (two 整改时限, one 完成时间):\n%s", n, strings.Join(lines, "\n"))
+	}
+	if strings.Contains(raw, "2025.10.28") {
+		t.Error("a bare date typed as text is not in the official form")
 	}
 }
 
@@ -250,7 +256,7 @@ func TestTownPDFIsADocument(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("outline = %q, want %q", got, want)
 	}
-	raw := string(buf.Bytes())
+	raw := buf.String()
 	if !strings.Contains(raw, "/Lang (zh-CN)") {
 		t.Error("catalog lacks /Lang (zh-CN)")
 	}
@@ -274,5 +280,101 @@ func TestTownPDFIsADocument(t *testing.T) {
 	}
 	if !bytes.Equal(again.Bytes(), buf.Bytes()) {
 		t.Error("two builds differ")
+	}
+}
+
+// TestRareCharacterFromMachineFonts: 𠀋 (U+2000B, CJK Extension B), which
+// no embedded face has and the PDF library cannot address, is printed from
+// a font of the machine found without configuration (CI: Debian's
+// fonts-hanazono in /usr/share/fonts), and extracts as itself; a character
+// no font has is a warning naming it and its cell.
+func TestRareCharacterFromMachineFonts(t *testing.T) {
+	if _, err := os.Stat("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("fonts-hanazono is not installed")
+		}
+		t.Skip("fonts-hanazono is not installed")
+	}
+	cfg := testConfig()
+	in := townInput(t, cfg)
+	for i := range in.Items {
+		if in.Items[i].Village == "大布村" {
+			in.Items[i].Progress = "已迁入\U0002000B字号新址，另有\U000323AF待查。"
+			in.Items[i].Source = ledger.Source{File: "大布村.xlsx", Sheet: "台账", Row: 5, Layout: &ledger.Layout{ledger.ColProgress: "H"}}
+			break
+		}
+	}
+	var buf bytes.Buffer
+	res, err := Town(&buf, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for _, d := range res.Diagnostics {
+		if d.Code == ledger.CodeMissingGlyph {
+			missing = append(missing, d.String())
+		}
+	}
+	if len(missing) != 1 || !strings.Contains(missing[0], "U+323AF") || !strings.Contains(missing[0], "H5") {
+		t.Errorf("missing-glyph diagnostics = %q, want one for U+323AF at H5", missing)
+	}
+	pdf := readDoc(t, buf.Bytes(), "通报-生僻字.pdf")
+	if raw := pdf.raw(t, 1); !strings.Contains(raw, "已迁入\U0002000B字号新址") {
+		t.Errorf("𠀋 does not extract as U+2000B")
+	}
+	var sys bool
+	for _, f := range pdftest.Fonts(t, buf.Bytes()) {
+		sys = sys || strings.Contains(f.Name, "+utf8sys")
+		if !f.Embedded {
+			t.Errorf("font %s not embedded", f.Name)
+		}
+	}
+	if !sys {
+		t.Error("no face from the machine's fonts in the PDF")
+	}
+	// The village's own file too.
+	buf.Reset()
+	if _, err := Village(&buf, in, "大布村"); err != nil {
+		t.Fatal(err)
+	}
+	if raw := readDoc(t, buf.Bytes(), "大布村-生僻字.pdf").raw(t, 1); !strings.Contains(raw, "已迁入\U0002000B字号新址") {
+		t.Errorf("𠀋 does not extract as U+2000B from the village's file")
+	}
+}
+
+// TestMergedUnitAndSectionNumbers: a 责任单位 merged in the ledger is one
+// cell over its rows (not merged: one a row), and section rows whose
+// numbers intake took off are numbered again in order.
+func TestMergedUnitAndSectionNumbers(t *testing.T) {
+	items := sectionItems()[:4]
+	for i := range items {
+		items[i].Category = strings.TrimPrefix(strings.TrimPrefix(items[i].Category, "一、"), "二、")
+		items[i].Unit = "村党委"
+	}
+	tbl := ledgerTableOf(items, config.Publish{})
+	unit := -1
+	for j, c := range ledgerColumns(items, config.Publish{}, landscapeWidth) {
+		if c.Col == ledger.ColUnit {
+			unit = j
+		}
+	}
+	if tbl.Merged[1][unit] || tbl.Merged[2][unit] {
+		t.Error("责任单位 merged without the ledger merging it")
+	}
+	items[1].MergedUp = items[1].MergedUp.With(ledger.ColUnit)
+	items[2].MergedUp = items[2].MergedUp.With(ledger.ColUnit)
+	tbl = ledgerTableOf(items, config.Publish{})
+	if !tbl.Merged[1][unit] || !tbl.Merged[2][unit] || tbl.Merged[3][unit] {
+		t.Errorf("责任单位 merged = %v %v %v, want rows 2–3 merged up", tbl.Merged[1][unit], tbl.Merged[2][unit], tbl.Merged[3][unit])
+	}
+	if tbl.Sections[0] != "一、学习贯彻党的创新理论方面" || tbl.Sections[3] != "二、集体经济和资产管理方面" || tbl.Sections[1] != "" {
+		t.Errorf("sections = %q", tbl.Sections)
+	}
+	var buf bytes.Buffer
+	if _, err := Village(&buf, Input{Config: testConfig(), Items: items}, "大布村"); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(readDoc(t, buf.Bytes(), "单位合并.pdf").raw(t, 1), "村党委"); n != 2 {
+		t.Errorf("村党委 printed %d times, want 2 (one merged cell over three rows, one row)", n)
 	}
 }

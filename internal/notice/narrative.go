@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 	"unicode"
@@ -81,7 +82,33 @@ func ReadNarrative(cfg *config.Config) (text string, have bool, err error) {
 	return text, have, err
 }
 
+// narrativeNames are the narrative's usual names, side by side in a
+// workspace: the one read is said when both are there.
+var narrativeNames = []string{"通报正文.docx", "通报正文.txt"}
+
 func readNarrative(cfg *config.Config) (string, bool, []ledger.Diagnostic, error) {
+	text, have, warns, err := readNarrativeFile(cfg)
+	if err != nil || !have {
+		return text, have, warns, err
+	}
+	path := cfg.NarrativePath()
+	base := filepath.Base(path)
+	if !slices.Contains(narrativeNames, base) {
+		return text, have, warns, nil
+	}
+	for _, other := range narrativeNames {
+		if other == base {
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(filepath.Dir(path), other)); err == nil && !st.IsDir() {
+			warns = append([]ledger.Diagnostic{narrativeDiag(cfg, fmt.Sprintf(
+				"同时有 %s 和 %s，通报正文用的是 %s；另一个没有用，请删去或改名，免得改错文件", base, other, base))}, warns...)
+		}
+	}
+	return text, have, warns, nil
+}
+
+func readNarrativeFile(cfg *config.Config) (string, bool, []ledger.Diagnostic, error) {
 	path := cfg.NarrativePath()
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {

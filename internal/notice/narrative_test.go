@@ -253,6 +253,9 @@ func TestDocxNarrative(t *testing.T) {
 	if !in.HaveNarrative || in.Narrative != "一、总体情况\n整体完成率【完成率】。\n领导批注过的一段话。" {
 		t.Fatalf("narrative %q (have %v), want the document's paragraphs", in.Narrative, in.HaveNarrative)
 	}
+	if w := in.NarrativeWarnings; len(w) == 0 || !strings.Contains(w[0].Message, "同时有 通报正文.docx 和 通报正文.txt，通报正文用的是 通报正文.docx") {
+		t.Errorf("the choice between the two files is not said: %v", w)
+	}
 	var msgs []string
 	for _, d := range in.NarrativeWarnings {
 		msgs = append(msgs, d.Message)
@@ -267,7 +270,7 @@ func TestDocxNarrative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Diagnostics) < 2 || !strings.Contains(res.Diagnostics[0].Message, "请先接受或拒绝修订") {
+	if len(res.Diagnostics) < 3 || !strings.Contains(res.Diagnostics[1].Message, "请先接受或拒绝修订") {
 		t.Errorf("the notice's diagnostics %v lack the tracked change", res.Diagnostics)
 	}
 	// An error in a document names its paragraph.

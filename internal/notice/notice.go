@@ -54,6 +54,9 @@ type town struct {
 	body   string
 	title  string
 	diags  []ledger.Diagnostic // the narrative's
+	// found are the faces taken from the machine's fonts for characters
+	// the set lacked.
+	found []typeset.FoundFace
 	// asOf is the build's as-of day, the PDFs' creation date.
 	asOf ledger.Date
 	// tasks lists each village's tasks by their index in in.Items (a copy
@@ -86,8 +89,10 @@ func prepareTown(in Input) (*town, error) {
 	if err != nil {
 		return nil, err
 	}
+	fonts, found := withFallback(fonts, append([]string{blocks[blockTitle], blocks[blockLead], blocks[blockFeedback], body}, attachmentTitles(data)...), in.Items, in.Config.Publish)
 	return &town{
-		in: in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
+		found: found,
+		in:    in, fonts: fonts, data: data, blocks: blocks, body: body, diags: diags,
 		title: titleText(blocks[blockTitle]),
 		asOf:  asOfOf(in),
 		tasks: tasksByVillage(in.Items),
@@ -107,7 +112,8 @@ func asOfOf(in Input) ledger.Date {
 // issuer, the as-of day as its date (the same bytes for the same inputs),
 // in Chinese.
 func (t *town) info(title string, outline []pdfjoin.Bookmark) pdfjoin.Info {
-	in := pdfjoin.Info{Title: title, Author: t.in.Config.Issuer, Producer: "taizhang", Lang: "zh-CN", Outline: outline}
+	in := pdfjoin.Info{Title: title, Author: t.in.Config.Issuer, Producer: "taizhang", Lang: "zh-CN", Outline: outline,
+		ToUnicode: t.fonts.ToUnicode()}
 	if !t.asOf.IsZero() {
 		in.Date = t.asOf.Time()
 	}
@@ -150,6 +156,65 @@ func (t *town) typesetBody() *typeset.Document {
 	return d
 }
 
+// WithMachineFonts returns in with its fonts completed from the machine's
+// font folders (typeset.FontDirs) for the characters its notice and ledgers
+// draw that the faces lack (生僻字), and which faces it took: so that the
+// build can say which faces it used. Publish does the same by itself.
+func WithMachineFonts(in Input) (Input, []typeset.FoundFace, error) {
+	t, err := prepareTown(in)
+	if err != nil {
+		return in, nil, err
+	}
+	in.Fonts = t.fonts
+	return in, t.found, nil
+}
+
+// withFallback adds to fonts faces of the machine's fonts (typeset.FontDirs)
+// for the characters of texts and items' published columns it lacks —
+// looked for only when a character is missing.
+func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item, pub config.Publish) (*typeset.FontSet, []typeset.FoundFace) {
+	var lack []rune
+	seen := map[rune]bool{}
+	scan := func(s string) {
+		for _, r := range s {
+			if r > ' ' && !seen[r] && (r > 0xFFFF || !fonts.Covers(r)) {
+				seen[r] = true
+				lack = append(lack, r)
+			}
+		}
+	}
+	for _, t := range texts {
+		scan(t)
+	}
+	for i := range items {
+		for _, c := range publishedColumns {
+			if (c != ledger.ColLead || pub.Lead) && (c != ledger.ColPerson || pub.Person) {
+				scan(items[i].Text(c))
+			}
+		}
+	}
+	if len(lack) == 0 {
+		return fonts, nil
+	}
+	out, found, err := fonts.WithFallback(typeset.FontDirs(), lack)
+	if err != nil {
+		return fonts, nil
+	}
+	return out, found
+}
+
+// publishedColumns are the columns a published ledger can show.
+var publishedColumns = []ledger.Column{ledger.ColSeq, ledger.ColCategory, ledger.ColProblem, ledger.ColMeasures,
+	ledger.ColLead, ledger.ColUnit, ledger.ColPerson, ledger.ColDeadline, ledger.ColProgress, ledger.ColStatus, ledger.ColNote}
+
+func attachmentTitles(d *Data) []string {
+	out := make([]string, len(d.Villages))
+	for i, v := range d.Villages {
+		out[i] = v.Title
+	}
+	return out
+}
+
 func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
 	if f != nil {
 		return f, nil
@@ -161,16 +226,25 @@ func fontsOf(f *typeset.FontSet) (*typeset.FontSet, error) {
 	return f, nil
 }
 
-// missingDiags reports the characters no font has, found in file.
-func missingDiags(missing []typeset.MissingGlyph, file string) []ledger.Diagnostic {
+// missingDiags reports the characters no font has, found in file: at the
+// ledger cell it comes from when it is in one of items (the first), else
+// at the output file (the notice's own text).
+func missingDiags(missing []typeset.MissingGlyph, file string, items []ledger.Item) []ledger.Diagnostic {
 	var out []ledger.Diagnostic
 	for _, m := range missing {
-		out = append(out, ledger.Diagnostic{
-			Severity: ledger.Warning,
-			Code:     ledger.CodeMissingGlyph,
-			File:     file,
-			Message:  fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”，出现在：“%s”", m.Rune, m.Rune, m.Context),
-		})
+		msg := fmt.Sprintf("字符“%c”（U+%04X）所有字体都没有，已印成“〓”，出现在：“%s”；"+
+			"请安装含有这个字的字体（如 Windows 的 SimSun-ExtB），或在 taizhang.yaml 的 fonts 中指定", m.Rune, m.Rune, m.Context)
+		d := ledger.Diagnostic{Severity: ledger.Warning, Code: ledger.CodeMissingGlyph, File: file, Message: msg}
+	find:
+		for i := range items {
+			for _, c := range publishedColumns {
+				if strings.ContainsRune(items[i].Text(c), m.Rune) {
+					d = ledger.At(ledger.Warning, ledger.CodeMissingGlyph, &items[i], c, "%s", msg)
+					break find
+				}
+			}
+		}
+		out = append(out, d)
 	}
 	return out
 }
@@ -403,6 +477,7 @@ func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 		t.Columns = append(t.Columns, typeset.Column{Header: c.Header, Width: c.Width, Align: c.Align, Repeat: c.Col == ledger.ColSeq})
 	}
 	sections := fromSections(items)
+	numbered := 0
 	for i := range items {
 		row := make([]string, len(cols))
 		for j, c := range cols {
@@ -411,7 +486,13 @@ func ledgerTableOf(items []ledger.Item, pub config.Publish) typeset.Table {
 		t.Rows = append(t.Rows, row)
 		section := ""
 		if sections && items[i].Category != "" && (i == 0 || items[i].Category != items[i-1].Category) {
+			// Numbered as the village numbered its section rows (一、…方面),
+			// the numbers intake took off.
+			numbered++
 			section = publishText(items[i].Category)
+			if HeadingLevel(section) != Heading1 {
+				section = chineseNumber(numbered) + "、" + section
+			}
 		}
 		t.Sections = append(t.Sections, section)
 		merged := make([]bool, len(cols))
@@ -484,8 +565,9 @@ func cell(it *ledger.Item, c ledger.Column, i int) string {
 		return strconv.Itoa(i + 1)
 	case ledger.ColDeadline:
 		// What the village wrote ("2025年10月底前", "立行立改"), as written;
-		// a date cell in the official form.
-		if t := strings.TrimSpace(it.Deadline.Text); t != "" {
+		// a date cell, or a bare date typed as text (2025-03-31,
+		// 2025.3.31), in the official form.
+		if t := strings.TrimSpace(it.Deadline.Text); t != "" && !(it.Deadline.Kind == ledger.DeadlineOn && bareDate(t)) {
 			return publishText(t)
 		}
 		if it.Deadline.Kind == ledger.DeadlineOn {
@@ -496,6 +578,14 @@ func cell(it *ledger.Item, c ledger.Column, i int) string {
 		return twoLineDate(it.Done)
 	}
 	return publishText(it.Text(c))
+}
+
+// bareDate reports a deadline written as a date and nothing else: digits,
+// separators and 年月日号, no words (底, 前, 之前).
+func bareDate(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= '０' && r <= '９' || strings.ContainsRune("-/.－／．年月日号 :", r))
+	}) < 0
 }
 
 // twoLineDate writes a date for a narrow column: "2025年" over "3月31日".

@@ -358,7 +358,7 @@ func (p *publishRun) run(ctx context.Context, i int) error {
 	if err := p.add(rel, func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }); err != nil {
 		return fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
-	p.diags[i] = missingDiags(j.c.missing, rel)
+	p.diags[i] = missingDiags(j.c.missing, rel, p.t.villageItems(j.v.Name))
 	p.tick()
 	return nil
 }
@@ -429,7 +429,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		return err
 	}
 	res.Pages = j.Pages()
-	res.Diagnostics = append(res.Diagnostics, missingDiags(missing, TownFile)...)
+	res.Diagnostics = append(res.Diagnostics, missingDiags(missing, TownFile, t.in.Items)...)
 	return j.Close(fonts, t.info(title, outline))
 }
 

@@ -57,15 +57,16 @@ func Village(w io.Writer, in Input, village string) (*Result, error) {
 			items = append(items, it)
 		}
 	}
+	fonts, _ = withFallback(fonts, []string{AttachmentTitle(v, in.Config.Round)}, items, in.Config.Publish)
 	rel := villageFile(village)
 	c, err := typesetLedger(fonts, in.Config, v, items, os.TempDir())
 	if err != nil {
 		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
 	defer os.Remove(c.path)
-	info := (&town{in: in, asOf: asOfOf(in)}).info(AttachmentTitle(v, in.Config.Round), nil)
+	info := (&town{in: in, asOf: asOfOf(in), fonts: fonts}).info(AttachmentTitle(v, in.Config.Round), nil)
 	if err := joinVillage(w, c, fonts, info); err != nil {
 		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
-	return &Result{Pages: c.pages, Diagnostics: missingDiags(c.missing, rel)}, nil
+	return &Result{Pages: c.pages, Diagnostics: missingDiags(c.missing, rel, items)}, nil
 }

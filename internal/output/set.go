@@ -142,6 +142,11 @@ func (e *BlockedError) Error() string {
 
 func (e *BlockedError) Unwrap() error { return e.Err }
 
+// Is makes an output held open by another program an ErrLocked: it goes
+// away when that program lets go, so a caller may try again later (watch
+// does). A folder in the way does not go away by itself.
+func (e *BlockedError) Is(target error) bool { return target == ErrLocked && !e.Folder }
+
 // Commit publishes every staged file, or none: on an error every output is
 // as it was before.
 func (s *Set) Commit() error {

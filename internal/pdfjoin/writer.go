@@ -21,6 +21,11 @@ type Info struct {
 	Date                    time.Time  // creation and modification date; zero = 2000-01-01
 	Lang                    string     // the catalog's /Lang ("zh-CN"); "" = none
 	Outline                 []Bookmark // the document outline, in page order; nil = none
+	// ToUnicode gives fonts (by BaseFont, without subset tag) whose codes
+	// stand for other characters — a character above U+FFFF drawn under a
+	// private-use code — the character of each such code, for their
+	// ToUnicode maps; every other code stands for itself.
+	ToUnicode map[string]map[rune]rune
 }
 
 // Bookmark is one entry of the document outline: a title and the page it
@@ -52,7 +57,79 @@ type Writer struct {
 	zw       *zlib.Writer
 	// tags gives each embedded face's name its subset tag ("ABCDEF+name"),
 	// for the fonts Close copies.
-	tags map[string]string
+	tags      map[string]string
+	toUnicode map[string]map[rune]rune
+}
+
+// toUnicodeCMap is a ToUnicode map in which every 2-byte code stands for
+// itself but those of m, which stand for their characters.
+func toUnicodeCMap(m map[rune]rune) []byte {
+	codes := make([]rune, 0, len(m))
+	for c := range m {
+		if c >= 0 && c <= 0xFFFF {
+			codes = append(codes, c)
+		}
+	}
+	slices.Sort(codes)
+	var b bytes.Buffer
+	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	// The identity, around the codes of m.
+	var ranges [][2]rune
+	from := rune(0)
+	for _, c := range codes {
+		if c > from {
+			ranges = append(ranges, [2]rune{from, c - 1})
+		}
+		from = c + 1
+	}
+	if from <= 0xFFFF {
+		ranges = append(ranges, [2]rune{from, 0xFFFF})
+	}
+	for i := 0; i < len(ranges); i += 100 {
+		part := ranges[i:min(i+100, len(ranges))]
+		fmt.Fprintf(&b, "%d beginbfrange\n", len(part))
+		for _, r := range part {
+			fmt.Fprintf(&b, "<%04X> <%04X> <%04X>\n", r[0], r[1], r[0])
+		}
+		b.WriteString("endbfrange\n")
+	}
+	for i := 0; i < len(codes); i += 100 {
+		part := codes[i:min(i+100, len(codes))]
+		fmt.Fprintf(&b, "%d beginbfchar\n", len(part))
+		for _, c := range part {
+			fmt.Fprintf(&b, "<%04X> <", c)
+			for _, u := range utf16.Encode([]rune{m[c]}) {
+				fmt.Fprintf(&b, "%04X", u)
+			}
+			b.WriteString(">\n")
+		}
+		b.WriteString("endbfchar\n")
+	}
+	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+	return b.Bytes()
+}
+
+// ownToUnicode returns the ToUnicode map a font dictionary must have
+// instead of its own, or nil.
+func (j *Writer) ownToUnicode(v value) []byte {
+	if j.toUnicode == nil || v.kind != kDict {
+		return nil
+	}
+	bf, ok := v.get("BaseFont")
+	if !ok || bf.kind != kName {
+		return nil
+	}
+	if _, has := v.get("ToUnicode"); !has {
+		return nil
+	}
+	m := j.toUnicode[faceOf(strings.TrimPrefix(string(bf.raw), "/"))]
+	if len(m) == 0 {
+		return nil
+	}
+	return toUnicodeCMap(m)
 }
 
 // subsetTags names every font of the font source as the subset it is
@@ -261,6 +338,23 @@ func (j *Writer) copyObject(src *Source, num, to int64, ref func(int64) (int64, 
 			}
 		}
 	}
+	var cmap []byte
+	var cmapNum int64
+	if cmap = j.ownToUnicode(v); cmap != nil {
+		cmapNum = j.alloc()
+		for k := range v.dict {
+			if v.dict[k].key == "ToUnicode" {
+				v.dict[k].val = value{kind: kRef, num: -1}
+			}
+		}
+		inner := ref
+		ref = func(n int64) (int64, error) {
+			if n == -1 {
+				return cmapNum, nil
+			}
+			return inner(n)
+		}
+	}
 	j.tagFontName(v)
 	b, err := write(j.buf[:0], v, ref)
 	if err != nil {
@@ -269,6 +363,14 @@ func (j *Writer) copyObject(src *Source, num, to int64, ref func(int64) (int64, 
 	j.begin(to)
 	j.put(b)
 	j.buf = b[:0]
+	if cmap != nil {
+		defer func() {
+			j.begin(cmapNum)
+			j.putf("<</Length %d>>\nstream\n", len(cmap))
+			j.put(cmap)
+			j.put([]byte("\nendstream\nendobj\n"))
+		}()
+	}
 	if st.n >= 0 {
 		j.put([]byte("\nstream\n"))
 		if j.err == nil {
@@ -369,6 +471,7 @@ func (j *Writer) Close(fonts *Source, info Info) error {
 	}
 	slices.Sort(faces)
 	j.tags = subsetTags(fonts)
+	j.toUnicode = info.ToUnicode
 
 	// The resources and the objects they reach, breadth first.
 	renum := map[int64]int64{}

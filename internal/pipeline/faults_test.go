@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/taizhang/taizhang/internal/buildinfo"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/output"
@@ -151,6 +152,12 @@ func TestKilledBuildLeavesEveryOutputWhole(t *testing.T) {
 				t.Errorf("killed after %v ms: unexpected output %s", int(delay), name)
 			}
 		}
+		// What the next build does first: a commit the kill interrupted
+		// is rolled back, and the manifest describes the files beside it.
+		if err := output.Recover(cfg.StateDir()); err != nil {
+			t.Fatalf("killed after %v ms: recover: %v", int(delay), err)
+		}
+		checkManifest(t, out)
 	}
 	if killed == 0 {
 		t.Error("every child build finished before it was killed: the test proved nothing")
@@ -387,5 +394,47 @@ func checkManifest(t *testing.T, out string) {
 		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != f.SHA256 {
 			t.Errorf("%s does not match manifest.json", f.Path)
 		}
+	}
+}
+
+// TestOptionsInputsAndVersionAreUsedAsGiven: a build reads exactly the
+// files it is given (not the whole inbox) and writes the version it is
+// told into the manifest; with neither, the inbox and the build
+// information's version.
+func TestOptionsInputsAndVersionAreUsedAsGiven(t *testing.T) {
+	cfg := town(t, 3, 4)
+	all, err := filepath.Glob(filepath.Join(cfg.InboxDir(), "*.xlsx"))
+	if err != nil || len(all) != 3 {
+		t.Fatalf("inbox: %v %v", all, err)
+	}
+	res, err := Build(context.Background(), Options{Config: cfg, Inputs: all[:1], Version: "v9.9.9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Manifest
+	b, _ := os.ReadFile(filepath.Join(cfg.OutDir(), ManifestName))
+	json.Unmarshal(b, &m)
+	if len(res.Report.Files) != 1 || len(m.Inputs) != 1 || m.Version != "v9.9.9" {
+		t.Errorf("read %d files, manifest %d inputs, version %q", len(res.Report.Files), len(m.Inputs), m.Version)
+	}
+	if rel, _ := filepath.Rel(cfg.Dir(), all[0]); m.Inputs[0].Path != filepath.ToSlash(rel) {
+		t.Errorf("input named %q, want %q (where it lies)", m.Inputs[0].Path, rel)
+	}
+	if _, err := Build(context.Background(), Options{Config: cfg, Inputs: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(cfg.OutDir(), ManifestName))
+	json.Unmarshal(b, &m)
+	if len(m.Inputs) != 0 {
+		t.Errorf("an empty input list read %d files", len(m.Inputs))
+	}
+	if _, err := Build(context.Background(), Options{Config: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(cfg.OutDir(), ManifestName))
+	m = Manifest{}
+	json.Unmarshal(b, &m)
+	if len(m.Inputs) != 3 || m.Version != buildinfo.Version() {
+		t.Errorf("default build: %d inputs, version %q", len(m.Inputs), m.Version)
 	}
 }

@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -40,5 +43,37 @@ func TestWorkbookListsEveryWarningOfTheBuild(t *testing.T) {
 	}
 	if got := len(listed); got != res.Warnings() {
 		t.Errorf("校验 lists %d warnings, the build reports %d", got, res.Warnings())
+	}
+}
+
+// TestBuildSaysWhichFaces: the build tells which face each role of the
+// notices used (here, with no official faces on the machine, the embedded).
+func TestBuildSaysWhichFaces(t *testing.T) {
+	cfg := town(t, 2, 3)
+	res := build(t, cfg, cfg.BuildAsOf())
+	if !strings.Contains(res.Fonts, "正文 ") || !strings.Contains(res.Fonts, "黑体 ") {
+		t.Errorf("Result.Fonts = %q, want each role's face", res.Fonts)
+	}
+}
+
+// TestFinalRefusesAMissingCharacter: the disclosure-day set is refused,
+// nothing written, while a character no font has is in it; acknowledged,
+// it is built.
+func TestFinalRefusesAMissingCharacter(t *testing.T) {
+	cfg := town(t, 2, 3)
+	if err := os.WriteFile(cfg.NarrativePath(), []byte("一、总体情况\n镇党委在\U000323AF村召开整改推进会。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "公开")
+	_, err := Build(context.Background(), Options{Config: cfg, AsOf: cfg.BuildAsOf(), OutDir: out, Final: true})
+	if err == nil || !strings.Contains(err.Error(), "U+323AF") {
+		t.Fatalf("err = %v, want a refusal naming U+323AF", err)
+	}
+	if _, serr := os.Stat(filepath.Join(out, "通报.pdf")); serr == nil {
+		t.Error("the refused set was written")
+	}
+	cfg.Acknowledged = append(cfg.Acknowledged, "通报.pdf")
+	if _, err := Build(context.Background(), Options{Config: cfg, AsOf: cfg.BuildAsOf(), OutDir: out, Final: true}); err != nil {
+		t.Errorf("acknowledged, the set is still refused: %v", err)
 	}
 }

@@ -44,6 +44,9 @@ type Options struct {
 	OutDir string      // where the outputs go; default: Config.OutDir()
 	AsOf   ledger.Date // the day overdue is counted against; default: Config.AsOfDay()
 	Since  string      // an earlier build's 汇总台账.json, or ""
+	// Final is the disclosure-day set: a character no font has refuses it
+	// unless acknowledged.
+	Final bool
 	// Version is the tool version written into manifest.json; default:
 	// buildinfo.Version().
 	Version string
@@ -69,6 +72,7 @@ type Result struct {
 	Diagnostics []ledger.Diagnostic  // every diagnostic: the report's, then comparison and notice warnings
 	OutDir      string
 	Outputs     []output.File // what was published; empty when the build stopped
+	Fonts       string        // the faces the notices were set in (typeset.FontSet.Describe)
 	// Typeset and Reused count the village ledgers typeset by this build
 	// and those joined from the ones kept by an earlier build.
 	Typeset, Reused int

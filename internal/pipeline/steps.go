@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/taizhang/taizhang/internal/buildinfo"
 	"github.com/taizhang/taizhang/internal/cache"
@@ -148,6 +149,12 @@ func (r *run) notices(ctx context.Context) error {
 	if err = in.ReadNarrative(); err != nil {
 		return err
 	}
+	// 生僻字 the faces lack, from the machine's fonts; the build says which
+	// faces it used.
+	if in, _, err = notice.WithMachineFonts(in); err != nil {
+		return err
+	}
+	r.res.Fonts = in.Fonts.Describe()
 
 	// Each village's ledger is typeset once, on every core, into a
 	// temporary file in the staging folder, and joined into both 通报.pdf and
@@ -185,18 +192,46 @@ func (r *run) notices(ctx context.Context) error {
 			r.res.Diagnostics = append(r.res.Diagnostics, d)
 		}
 	}
+	// The disclosure-day set prints every character: one no font has
+	// refuses it until a font is installed or the clerk acknowledges it.
+	if r.opts.Final {
+		var lack []string
+		for _, d := range r.res.Diagnostics {
+			if d.Code == ledger.CodeMissingGlyph && !r.cfg.IsAcknowledged(d) {
+				lack = append(lack, d.String())
+			}
+		}
+		if len(lack) > 0 {
+			return fmt.Errorf("有 %d 个字符所有字体都没有，公开版会印成“〓”：\n    %s\n请安装含有这些字的字体（或在 taizhang.yaml 的 fonts 中指定），或确认无误后把上面的位置登记到 acknowledged 中",
+				len(lack), strings.Join(lack, "\n    "))
+		}
+	}
 	return ctx.Err()
 }
 
+// loadFonts loads the faces of the config's fonts, and for the roles it
+// leaves empty the official faces the machine has (typeset.OfficialFiles:
+// simfang.ttf, simhei.ttf, simkai.ttf … in the Windows Fonts folder), else
+// the embedded ones. A configured file that cannot be used is an error; a
+// face found on the machine that cannot be is passed over.
 func loadFonts(cfg *config.Config) (*typeset.FontSet, error) {
 	f := cfg.Fonts
-	if f == (config.Fonts{}) {
-		return typeset.EmbeddedFonts()
-	}
-	return typeset.LoadFonts(typeset.FontFiles{
+	files := typeset.FontFiles{
 		Title: cfg.Resolve(f.Title), Body: cfg.Resolve(f.Body),
 		Hei: cfg.Resolve(f.Hei), Kai: cfg.Resolve(f.Kai), Song: cfg.Resolve(f.Song),
-	})
+	}
+	if f == (config.Fonts{}) {
+		files = typeset.FontFiles{}
+	}
+	if found := typeset.OfficialFiles(files, typeset.FontDirs()); found != files {
+		if set, err := typeset.LoadFonts(found); err == nil {
+			return set, nil
+		}
+	}
+	if files == (typeset.FontFiles{}) {
+		return typeset.EmbeddedFonts()
+	}
+	return typeset.LoadFonts(files)
 }
 
 // Snapshot is 汇总台账.json: the consolidated tasks and statistics for other

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/taizhang/taizhang/internal/check"
@@ -13,12 +14,7 @@ import (
 // readerGaps are sample layouts the reader does not handle yet, by village:
 // the rows they add after the table are logged instead of failing the test.
 // Remove an entry once intake handles it.
-var readerGaps = map[string]string{
-	// Footer "填表：彭晓霞 … 审核：邱少华" below the empty rows: intake's
-	// footerWords has 填表人 but not 填表, and only the row's first text is
-	// tested, so the footer is read as a task with empty required cells.
-	"茅湾村": "footer 填表：… read as a task",
-}
+var readerGaps = map[string]string{}
 
 // TestIntakeReadsSamples reads samples/ with intake and check as `taizhang
 // check samples` does and compares every task, field by field, with what the
@@ -117,5 +113,155 @@ func TestIntakeReadsTown(t *testing.T) {
 		if d.Severity == ledger.Error {
 			t.Errorf("unexpected error: %s", d)
 		}
+	}
+}
+
+// TestIntakeReadsClerksLayouts writes a sample ledger in each of the layouts
+// issue 10 met in real inboxes — section rows in every form, 序号 restarting
+// per section, a row of column numbers, an Excel Table's total row, hidden
+// rows, a stray cell at A60000, problems merged over their measures — and
+// reads every task back as the data says, with one warning for the hidden
+// rows and nothing else.
+func TestIntakeReadsClerksLayouts(t *testing.T) {
+	base := sampleTown(t)[5] // 大布村: several sections, problems with several measures
+	for _, form := range []string{"", "seq", "seq_merged", "problem"} {
+		t.Run("section_form="+form, func(t *testing.T) {
+			l := *base
+			l.Layout.Category = CategorySection
+			l.Layout.Instructions, l.Layout.OldSheet = nil, ""
+			l.Layout.SectionForm = form
+			l.Layout.SeqPerSection = true
+			l.Layout.ColumnNumbers = true
+			l.Layout.TotalRow = true
+			l.Layout.HideRows = []int{2, 3}
+			l.Layout.Stray = "A60000"
+			l.Layout.MergeProblems = true
+			p := filepath.Join(t.TempDir(), l.Village+".xlsx")
+			if err := Write(p, &l); err != nil {
+				t.Fatal(err)
+			}
+			res := intake.Read(p, intake.Options{})
+			want, err := l.Items()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Items) != len(want) {
+				t.Fatalf("read %d tasks, want %d: %q", len(res.Items), len(want), res.Diagnostics)
+			}
+			ones := 0
+			for _, it := range want {
+				if it.Seq == "1" {
+					ones++
+				}
+			}
+			if ones < 2 {
+				t.Fatalf("the ledger needs several sections for this test (序号 1 appears %d times)", ones)
+			}
+			merged := 0
+			for i := range want {
+				for _, c := range []ledger.Column{ledger.ColSeq, ledger.ColCategory, ledger.ColProblem, ledger.ColMeasures, ledger.ColStatus} {
+					if a, b := res.Items[i].Text(c), want[i].Text(c); a != b {
+						t.Errorf("row %d: %s = %q, want %q", res.Items[i].Source.Row, c.Name(), a, b)
+					}
+				}
+				if !res.Items[i].FromSection {
+					t.Errorf("row %d: FromSection not set", res.Items[i].Source.Row)
+				}
+				if res.Items[i].MergedUp.Has(ledger.ColProblem) {
+					merged++
+				}
+			}
+			if merged == 0 {
+				t.Error("no task has its problem merged from above")
+			}
+			if len(res.Diagnostics) != 1 || res.Diagnostics[0].Code != ledger.CodeHiddenRows || !strings.Contains(res.Diagnostics[0].Message, "有2行被隐藏") {
+				t.Errorf("diagnostics %q", res.Diagnostics)
+			}
+		})
+	}
+}
+
+// TestIntakeReadsLatestMonth: last month's sheet kept visible before this
+// month's is not read; a warning names it.
+func TestIntakeReadsLatestMonth(t *testing.T) {
+	l := *sampleTown(t)[5]
+	l.Layout.OldSheet, l.Layout.OldVisible, l.Layout.Sheet = "6月", true, "9月更新"
+	l.Layout.Instructions = nil
+	p := filepath.Join(t.TempDir(), l.Village+".xlsx")
+	if err := Write(p, &l); err != nil {
+		t.Fatal(err)
+	}
+	res := intake.Read(p, intake.Options{})
+	want, _ := l.Items()
+	if len(res.Items) != len(want) || res.Items[0].Source.Sheet != "9月更新" {
+		t.Fatalf("read %d tasks from %q, want %d from 9月更新", len(res.Items), res.File.Sheet, len(want))
+	}
+	found := false
+	for _, d := range res.Diagnostics {
+		found = found || (d.Code == ledger.CodeSheetChoice && d.Severity == ledger.Warning && strings.Contains(d.Message, "“6月”"))
+	}
+	if !found {
+		t.Errorf("no warning naming 6月: %q", res.Diagnostics)
+	}
+}
+
+// TestIntakeReadsCombinedWorkbook: one sheet per village, each village's
+// tasks as its data says, nothing missing.
+func TestIntakeReadsCombinedWorkbook(t *testing.T) {
+	cfg, err := config.Load(filepath.Join(samplesDir, config.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	town := sampleTown(t)
+	ls := []*Ledger{town[5], town[6], town[7]}
+	p := filepath.Join(t.TempDir(), "第二片区台账汇总.xlsx")
+	if err := WriteCombined(p, ls); err != nil {
+		t.Fatal(err)
+	}
+	res := intake.Read(p, intake.Options{Villages: cfg.Villages})
+	rep := check.Run([]*intake.Result{res}, check.Options{Config: cfg, AsOf: cfg.BuildAsOf(), Complete: true})
+	got := map[string]int{}
+	for _, it := range rep.Items {
+		got[it.Village]++
+	}
+	for _, l := range ls {
+		want, _ := l.Items()
+		if got[l.Village] != len(want) {
+			t.Errorf("%s: %d tasks, want %d", l.Village, got[l.Village], len(want))
+		}
+		for _, d := range rep.Diagnostics {
+			if d.Code == ledger.CodeMissingVillage && strings.HasPrefix(d.Message, l.Village) {
+				t.Errorf("%s reported missing", l.Village)
+			}
+			if d.Severity == ledger.Error {
+				t.Errorf("%s", d)
+			}
+		}
+	}
+}
+
+// TestIntakeSkipsTheWorkedExample: a 填表说明 sheet placed first, with the
+// full header and a 示例 row, is not the ledger, and says so.
+func TestIntakeSkipsTheWorkedExample(t *testing.T) {
+	l := *sampleTown(t)[5]
+	l.Layout.Instructions = []string{"一、请按表头逐项填写。", "二、示例如下。"}
+	l.Layout.Example = true
+	l.Layout.OldSheet = ""
+	p := filepath.Join(t.TempDir(), l.Village+".xlsx")
+	if err := Write(p, &l); err != nil {
+		t.Fatal(err)
+	}
+	res := intake.Read(p, intake.Options{})
+	want, _ := l.Items()
+	if len(res.Items) != len(want) {
+		t.Fatalf("read %d tasks, want %d: %q", len(res.Items), len(want), res.Diagnostics)
+	}
+	for _, it := range res.Items {
+		if strings.Contains(it.Problem, "示例") {
+			t.Errorf("the example was read as a task: %+v", it.Source)
+		}
+	}
+	if s := res.File.Sheets[0]; s.Sheet != "填表说明" || s.Read || !strings.Contains(s.Reason, "示例") {
+		t.Errorf("sheets %+v", res.File.Sheets)
 	}
 }

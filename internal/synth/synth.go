@@ -82,14 +82,38 @@ type Layout struct {
 	MergeProblems bool `yaml:"merge_problems"`
 	// MergeUnits merges equal 责任领导 and 责任单位 cells within a problem.
 	MergeUnits bool `yaml:"merge_units"`
+	// SectionForm is how a section row (Category "section") is written:
+	// "" merged across the table; "seq" the numeral (一、) in 序号 and the
+	// title in the next cell; "seq_merged" the numeral in 序号 and the title
+	// merged over the rest of the row; "problem" the numbered title in the
+	// problem column only.
+	SectionForm string `yaml:"section_form"`
+	// SeqPerSection restarts 序号 at 1 in each section.
+	SeqPerSection bool `yaml:"seq_per_section"`
+	// ColumnNumbers puts a row of column numbers (1 2 3 …) under the header.
+	ColumnNumbers bool `yaml:"column_numbers"`
+	// TotalRow adds a 合计 row under the table counting the tasks with a
+	// SUBTOTAL formula, as an Excel Table's total row does.
+	TotalRow bool `yaml:"total_row"`
+	// HideRows hides the rows of these tasks (1-based, in table order).
+	HideRows []int `yaml:"hide_rows"`
+	// Stray is a cell far below the table holding a space (A60000), where
+	// Ctrl+End lands on clerks' sheets.
+	Stray string `yaml:"stray"`
 
 	Footer      []string `yaml:"footer"`       // 填表人：…　审核人：… cells, spread along one row
 	FooterAfter bool     `yaml:"footer_after"` // footer below the empty rows instead of right under the table
 	BlankRows   int      `yaml:"blank_rows"`   // formatted but empty rows after the table
 
 	Instructions []string `yaml:"instructions"` // lines of a 填表说明 sheet placed before the ledger; none when empty
-	OldSheet     string   `yaml:"old_sheet"`    // name of a hidden older copy of the ledger placed first; none when ""
-	OldAsOf      string   `yaml:"old_as_of"`    // the older copy shows tasks as of this day (default 2025-06-30)
+	// Example adds a worked example to the 填表说明 sheet: the full header
+	// and a 示例 row under it.
+	Example  bool   `yaml:"example"`
+	OldSheet string `yaml:"old_sheet"` // name of a hidden older copy of the ledger placed first; none when ""
+	OldAsOf  string `yaml:"old_as_of"` // the older copy shows tasks as of this day (default 2025-06-30)
+	// OldVisible leaves the older copy visible, as a month snapshot side by
+	// side with this month's sheet (name both by month: 6月, 9月更新).
+	OldVisible bool `yaml:"old_visible"`
 
 	Date1904   bool    `yaml:"date1904"`    // save with the 1904 date system
 	DateFormat string  `yaml:"date_format"` // number format of date cells; default yyyy"年"m"月"d"日"
@@ -224,6 +248,9 @@ func (l *Ledger) walk(fn func(row) error) error {
 			srows += len(p.Tasks)
 		}
 		first := true
+		if l.Layout.SeqPerSection {
+			ri = 0
+		}
 		for pj := range s.Problems {
 			p := &s.Problems[pj]
 			pi++

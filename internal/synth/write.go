@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,12 +118,17 @@ func Build(l *Ledger) (*excelize.File, error) {
 		if err := w.write(old); err != nil {
 			return fail(err)
 		}
-		if err := f.SetSheetVisible(lay.OldSheet, false); err != nil {
-			return fail(err)
+		if !lay.OldVisible {
+			if err := f.SetSheetVisible(lay.OldSheet, false); err != nil {
+				return fail(err)
+			}
 		}
 	}
 	if len(lay.Instructions) > 0 {
 		if err := writeInstructions(f, st, lay.Instructions); err != nil {
+			return fail(err)
+		}
+		if err := writeExample(f, st, cols, len(lay.Instructions)+3, lay.Example); err != nil {
 			return fail(err)
 		}
 	}
@@ -281,6 +287,7 @@ type sheetWriter struct {
 	cols  []column
 	st    *styles
 	old   bool // the hidden older copy: no footer, no empty rows
+	tasks int  // task rows written
 }
 
 func (w *sheetWriter) cell(col, row int) string {
@@ -323,12 +330,35 @@ func (w *sheetWriter) write(l *Ledger) error {
 		return err
 	}
 	headerLast := r - 1
+	if w.lay.ColumnNumbers && !w.old {
+		for i := range w.cols {
+			if err := f.SetCellInt(sh, w.cell(i, r), int64(i+1)); err != nil {
+				return err
+			}
+		}
+		if err := f.SetCellStyle(sh, w.cell(0, r), w.cell(w.lastCol(), r), w.st.center); err != nil {
+			return err
+		}
+		r++
+	}
+	bodyFirst := r
 	if err := f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: r - 1,
 		TopLeftCell: "A" + strconv.Itoa(r), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	if r, err = w.body(l, r); err != nil {
 		return err
+	}
+	if w.lay.TotalRow && !w.old {
+		if err := w.totalRow(r, bodyFirst); err != nil {
+			return err
+		}
+		r++
+	}
+	if w.lay.Stray != "" && !w.old {
+		if err := f.SetCellStr(sh, w.lay.Stray, " "); err != nil {
+			return err
+		}
 	}
 	if err := w.tail(r); err != nil {
 		return err
@@ -354,6 +384,47 @@ func (w *sheetWriter) write(l *Ledger) error {
 
 func intPtr(n int) *int       { return &n }
 func strPtr(s string) *string { return &s }
+
+// sectionRow writes a section's row in the layout's SectionForm.
+func (w *sheetWriter) sectionRow(r, index int, category string) error {
+	title := SectionTitle(index, category)
+	numeral := chineseNumeral(index+1) + "、"
+	col := func(kind ledger.Column) int {
+		for i, c := range w.cols {
+			if c.kind == kind {
+				return i
+			}
+		}
+		return -1
+	}
+	seq, problem := col(ledger.ColSeq), col(ledger.ColProblem)
+	switch {
+	case w.lay.SectionForm == "seq" && seq >= 0 && seq < w.lastCol():
+		if err := w.f.SetCellStr(w.sheet, w.cell(seq, r), numeral); err != nil {
+			return err
+		}
+		if err := w.f.SetCellStr(w.sheet, w.cell(seq+1, r), category); err != nil {
+			return err
+		}
+	case w.lay.SectionForm == "seq_merged" && seq >= 0 && seq < w.lastCol():
+		if err := w.f.SetCellStr(w.sheet, w.cell(seq, r), numeral); err != nil {
+			return err
+		}
+		if err := w.f.SetCellStr(w.sheet, w.cell(seq+1, r), category); err != nil {
+			return err
+		}
+		if err := w.f.MergeCell(w.sheet, w.cell(seq+1, r), w.cell(w.lastCol(), r)); err != nil {
+			return err
+		}
+	case w.lay.SectionForm == "problem" && problem >= 0:
+		if err := w.f.SetCellStr(w.sheet, w.cell(problem, r), title); err != nil {
+			return err
+		}
+	default:
+		return w.spanRow(r, title, w.st.section)
+	}
+	return w.f.SetCellStyle(w.sheet, w.cell(0, r), w.cell(w.lastCol(), r), w.st.section)
+}
 
 // spanRow writes text merged across the whole table width.
 func (w *sheetWriter) spanRow(r int, text string, style int) error {
@@ -445,9 +516,10 @@ func (w *sheetWriter) body(l *Ledger, r int) (int, error) {
 			lines[row-first] = n
 		}
 	}
+	tableRow := 0
 	err := l.walk(func(x row) error {
 		if x.firstOfSection && lay.Category == CategorySection {
-			if err := w.spanRow(r, SectionTitle(x.sectionIndex, x.section.Category), w.st.section); err != nil {
+			if err := w.sectionRow(r, x.sectionIndex, x.section.Category); err != nil {
 				return err
 			}
 			if err := f.SetRowHeight(sh, r, 24); err != nil {
@@ -458,6 +530,13 @@ func (w *sheetWriter) body(l *Ledger, r int) (int, error) {
 		t := x.task
 		if err := f.SetCellStyle(sh, w.cell(0, r), w.cell(w.lastCol(), r), w.st.text); err != nil {
 			return err
+		}
+		tableRow++
+		w.tasks++
+		if slices.Contains(lay.HideRows, tableRow) {
+			if err := f.SetRowVisible(sh, r, false); err != nil {
+				return err
+			}
 		}
 		mergeUnits := lay.MergeUnits && x.problemRows > 1 && sameUnits(x.problem)
 		for i, c := range w.cols {
@@ -603,6 +682,25 @@ func (w *sheetWriter) setValue(col, r int, val any) error {
 	return fmt.Errorf("unexpected cell value %T", val)
 }
 
+// totalRow writes 合计 and a SUBTOTAL count of the status column, with its
+// cached value, as an Excel Table's total row.
+func (w *sheetWriter) totalRow(r, first int) error {
+	status := -1
+	for i, c := range w.cols {
+		if c.kind == ledger.ColStatus {
+			status = i
+		}
+	}
+	if err := w.f.SetCellStr(w.sheet, w.cell(0, r), "合计"); err != nil || status < 0 {
+		return err
+	}
+	ref := w.cell(status, r)
+	if err := w.f.SetCellInt(w.sheet, ref, int64(w.tasks)); err != nil {
+		return err
+	}
+	return w.f.SetCellFormula(w.sheet, ref, fmt.Sprintf("SUBTOTAL(103,%s:%s)", w.cell(status, first), w.cell(status, r-1)))
+}
+
 // tail writes the footer and the formatted empty rows after the table.
 func (w *sheetWriter) tail(r int) error {
 	if w.old {
@@ -648,6 +746,35 @@ func (w *sheetWriter) tail(r int) error {
 		gap = 2
 	}
 	return blank(r + gap)
+}
+
+// writeExample puts a worked example under the instructions: the full
+// header and one 示例 row, as templates handed down by the town do.
+func writeExample(f *excelize.File, st *styles, cols []column, r int, on bool) error {
+	if !on {
+		return nil
+	}
+	const sh = "填表说明"
+	example := map[ledger.Column]string{
+		ledger.ColSeq: "示例", ledger.ColCategory: "党的建设方面",
+		ledger.ColProblem: "示例：“三会一课”记录不完整", ledger.ColMeasures: "补齐会议记录，建立月度检查制度",
+		ledger.ColLead: "（领导姓名）", ledger.ColUnit: "村党委", ledger.ColPerson: "（责任人姓名）",
+		ledger.ColDeadline: "2025年3月31日", ledger.ColProgress: "已补齐会议记录并建立制度",
+		ledger.ColStatus: "已完成", ledger.ColDone: "2025年3月20日",
+	}
+	for i, c := range cols {
+		head, _ := excelize.CoordinatesToCellName(i+1, r)
+		if err := f.SetCellStr(sh, head, strings.ReplaceAll(c.header, "\n", "")); err != nil {
+			return err
+		}
+		cell, _ := excelize.CoordinatesToCellName(i+1, r+1)
+		if err := f.SetCellStr(sh, cell, example[c.kind]); err != nil {
+			return err
+		}
+	}
+	a, _ := excelize.CoordinatesToCellName(1, r)
+	z, _ := excelize.CoordinatesToCellName(len(cols), r+1)
+	return f.SetCellStyle(sh, a, z, st.plain)
 }
 
 // writeInstructions fills the 填表说明 sheet.
@@ -740,4 +867,43 @@ func textLines(s string, colWidth, fontSize float64) float64 {
 		total += math.Max(1, math.Ceil(units/perLine))
 	}
 	return total
+}
+
+// WriteCombined writes a 片区 cadre's combined workbook: each ledger on a
+// sheet named by its village, in order, without instructions or old copies.
+// The same ledgers always give the same bytes.
+func WriteCombined(path string, ls []*Ledger) error {
+	if len(ls) == 0 {
+		return fmt.Errorf("synth: no ledgers to combine")
+	}
+	sheetOf := func(l *Ledger) *Ledger {
+		c := *l
+		c.Layout.Sheet, c.Layout.Instructions, c.Layout.OldSheet = l.Village, nil, ""
+		return &c
+	}
+	f, err := Build(sheetOf(ls[0]))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, l := range ls[1:] {
+		l = sheetOf(l)
+		lay := l.Layout.withDefaults()
+		cols, err := lay.columns()
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+		st, err := newStyles(f, lay)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+		if _, err := f.NewSheet(lay.Sheet); err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+		w := sheetWriter{f: f, sheet: lay.Sheet, lay: lay, cols: cols, st: st}
+		if err := w.write(l); err != nil {
+			return fmt.Errorf("%s: %w", l.Village, err)
+		}
+	}
+	return save(f, path)
 }

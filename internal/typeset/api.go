@@ -5,7 +5,10 @@
 //
 // The pieces: fonts.go and sfnt.go load the faces (embedded Noto/Arphic
 // substitutes, or the user's TrueType files and .ttc faces) and fall back
-// per character; breaker.go breaks lines by the clreq rules; document.go
+// per character; official.go finds the official faces in the machine's
+// font folders; fallback.go takes a character no face has from the
+// machine's fonts (above U+FFFF under a private-use code, given back by
+// the PDF's ToUnicode map); breaker.go breaks lines by the clreq rules; document.go
 // sets paragraphs on the GB/T 9704 grid (22 lines of 28 characters, tracked
 // to fit 156 mm) with page numbers; table.go sets tables across pages;
 // overlay.go draws page numbers and labels as separate content streams,

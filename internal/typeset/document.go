@@ -491,6 +491,9 @@ func (d *Document) clean(rs []rune, role Role) []rune {
 		if r == '\t' {
 			r = ' '
 		}
+		if a, ok := d.fonts.alias[r]; ok {
+			r = a // above U+FFFF: its private-use code in its face
+		}
 		if d.fonts.faceFor(role, r) != nil {
 			out = append(out, r)
 			continue
@@ -722,6 +725,9 @@ func (d *Document) reserveText(t string) {
 	for _, r := range t {
 		if r == '\t' || r == '\n' {
 			r = ' '
+		}
+		if a, ok := d.fonts.alias[r]; ok {
+			r = a
 		}
 		for role := range numRoles {
 			if f := d.fonts.faceFor(Role(role), r); f != nil {

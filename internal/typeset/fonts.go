@@ -34,6 +34,11 @@ type FontSet struct {
 	chain [numRoles][]*face
 	// extra are faces that serve no role, last in every chain.
 	extra []*face
+	// alias gives each character above U+FFFF that a face draws the
+	// private-use code it has in that face; toUnicode gives each such
+	// face's PDF font name the reverse (see WithFallback).
+	alias     map[rune]rune
+	toUnicode map[string]map[rune]rune
 }
 
 // The faces are zstd-compressed (.ttf.zst), which unpacks about four times
@@ -50,6 +55,12 @@ var embeddedFiles = [numRoles]string{
 	RoleHei:   "sans-regular",
 	RoleKai:   "kai",
 	RoleSong:  "serif-regular",
+}
+
+// embeddedLabels name the embedded faces for the clerk.
+var embeddedLabels = map[string]string{
+	"serif-regular": "内置 Noto Serif CJK SC", "serif-bold": "内置 Noto Serif CJK SC Bold",
+	"sans-regular": "内置 Noto Sans CJK SC", "kai": "内置 AR PL KaitiM GB", "fallback": "内置 DejaVu Sans",
 }
 
 // fallbackFile is a last-resort face for the few GBK symbols the CJK faces
@@ -112,6 +123,9 @@ func loadEmbedded(name string) (*face, error) {
 		return nil, err
 	}
 	f, err := parseFace("emb-"+name, b)
+	if err == nil {
+		f.label = embeddedLabels[name]
+	}
 	if err == nil && name == "kai" {
 		// AR PL KaitiM GB draws 国 0.69 em wide and 0.80 high, where the
 		// Noto faces and the official 楷体_GB2312 fill about 0.85 × 0.90.
@@ -178,6 +192,7 @@ func loadFontFile(name, key string) (*face, error) {
 	if err := tryFPDF(f); err != nil {
 		return fail(err)
 	}
+	f.label = name
 	return f, nil
 }
 

@@ -1,6 +1,7 @@
 package typeset
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -60,5 +61,32 @@ func TestNoWidowsNoOrphans(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMergedCellTallerThanItsRows: a merged cell's text longer than the
+// rows under it makes its last row grow; nothing is cut, the text is drawn
+// once, and a section row is drawn across the table.
+func TestMergedCellTallerThanItsRows(t *testing.T) {
+	pdftest.Need(t, "pdftotext")
+	long := strings.Repeat("集体资产租赁合同不规范，", 8) + "完。"
+	d := NewDocument(embedded(t), Official())
+	d.NewPage(Landscape)
+	d.Table(Table{
+		Columns:  []Column{{Header: "序号", Width: 1}, {Header: "问题", Width: 2}, {Header: "措施", Width: 4}},
+		Rows:     [][]string{{"1", long, "甲"}, {"2", "", "乙"}},
+		Sections: []string{"一、集体经济方面", ""},
+		Merged:   [][]bool{nil, {false, true, false}},
+	})
+	out, err := exec.Command("pdftotext", "-raw", "-enc", "UTF-8", pdftest.File(t, render(t, d)), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := squeeze(string(out))
+	if strings.Count(raw, squeeze(long)) != 1 {
+		t.Errorf("merged text drawn %d times, want once whole:\n%s", strings.Count(raw, squeeze(long)), raw)
+	}
+	if strings.Count(raw, "一、集体经济方面") != 1 {
+		t.Error("section row not drawn once")
 	}
 }

@@ -11,9 +11,11 @@ import (
 // face is one parsed TrueType face: its bytes (handed to fpdf, which subsets
 // them into each PDF) and the metrics the layout needs, read once.
 type face struct {
-	key  string // fpdf family name, unique per face
-	data []byte // a standalone TrueType file
-	bold bool   // a real bold face: no simulated bold on top
+	key   string // fpdf family name, unique per face
+	label string // what the clerk is told: the file, or the embedded face's name
+	runes []rune // a face cut from a font of the machine: the characters it was taken for
+	data  []byte // a standalone TrueType file
+	bold  bool   // a real bold face: no simulated bold on top
 	// adv holds the advance of every BMP rune in 1/1000 em; has marks the
 	// runes the face can draw (mapped to a glyph with an outline, or a space).
 	adv []uint16
@@ -186,6 +188,15 @@ func parseFace(key string, b []byte) (*face, error) {
 		return 2 * (int(binary.BigEndian.Uint16(loca[2*g+2:])) - int(binary.BigEndian.Uint16(loca[2*g:])))
 	}
 	cmap, err := cmapFormat4(tab["cmap"])
+	if groups := cmapFormat12(tab["cmap"]); err != nil && len(groups) > 0 {
+		// A face for the other planes (HanaMinB): its BMP from format 12.
+		cmap, err = make([]int, 0x10000), nil
+		for _, g := range groups {
+			for r := g[0]; r <= min(g[1], 0xFFFF); r++ {
+				cmap[r] = int(g[2] + r - g[0])
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -84,6 +84,26 @@ func (f *face) subset(runes []rune) ([]byte, error) {
 	runes = slices.Clone(runes)
 	slices.Sort(runes)
 	runes = slices.Compact(runes)
+	var pairs []codeGlyph
+	for _, r := range runes {
+		if f.covers(r) {
+			pairs = append(pairs, codeGlyph{r, int(f.glyphOf[r])})
+		}
+	}
+	return f.subsetGlyphs(pairs)
+}
+
+// codeGlyph maps a character code of a subset's cmap to a glyph of the
+// face.
+type codeGlyph struct {
+	code  rune // ≤ U+FFFF
+	glyph int
+}
+
+// subsetGlyphs is subset for a cmap given as codes (ascending, in the
+// BMP) and the face's glyphs: a character above U+FFFF gets a private-use
+// code this way (see fallback.go).
+func (f *face) subsetGlyphs(pairs []codeGlyph) ([]byte, error) {
 	newID := map[int]int{0: 0}
 	old := []int{0}
 	add := func(g int) int {
@@ -100,11 +120,11 @@ func (f *face) subset(runes []rune) ([]byte, error) {
 		g int
 	}
 	var cmap []mapping
-	for _, r := range runes {
-		if !f.covers(r) {
+	for _, p := range pairs {
+		if p.glyph <= 0 || p.glyph >= f.numGlyphs || p.code < 0 || p.code >= 0xFFFF {
 			continue
 		}
-		cmap = append(cmap, mapping{r, add(int(f.glyphOf[r]))})
+		cmap = append(cmap, mapping{p.code, add(p.glyph)})
 	}
 	// Components, breadth first; add appends to old as it goes.
 	for i := 0; i < len(old); i++ {

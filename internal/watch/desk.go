@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,10 @@ type Verdict struct {
 	Village     string              // "" when the workbook did not say
 	Items       []ledger.Item       // its tasks
 	Diagnostics []ledger.Diagnostic // its problems
+	// JSON, when the checker gives it, is the file's entry of
+	// `check --json` ({"path","village","sheet","items","status",…}),
+	// which the web desk's upload answer carries.
+	JSON json.RawMessage
 }
 
 // Errors counts the error diagnostics.
@@ -58,6 +63,12 @@ type Desk struct {
 	// IsWorkbook tells a ledger file by its name; default: .xlsx, .xlsm,
 	// .xls and .et. Anything else is noted once and left alone.
 	IsWorkbook func(name string) bool
+	// OnJudged, when set, is told of every workbook judged, after its
+	// receipt or rejection is on disk (the desk's web page listens here).
+	OnJudged func(Judgement)
+	// OnBuild, when set, is told how each rebuild ended: its one-line
+	// summary, or the error.
+	OnBuild func(summary string, err error)
 
 	subs    map[string]*submission // by path, files in the inbox the desk has judged
 	state   *deskState             // loaded from State on first use
@@ -65,6 +76,15 @@ type Desk struct {
 	dirty   bool                   // the accepted set changed since the last build
 	changed time.Time              // when it last changed
 	waiting []string               // log lines waiting for the rebuild's outcome
+}
+
+// Judgement is what the desk decided about one workbook.
+type Judgement struct {
+	Path     string   // the file in the inbox (gone when Archived)
+	Village  string   // "" when it could not be told
+	Accepted bool     // no errors
+	Archived bool     // an older file than an accepted one: moved to 归档/ at once
+	Verdict  *Verdict // what checking found
 }
 
 // submission is one file in the inbox and the desk's judgement of it.
@@ -200,6 +220,7 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		village = d.guessVillage(name)
 	}
 	wasAccepted := d.subs[path] != nil && d.subs[path].accepted
+	d.unsupersede(path) // judged again below: supersede marks them anew if it is still good
 	sub := &submission{path: path, village: village, mtime: mtime, received: received, accepted: v.Errors() == 0}
 	d.subs[path] = sub
 	if !sub.accepted {
@@ -207,6 +228,7 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 		if wasAccepted {
 			d.touch()
 		}
+		d.judged(sub, v, false)
 		return nil
 	}
 	d.clearRejection(sub)
@@ -214,7 +236,9 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 	// straight to the archive: it gets no receipt and is not summed up,
 	// even when it cannot be moved.
 	if by := d.newerAccepted(sub); by != nil {
-		if d.archive(sub, by) {
+		archived := d.archive(sub, by)
+		d.judged(sub, v, archived)
+		if archived {
 			return []string{sub.path}
 		}
 		return nil
@@ -231,7 +255,15 @@ func (d *Desk) take(path string, mtime time.Time) []string {
 	}
 	d.waiting = append(d.waiting, line)
 	d.touch()
-	return d.supersede(sub)
+	archived := d.supersede(sub)
+	d.judged(sub, v, false)
+	return archived
+}
+
+func (d *Desk) judged(sub *submission, v *Verdict, archived bool) {
+	if d.OnJudged != nil {
+		d.OnJudged(Judgement{Path: sub.path, Village: sub.village, Accepted: sub.accepted, Archived: archived, Verdict: v})
+	}
 }
 
 // sameVillage lists the other files of sub's village, by path.
@@ -306,6 +338,20 @@ func (d *Desk) archive(old, by *submission) bool {
 	return true
 }
 
+// unsupersede sums up again the older files that were kept out only
+// because the file at path superseded them and they could not be moved:
+// that file is gone, or is being judged again.
+func (d *Desk) unsupersede(path string) {
+	for _, o := range d.subs {
+		if o.supersededBy != nil && o.supersededBy.path == path {
+			o.supersededBy = nil
+			if o.accepted {
+				d.touch()
+			}
+		}
+	}
+}
+
 // retryArchive tries again to move the files that could not be archived,
 // returning those it moved.
 func (d *Desk) retryArchive() (archived []string) {
@@ -340,6 +386,7 @@ func (d *Desk) Gone(paths []string) {
 		if s, ok := d.subs[p]; ok {
 			delete(d.subs, p)
 			d.clearRejection(s)
+			d.unsupersede(p)
 			if s.accepted && s.supersededBy == nil {
 				d.logf("%s 已从收件箱移走，不再汇总", filepath.Base(p))
 				d.touch()
@@ -373,6 +420,9 @@ func (d *Desk) Idle() bool {
 	}
 	files := d.Accepted()
 	summary, err := d.Build(ctx, files)
+	if d.OnBuild != nil && ctx.Err() == nil {
+		d.OnBuild(summary, err)
+	}
 	waiting := d.waiting
 	switch {
 	case err == nil:
@@ -384,9 +434,15 @@ func (d *Desk) Idle() bool {
 			d.logf("%s", summary)
 		}
 	case errors.Is(err, output.ErrLocked):
-		// A clerk's own build holds the out folder: try again when quiet.
+		// A clerk's own build holds the out folder, or a PDF viewer holds
+		// an output open: try again when quiet.
 		d.changed = d.now()
-		d.logf("输出文件夹正被另一个程序使用，稍后再更新通报")
+		busy := "输出文件夹正被另一个程序使用"
+		var be *output.BlockedError
+		if errors.As(err, &be) {
+			busy = be.Path + " 正被其他程序打开，请关闭它"
+		}
+		d.logf("%s，稍后再更新通报", busy)
 	case ctx.Err() != nil:
 		// stopping
 	default:

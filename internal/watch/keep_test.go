@@ -284,4 +284,55 @@ func TestRejectionIsClearedWhenItsFileIsGone(t *testing.T) {
 	if !strings.Contains(log.String(), "过时的退回材料") {
 		t.Errorf("log:\n%s", log)
 	}
+
+	// A rejected file replaced by a newer good one of its village is
+	// archived, and its rejection goes with it.
+	old := filepath.Join(inbox, "茅湾村.xlsx")
+	os.WriteFile(old, []byte("old"), 0o644)
+	t0 := time.Date(2025, 9, 9, 8, 0, 0, 0, time.Local)
+	os.Chtimes(old, t0, t0)
+	d2.Take([]string{old})
+	if !exists(text("茅湾村")) {
+		t.Fatal("no rejection for 茅湾村.xlsx")
+	}
+	good := filepath.Join(inbox, "茅湾村（改）.xlsx")
+	os.WriteFile(good, []byte("new"), 0o644)
+	fc["茅湾村（改）.xlsx"] = &Verdict{Village: "茅湾村", Items: items("茅湾村", 2)}
+	if a := d2.Take([]string{good}); len(a) != 1 || a[0] != old {
+		t.Fatalf("archived = %v", a)
+	}
+	if exists(text("茅湾村")) {
+		t.Error("the rejection of an archived file is still there")
+	}
+}
+
+// TestOlderFileHeldOpenCountsAgainWhenTheNewerTurnsBad: the older file of
+// a village could not be archived and was left out; the village then
+// overwrites the newer one with a bad file. The older, still good and
+// still in the inbox, is summed up again rather than leaving the village
+// with nothing.
+func TestOlderFileHeldOpenCountsAgainWhenTheNewerTurnsBad(t *testing.T) {
+	d, _, older, newer, _ := archiveSetup(t)
+	d.ops = fileOps{
+		rename: func(a, b string) error { return os.ErrPermission },
+		remove: func(p string) error { return os.ErrPermission },
+	}
+	d.Take([]string{older})
+	d.Take([]string{newer})
+	if acc := d.Accepted(); len(acc) != 1 || acc[0] != newer {
+		t.Fatalf("accepted = %v", acc)
+	}
+	d.Check = func(p string) (*Verdict, error) {
+		if p == newer {
+			return &Verdict{Village: "大布村", Diagnostics: []ledger.Diagnostic{{Severity: ledger.Error, Message: "缺少“整改时限”列"}}}, nil
+		}
+		return &Verdict{Village: "大布村", Items: items("大布村", 30)}, nil
+	}
+	d.Take([]string{newer})
+	if acc := d.Accepted(); len(acc) != 1 || acc[0] != older {
+		t.Errorf("accepted = %v, want the older good file back", acc)
+	}
+	if !d.Pending() {
+		t.Error("no rebuild owed")
+	}
 }

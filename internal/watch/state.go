@@ -76,6 +76,9 @@ func (d *Desk) saveState() {
 	}
 	b, err := json.MarshalIndent(d.state, "", "  ")
 	if err == nil {
+		err = output.MkdirHidden(d.State) // hidden on Windows, like the rest of the tool's bookkeeping
+	}
+	if err == nil {
 		err = output.WriteFile(d.statePath(), func(w io.Writer) error { _, err := w.Write(b); return err })
 	}
 	if err != nil {

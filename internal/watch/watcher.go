@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -51,6 +52,61 @@ type Watcher struct {
 	Open     func(path string) error // the "it opens" test; default Complete
 
 	files map[string]*tracked
+	once  sync.Once
+	hands chan handReq // Hand's requests, served by Run
+}
+
+// handReq is one call of Hand waiting for Run.
+type handReq struct {
+	paths []string
+	done  chan struct{}
+}
+
+func (w *Watcher) handCh() chan handReq {
+	w.once.Do(func() { w.hands = make(chan handReq) })
+	return w.hands
+}
+
+// Hand gives files known to be whole (an upload written by this program) to
+// OnReady at once, without waiting for them to settle, and marks them handed
+// on so that no later scan hands them again. It runs on the goroutine
+// running Run, like every other callback, and returns when OnReady has
+// returned or ctx ends.
+func (w *Watcher) Hand(ctx context.Context, paths []string) error {
+	req := handReq{paths: paths, done: make(chan struct{})}
+	select {
+	case w.handCh() <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-req.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// handNow is Hand's work, on Run's goroutine.
+func (w *Watcher) handNow(paths []string) {
+	if w.files == nil {
+		w.files = map[string]*tracked{}
+	}
+	now := w.now()
+	var ready []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		sig := signature{info.Size(), info.ModTime()}
+		w.files[p] = &tracked{sig: sig, since: now, scans: 2, taken: sig, present: true}
+		ready = append(ready, p)
+	}
+	sort.Strings(ready)
+	if len(ready) > 0 && w.OnReady != nil {
+		w.OnReady(ready)
+	}
 }
 
 // tracked is what the Watcher knows of one file.
@@ -256,11 +312,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 	soon := time.NewTimer(time.Hour)
 	soon.Stop()
 	defer soon.Stop()
+	hands := w.handCh()
 	w.Scan()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case req := <-hands:
+			w.handNow(req.paths)
+			close(req.done)
 		case ev, ok := <-events:
 			if !ok {
 				events = nil

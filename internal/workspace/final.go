@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/taizhang/taizhang/internal/config"
@@ -22,6 +23,11 @@ func FinalRefusals(cfg *config.Config, st *Status, errs int) ([]string, error) {
 	}
 	if len(st.Rejected) > 0 {
 		why = append(why, fmt.Sprintf("%s的台账被退回，还没有改好", strings.Join(st.Rejected, "、")))
+	}
+	for _, v := range st.Villages {
+		if v.Returned() && !slices.Contains(st.Rejected, v.Name) && len(v.Rejected) > 0 {
+			why = append(why, fmt.Sprintf("%s新报的“%s”被退回：改好后重新报送，或从收件箱移走，才会用先前收下的台账", v.Name, v.Rejected[0].Name))
+		}
 	}
 	for _, u := range st.Unknown {
 		why = append(why, fmt.Sprintf("收件箱里的“%s”看不出是哪个村（社区）的，请改名或移走", u.Name))

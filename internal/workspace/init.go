@@ -231,7 +231,7 @@ acknowledged:
 {{- end}}
 {{- if .Fonts}}
 
-# 字体文件（不写则使用程序自带字体）
+# 字体文件（不写的，用电脑字体文件夹里的仿宋、黑体、楷体、方正小标宋，没有时用程序自带字体）
 fonts:
 {{- if .C.Fonts.Title}}
   title: {{q .C.Fonts.Title}}
@@ -250,7 +250,8 @@ fonts:
 {{- end}}
 {{- else}}
 
-# 字体：电脑上有仿宋、黑体、楷体时可以指定，例如
+# 字体：电脑字体文件夹里有仿宋（simfang.ttf）、黑体（simhei.ttf）、楷体（simkai.ttf）、
+# 方正小标宋时自动使用，没有时用程序自带字体；也可以指定别的字体文件，例如
 # fonts:
 #   body: C:/Windows/Fonts/simfang.ttf
 #   hei: C:/Windows/Fonts/simhei.ttf

@@ -17,6 +17,7 @@ type Submission struct {
 	Name        string              `json:"name"`
 	Village     string              `json:"village"`            // "" when it could not be told
 	Villages    []string            `json:"villages,omitempty"` // a combined file: every village it holds
+	ByVillage   map[string]int      `json:"-"`                  // a combined file: each village's tasks
 	Tasks       int                 `json:"tasks"`
 	Unread      bool                `json:"unread,omitempty"` // not a workbook: not read, shown beside its village
 	Modified    time.Time           `json:"modified"`
@@ -67,18 +68,43 @@ type Status struct {
 	// config does not acknowledge: build --final refuses while there are any.
 	PersonalData []ledger.Diagnostic `json:"personal_data"`
 	LastBuild    *time.Time          `json:"last_build,omitempty"`
+	// Refusals are FinalRefusals' answer for this inbox and workspace, when
+	// the caller asked it (Refuse): why build --final would not go ahead.
+	Refusals []string `json:"final_refusals"`
+	refused  bool
 }
 
-// Ready reports whether build --final would go ahead as far as the inbox
-// goes: every village in, nothing rejected in its place, no personal data
-// left unacknowledged.
+// Refuse asks FinalRefusals and keeps its answer, so that status, the desk
+// and build --final say the same thing from one computation.
+func (s *Status) Refuse(cfg *config.Config, errs int) error {
+	why, err := FinalRefusals(cfg, s, errs)
+	if err != nil {
+		return err
+	}
+	s.Refusals, s.refused = append([]string{}, why...), true
+	return nil
+}
+
+// Ready reports whether build --final would go ahead: as far as the inbox
+// goes (every village in, nothing rejected in its place, no personal data
+// left unacknowledged) and, once Refuse has run, nothing else refuses it.
 func (s *Status) Ready() bool {
+	if s.refused {
+		return len(s.Refusals) == 0
+	}
 	for _, v := range s.Villages {
 		if v.Returned() {
 			return false
 		}
 	}
 	return len(s.Missing) == 0 && len(s.Rejected) == 0 && len(s.Unknown) == 0 && len(s.PersonalData) == 0
+}
+
+// inboxReady is Ready as far as the inbox goes, whatever Refuse found.
+func inboxReady(s *Status) bool {
+	t := *s
+	t.refused = false
+	return t.Ready()
 }
 
 // Compute works out the status from the checked submissions.
@@ -109,7 +135,11 @@ func Compute(cfg *config.Config, subs []Submission, today ledger.Date) *Status {
 		known := false
 		for _, v := range vs {
 			if _, ok := cfg.Village(v); ok {
-				byVillage[v] = append(byVillage[v], s)
+				sv := s
+				if n, ok := s.ByVillage[v]; ok && len(vs) > 1 {
+					sv.Tasks = n // each village of a combined file counts its own tasks
+				}
+				byVillage[v] = append(byVillage[v], sv)
 				known = true
 			}
 		}
@@ -244,8 +274,19 @@ func (s *Status) Print(w io.Writer) {
 		t := *s.LastBuild
 		fmt.Fprintf(w, "\n上次生成通报：%d月%d日 %s。\n", int(t.Month()), t.Day(), t.Format("15:04"))
 	}
-	if s.Ready() {
+	switch {
+	case s.Ready():
 		fmt.Fprintln(w, "\n各村（社区）台账已齐全，可以运行 taizhang build --final 生成公开版。")
+	case s.refused && inboxReady(s):
+		// The inbox is ready; what init left for the clerk to replace is not.
+		fmt.Fprintln(w, "\n各村（社区）台账已齐全，但生成公开版之前还要处理：")
+		for _, why := range s.Refusals {
+			if strings.HasPrefix(why, "    ") {
+				fmt.Fprintln(w, why)
+				continue
+			}
+			fmt.Fprintf(w, "  · %s\n", why)
+		}
 	}
 }
 

@@ -62,12 +62,14 @@ type SheetRef struct {
 
 // Cell is one non-empty cell of a sheet.
 type Cell struct {
-	Col    int    // 1-based column
-	Text   string // the value as the cell shows it; a date cell gives YYYY-MM-DD
-	Date   ledger.Date
-	IsDate bool    // the cell holds a real Excel date
-	Number bool    // the cell holds a number (no date format)
-	Value  float64 // the number, when Number
+	Col   int    // 1-based column
+	Text  string // the value as the cell shows it; a date cell gives YYYY-MM-DD
+	Date  ledger.Date
+	Value float64 // the number, when Number
+	// Raw is the formula's text for a formula cell (at most 256 bytes).
+	Raw    string
+	IsDate bool // the cell holds a real Excel date
+	Number bool // the cell holds a number (no date format)
 	// Error is true for an Excel error value (#REF!, #N/A …, in Text).
 	Error bool
 	// Formula is true when the cell holds a formula; NoCache when it was
@@ -76,8 +78,6 @@ type Cell struct {
 	// TooLong is true when the text is beyond Limits.MaxCellRunes; Text is
 	// then "" (it is refused, never truncated).
 	TooLong bool
-	// Raw is the formula's text for a formula cell (at most 256 bytes).
-	Raw string
 }
 
 // sharedString is one entry of the shared string table, prepared once for
@@ -669,7 +669,10 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 				cl, ok := b.cellValue(&c, string(vbuf))
 				if c.formula {
 					cl.Formula, cl.Raw = true, string(fbuf)
-					if !hasV && c.typ != "inlineStr" {
+					// No <v>, or an empty one on a cell with no type: openpyxl
+					// writes <v></v> and never a result. (Excel writes an
+					// empty string result as t="str" with an empty <v>.)
+					if (!hasV && c.typ != "inlineStr") || (len(strings.TrimSpace(string(vbuf))) == 0 && c.typ == "") {
 						cl.NoCache, cl.Text, ok = true, "", true
 					}
 				}
@@ -860,17 +863,6 @@ func unescapeOOXML(s string) string {
 	}
 	b.WriteString(s)
 	return b.String()
-}
-
-func truncateRunes(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
 }
 
 // ParseRange reads "A1:C3" (or a single cell).
