@@ -2,13 +2,19 @@
 # bench/run.sh — time taizhang against what a clerk would use instead, on one
 # synthetic town, and print the table that goes into docs/benchmarks.md.
 #
-#   bench/run.sh small|medium|large [WORKDIR]
+#   bench/run.sh small|forty|medium|large [WORKDIR]
 #
-# small = 9 villages × 40 tasks, medium = 200 × 100, large = 2000 × 100.
+# small = 9 villages × 40 tasks, forty = 40 × 100, medium = 200 × 100,
+# large = 2000 × 100.
 # Each command runs RUNS times (default 3; 1 for large) under
 # /usr/bin/time -v; the table gives the median wall time and the median peak
 # RSS. Commands timed, all on the same generated town:
-#   build     taizhang build DIR: 汇总台账.xlsx, 通报.pdf, every 台账/<村>.pdf, JSON
+#   build     taizhang build --no-cache DIR: 汇总台账.xlsx, 通报.pdf, every 台账/<村>.pdf,
+#             JSON, from nothing (no ledger kept from an earlier build is used)
+#   rebuild   taizhang build DIR after one village's workbook changed: the other
+#             villages' typeset ledgers come from the out folder's cache (each run
+#             swaps the first village's file between two versions, so every run
+#             has a change to rebuild)
 #   workbook  bench/tzbench -part workbook: intake + check + consolidate + 汇总台账.xlsx only
 #   pandas    bench/peers/merge.py with Debian's /usr/bin/python3 (pandas + openpyxl)
 #   soffice   LibreOffice headless converting village workbooks to PDF; beyond
@@ -16,9 +22,10 @@
 #             is converted and the time scaled by files/LO_FILES — said so in the output
 set -euo pipefail
 
-size=${1:?usage: bench/run.sh small|medium|large [WORKDIR]}
+size=${1:?usage: bench/run.sh small|forty|medium|large [WORKDIR]}
 case $size in
 small) villages=9 tasks=40 ;;
+forty) villages=40 tasks=100 ;;
 medium) villages=200 tasks=100 ;;
 large) villages=2000 tasks=100 ;;
 *) echo "unknown size $size" >&2; exit 2 ;;
@@ -37,23 +44,11 @@ echo "building binaries…" >&2
 if [ ! -f "$town/taizhang.yaml" ]; then
 	"$bin/gentown" -villages "$villages" -tasks "$tasks" -out "$town" >&2
 fi
-
-# measure NAME CMD...: RUNS timed runs; prints "wall_seconds rss_kib" medians.
-measure() {
-	local name=$1
-	shift
-	local walls=() rsss=()
-	for i in $(seq "$runs"); do
-		local log=$work/logs/$size-$name-$i.txt
-		/usr/bin/time -v "$@" >"$log.out" 2>"$log" || { echo "$name failed, see $log" >&2; tail -5 "$log" >&2; exit 1; }
-		walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$log")")
-		rsss+=("$(awk -F': ' '/Maximum resident set size/{print $2}' "$log")")
-	done
-	local w r
-	w=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	r=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	echo "$w $r"
-}
+# The other version of the first village's workbook, for the rebuilds.
+if [ ! -f "$work/$size-alt/taizhang.yaml" ]; then
+	# Village names do not depend on the count: one village is enough.
+	"$bin/gentown" -villages 1 -tasks "$tasks" -seed 2 -out "$work/$size-alt" >&2
+fi
 
 files=("$town"/*.xlsx)
 nfiles=${#files[@]}
@@ -64,18 +59,67 @@ if [ "$nfiles" -gt "$lofiles" ]; then
 	scale=$(awk -v a="$nfiles" -v b="$lofiles" 'BEGIN{print a/b}')
 fi
 
-echo "timing taizhang build…" >&2
-read -r build_w build_r < <(measure build "$bin/taizhang" build "$town")
-pages=$(pdfinfo "$town/out/通报.pdf" 2>/dev/null | awk '/^Pages:/{print $2}')
-echo "timing intake+workbook…" >&2
-read -r wb_w wb_r < <(measure workbook "$bin/tzbench" -part workbook "$town")
-echo "timing pandas…" >&2
-read -r pd_w pd_r < <(measure pandas /usr/bin/python3 "$repo/bench/peers/merge.py" "$town" "$work/$size-pandas.xlsx")
-echo "timing LibreOffice on ${#lo_set[@]} of $nfiles workbooks…" >&2
+# once NAME I CMD...: the I-th timed run of NAME, under /usr/bin/time -v;
+# its wall seconds and peak RSS (KiB) are appended to $work/logs/NAME.{wall,rss}.
+once() {
+	local name=$1 i=$2
+	shift 2
+	local log=$work/logs/$size-$name-$i.txt
+	/usr/bin/time -v "$@" >"$log.out" 2>"$log" || { echo "$name failed, see $log" >&2; tail -5 "$log" >&2; exit 1; }
+	awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$log" >>"$work/logs/$size-$name.wall"
+	awk -F': ' '/Maximum resident set size/{print $2}' "$log" >>"$work/logs/$size-$name.rss"
+}
+
+# median NAME: "wall_seconds rss_kib", the medians of NAME's runs.
+median() {
+	local w r
+	w=$(sort -g "$work/logs/$size-$1.wall" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	r=$(sort -g "$work/logs/$size-$1.rss" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	echo "$w $r"
+}
+
+first=$(basename "${files[0]}")
+cp "$town/$first" "$work/$size-orig.xlsx"
+cat >"$work/rebuild.sh" <<SWAP
+#!/usr/bin/env bash
+# Swap $first between its two versions, then build with the cache.
+set -e
+if cmp -s "$town/$first" "$work/$size-orig.xlsx"; then
+	cp "$work/$size-alt/$first" "$town/$first"
+else
+	cp "$work/$size-orig.xlsx" "$town/$first"
+fi
+exec "$bin/taizhang" build -q "$town"
+SWAP
+chmod +x "$work/rebuild.sh"
+rm -f "$work/logs/$size-"*.wall "$work/logs/$size-"*.rss
 rm -rf "$work/lo-out"
 # A first conversion creates the LibreOffice profile; keep it out of the timing.
 soffice -env:UserInstallation="file://$work/lo-profile" --headless --convert-to pdf --outdir "$work/lo-warm" "${files[0]}" >/dev/null 2>&1 || true
-read -r lo_w lo_r < <(measure soffice soffice -env:UserInstallation="file://$work/lo-profile" --headless --convert-to pdf --outdir "$work/lo-out" "${lo_set[@]}")
+
+# The machine's speed drifts: every round times each command once, so the
+# ratios compare runs made under the same load.
+for i in $(seq "$runs"); do
+	echo "round $i of $runs: taizhang build (from nothing)…" >&2
+	once build "$i" "$bin/taizhang" build -q --no-cache "$town"
+	echo "round $i: taizhang build after one village's workbook changed…" >&2
+	"$bin/taizhang" build -q "$town" >/dev/null # the cache as a build leaves it
+	once rebuild "$i" "$work/rebuild.sh"
+	echo "round $i: intake+workbook…" >&2
+	once workbook "$i" "$bin/tzbench" -part workbook "$town"
+	echo "round $i: pandas…" >&2
+	once pandas "$i" /usr/bin/python3 "$repo/bench/peers/merge.py" "$town" "$work/$size-pandas.xlsx"
+	echo "round $i: LibreOffice on ${#lo_set[@]} of $nfiles workbooks…" >&2
+	once soffice "$i" soffice -env:UserInstallation="file://$work/lo-profile" --headless --convert-to pdf --outdir "$work/lo-out" "${lo_set[@]}"
+done
+cp "$work/$size-orig.xlsx" "$town/$first"
+"$bin/taizhang" build -q --no-cache "$town" >/dev/null
+pages=$(pdfinfo "$town/out/通报.pdf" 2>/dev/null | awk '/^Pages:/{print $2}')
+read -r build_w build_r < <(median build)
+read -r re_w re_r < <(median rebuild)
+read -r wb_w wb_r < <(median workbook)
+read -r pd_w pd_r < <(median pandas)
+read -r lo_w lo_r < <(median soffice)
 lo_all=$(awk -v w="$lo_w" -v s="$scale" 'BEGIN{printf "%.2f", w*s}')
 
 mib() { awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}'; }
@@ -89,13 +133,16 @@ machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuin
 
 | command | wall (s) | peak RSS (MiB) |
 |---|---:|---:|
-| taizhang build (workbook + $((nfiles + 1)) PDFs + JSON) | $build_w | $(mib "$build_r") |
+| taizhang build --no-cache (workbook + $((nfiles + 1)) PDFs + JSON) | $build_w | $(mib "$build_r") |
+| taizhang build after one village's workbook changed (cache) | $re_w | $(mib "$re_r") |
 | taizhang intake + check + consolidate + workbook | $wb_w | $(mib "$wb_r") |
 | pandas + openpyxl merge.py | $pd_w | $(mib "$pd_r") |
 | LibreOffice → PDF, ${#lo_set[@]} of $nfiles workbooks | $lo_w | $(mib "$lo_r") |
 | LibreOffice → PDF, all $nfiles workbooks$([ "$scale" != 1 ] && echo " (extrapolated ×$scale)") | $lo_all | |
 
+- whole build vs pandas merge.py: $(ratio "$pd_w" "$build_w") faster (target ≥ 3×)
+- whole build vs LibreOffice: $(ratio "$lo_all" "$build_w") faster (target ≥ 25× at forty)
+- rebuild after one village changed: $(awk -v a="$re_w" -v b="$build_w" 'BEGIN{printf "%.0f%%", 100*a/b}') of a full build (target ≤ 20 % at medium)
 - intake + workbook vs pandas: $(ratio "$pd_w" "$wb_w") faster
 - PDFs (build − workbook part = $pdf_w s, $((nfiles + 1)) PDFs incl. the town notice) vs LibreOffice's $nfiles village PDFs: $(ratio "$lo_all" "$pdf_w") faster
-- whole build vs LibreOffice alone: $(ratio "$lo_all" "$build_w") faster
 TABLE

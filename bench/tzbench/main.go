@@ -2,6 +2,7 @@
 // optionally under the CPU or heap profiler.
 //
 //	go run ./bench/tzbench -part build DIR      # the whole build, as `taizhang build DIR`
+//	go run ./bench/tzbench -no-cache DIR        # … from nothing, as `taizhang build --no-cache DIR`
 //	go run ./bench/tzbench -part workbook DIR   # intake + check + consolidate + 汇总台账.xlsx only
 //
 // The workbook part does what the first steps of internal/pipeline do
@@ -33,6 +34,7 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	mem := flag.String("memprofile", "", "write a heap profile (in use at the end of the largest step) here")
 	verbose := flag.Bool("v", false, "print each step's wall time")
+	noCache := flag.Bool("no-cache", false, "typeset every ledger afresh (build --no-cache)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tzbench [-part build|workbook] [-cpuprofile F] DIR")
@@ -61,7 +63,7 @@ func main() {
 	}
 	switch *part {
 	case "build":
-		res, err := pipeline.Build(context.Background(), pipeline.Options{Config: cfg,
+		res, err := pipeline.Build(context.Background(), pipeline.Options{Config: cfg, NoCache: *noCache,
 			Progress: func(step string, done, total int) {
 				if done == 0 && total == 0 {
 					tick(step)
@@ -74,7 +76,8 @@ func main() {
 		if res.Errors() > 0 || len(res.Outputs) == 0 {
 			fail(fmt.Errorf("build stopped with %d errors", res.Errors()))
 		}
-		fmt.Printf("build: %d tasks, %d outputs, %.2fs\n", len(res.Report.Items), len(res.Outputs), time.Since(start).Seconds())
+		fmt.Printf("build: %d tasks, %d outputs, %d ledgers typeset, %d from the cache, %.2fs\n",
+			len(res.Report.Items), len(res.Outputs), res.Typeset, res.Reused, time.Since(start).Seconds())
 	case "workbook":
 		tick("读取台账+校验")
 		asOf := cfg.BuildAsOf()

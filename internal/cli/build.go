@@ -30,6 +30,7 @@ type BuildOptions struct {
 	JSON       bool
 	Quiet      bool
 	Final      bool // the disclosure-day set, in a dated folder (final.go)
+	NoCache    bool // typeset every ledger afresh
 	// Progress, when set, is told the build's steps instead of the terminal
 	// bar (the web desk's progress bar).
 	Progress func(step string, done, total int)
@@ -70,6 +71,7 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 	f.StringVar(&opts.Since, "since", "", "与上次生成的 汇总台账.json 对比整改进展")
 	f.BoolVar(&opts.JSON, "json", false, "输出 JSON，供其他程序读取")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "只在出错时输出")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "不用上次生成时保存的各村排版结果，全部重新排版（结果与使用时逐字节相同）")
 	f.BoolVar(&opts.Final, "final", false, "公开日用：各村（社区）都已报送、没有错误和未登记的个人信息时，生成公开版到 输出/公开-<公开日期>/")
 	f.BoolP("help", "h", false, "显示帮助")
 	return cmd
@@ -123,7 +125,7 @@ func runBuild(ctx context.Context, s *Streams, opts *BuildOptions) error {
 // way a clerk reads it (or as JSON). refused names what was not written when
 // errors stopped the build: "任何文件", or "公开版" for --final.
 func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *config.Config, asOf ledger.Date, outDir, refused string) (*pipeline.Result, error) {
-	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, Final: opts.Final}
+	popts := pipeline.Options{Config: cfg, OutDir: outDir, AsOf: asOf, Since: opts.Since, Final: opts.Final, NoCache: opts.NoCache}
 	switch {
 	case opts.Progress != nil:
 		popts.Progress = opts.Progress
@@ -161,7 +163,7 @@ func buildAndReport(ctx context.Context, s *Streams, opts *BuildOptions, cfg *co
 func printBuildSummary(w io.Writer, cfg *config.Config, res *pipeline.Result) {
 	t := res.Summary.Town
 	fmt.Fprintf(w, "\n%s截至%s：共读取 %d 个村（社区）台账、%d 项整改任务，已完成 %d 项，完成率 %s；基本完成 %d 项，持续整改 %d 项，长期坚持 %d 项；逾期 %d 项，7 日内到期 %d 项。警告 %d 条",
-		cfg.Town, res.AsOf.Chinese(), len(res.Report.Files), t.Tasks, t.Done, t.Rate(), t.Mostly, t.Ongoing, t.LongTerm, t.Overdue, t.DueSoon, res.Warnings())
+		cfg.Town, res.AsOf.Chinese(), len(res.Report.Files), t.Tasks, t.Done, t.RateText(), t.Mostly, t.Ongoing, t.LongTerm, t.Overdue, t.DueSoon, res.Warnings())
 	if res.Warnings() > 0 {
 		fmt.Fprint(w, "（见上方，也列在汇总台账.xlsx 的“校验”表中）")
 	}

@@ -319,3 +319,17 @@ func TestBuildStoppedByCtrlCSaysSoInChinese(t *testing.T) {
 		t.Error("an interrupted build wrote 通报.pdf")
 	}
 }
+
+// TestBuildOfNoTasksPrintsNoRate: before any village has reported, the
+// summary line gives the rate as —, not 0.0%.
+func TestBuildOfNoTasksPrintsNoRate(t *testing.T) {
+	dir, _ := newWorkspace(t)
+	var out, errb bytes.Buffer
+	err := runBuild(context.Background(), &Streams{Out: &out, Err: &errb}, &BuildOptions{Dir: dir})
+	if err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
+	}
+	if msg := out.String(); !strings.Contains(msg, "0 项整改任务，已完成 0 项，完成率 —；") {
+		t.Errorf("summary:\n%s", msg)
+	}
+}

@@ -183,7 +183,7 @@ func buildAccepted(ctx context.Context, cfg *config.Config, files []string) (str
 	}
 	t := res.Summary.Town
 	return fmt.Sprintf("已更新 %s：已收 %d/%d 个村（社区），%d 项任务，已完成 %d 项，完成率 %s",
-		relWorkspace(cfg, res.OutDir), len(res.Report.Files), len(cfg.Villages), t.Tasks, t.Done, t.Rate()), nil
+		relWorkspace(cfg, res.OutDir), len(res.Report.Files), len(cfg.Villages), t.Tasks, t.Done, t.RateText()), nil
 }
 
 // buildFiles builds the outputs from the given inbox files only (the web

@@ -23,6 +23,20 @@ type Counts struct {
 // Rate is the completion rate: 已完成 over all tasks.
 func (c Counts) Rate() Percent { return Rate(c.Done, c.Tasks) }
 
+// NoRate is printed for the completion rate of a group with no tasks (a
+// village that has not reported, a town with no ledgers yet): there is no
+// rate, and 0.0% would say nothing was done.
+const NoRate = "—"
+
+// RateText is the completion rate as printed everywhere: "96.4%", or NoRate
+// when there are no tasks.
+func (c Counts) RateText() string {
+	if c.Tasks == 0 {
+		return NoRate
+	}
+	return c.Rate().String()
+}
+
 // Unfinished is the number of tasks not yet 已完成 (待完成).
 func (c Counts) Unfinished() int { return c.Tasks - c.Done }
 

@@ -23,11 +23,11 @@ import (
 func TestRateOfNoTasks(t *testing.T) {
 	cfg := testConfig()
 	d := NewData(cfg, nil, nil, nil)
-	if got := d.Town.Rate(); got != NoRate {
-		t.Errorf("town with no tasks: Rate = %q, want %q", got, NoRate)
+	if got := d.Town.Rate(); got != consolidate.NoRate {
+		t.Errorf("town with no tasks: Rate = %q, want %q", got, consolidate.NoRate)
 	}
-	if v, _ := d.Village("大布村"); v.Rate() != NoRate {
-		t.Errorf("village with no tasks: Rate = %q, want %q", v.Rate(), NoRate)
+	if v, _ := d.Village("大布村"); v.Rate() != consolidate.NoRate {
+		t.Errorf("village with no tasks: Rate = %q, want %q", v.Rate(), consolidate.NoRate)
 	}
 	got, err := execNarrative("通报正文.txt", "一、总体情况\n完成率{{.Town.Rate}}，大布村{{(.Village \"大布村\").Rate}}。", d)
 	if err != nil {

@@ -122,7 +122,7 @@ func BenchmarkSamplePublish(b *testing.B) {
 	discard := func(rel string, fill func(io.Writer) error) error { return fill(io.Discard) }
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Publish(context.Background(), in, dir, 2, discard, nil); err != nil {
+		if _, err := Publish(context.Background(), in, discard, PublishOptions{TmpDir: dir, Workers: 2}); err != nil {
 			b.Fatal(err)
 		}
 	}

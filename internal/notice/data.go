@@ -53,19 +53,9 @@ func (f Figures) Category(name string) (Figures, error) {
 	return Figures{}, fmt.Errorf("没有问题类别“%s”%s", name, known(f.categories))
 }
 
-// NoRate is printed for the completion rate of a group with no tasks (a
-// village that has not reported, a town with no ledgers yet): there is no
-// rate, and 0.0% would say nothing was done.
-const NoRate = "—"
-
-// Rate is the completion rate as printed: "96.4%", or NoRate when the group
-// has no tasks.
-func (f Figures) Rate() string {
-	if f.Tasks == 0 {
-		return NoRate
-	}
-	return f.Counts.Rate().String()
-}
+// Rate is the completion rate as printed: "96.4%", or consolidate.NoRate
+// when the group has no tasks.
+func (f Figures) Rate() string { return f.Counts.RateText() }
 
 // VillageData is one village's figures and its attachment.
 type VillageData struct {

@@ -50,7 +50,7 @@ func Fields(d *Data) []Field {
 	counts := func(group, prefix string, c consolidate.Counts, tasksName string) {
 		add(group, tasksName, "整改任务数", itoa(c.Tasks))
 		add(group, prefix+"已完成数", "已完成的任务数", itoa(c.Done))
-		add(group, prefix+"完成率", "完成率（已完成÷任务数，四舍五入到0.1%）", c.Rate().String())
+		add(group, prefix+"完成率", "完成率（已完成÷任务数，四舍五入到0.1%）", c.RateText())
 		add(group, prefix+"未完成数", "未完成的任务数（任务数减已完成）", itoa(c.Unfinished()))
 		add(group, prefix+"基本完成数", "状态为“基本完成”的任务数", itoa(c.Mostly))
 		add(group, prefix+"持续整改数", "状态为“持续整改”的任务数", itoa(c.Ongoing))

@@ -3,6 +3,7 @@ package notice
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,9 +12,11 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pdfjoin"
@@ -33,25 +36,53 @@ func villageFile(village string) string { return path.Join(LedgerDir, village+".
 // goroutines at once.
 type Sink func(rel string, fill func(io.Writer) error) error
 
+// PublishOptions say where and how Publish works.
+type PublishOptions struct {
+	// TmpDir holds the temporary files (.chunk.*.tmp, removed when joined);
+	// put it beside the outputs.
+	TmpDir string
+	// Workers is how many ledgers are typeset at once (at least 1).
+	Workers int
+	// Progress, when not nil, is told how many of the files are written.
+	Progress func(done, total int)
+	// Cache, when not nil, keeps each village's typeset ledger between
+	// builds under the digest of everything it is made from (ledgerKey):
+	// a ledger whose key is kept is joined from the kept pages instead of
+	// typeset again, with the same bytes as a, and only the entries this
+	// build used are kept afterwards.
+	Cache *cache.Store
+	// Version is the program's version, part of every cache key.
+	Version string
+}
+
+// Published is what Publish did besides writing its files.
+type Published struct {
+	Diagnostics []ledger.Diagnostic
+	// Typeset and Reused count the village ledgers typeset by this call
+	// and those joined from the cache.
+	Typeset, Reused int
+}
+
 // Publish writes the town notice (通报.pdf) and every configured village's
-// ledger (台账/<村>.pdf) through add. Each ledger is typeset once, on
-// workers goroutines, into a temporary file in tmpDir (named .chunk.*.tmp,
-// removed when joined); the town notice is the notice's own pages followed
-// by every ledger's pages, its page numbers and 附件N labels drawn over
-// them, and one set of fonts covering them all; a village's file is its
-// ledger's pages numbered from 1 with the ledger's own fonts. Nothing holds
-// a whole document in memory. progress, when not nil, is told how many of
-// the files are written.
-func Publish(ctx context.Context, in Input, tmpDir string, workers int, add Sink, progress func(done, total int)) ([]ledger.Diagnostic, error) {
+// ledger (台账/<村>.pdf) through add. Each ledger is typeset once (or
+// taken from the cache), on opts.Workers goroutines, into a file of its own;
+// the town notice is the notice's own pages followed by every ledger's
+// pages, its page numbers and 附件N labels drawn over them, and one set of
+// fonts covering them all; a village's file is its ledger's pages numbered
+// from 1 with the ledger's own fonts. Nothing holds a whole document in
+// memory.
+func Publish(ctx context.Context, in Input, add Sink, opts PublishOptions) (*Published, error) {
 	t, err := prepareTown(in)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{}
-	if err := t.publish(ctx, tmpDir, workers, true, add, progress, res); err != nil {
+	pub := &Published{}
+	if err := t.publish(ctx, opts, true, add, res, pub); err != nil {
 		return nil, err
 	}
-	return res.Diagnostics, nil
+	pub.Diagnostics = res.Diagnostics
+	return pub, nil
 }
 
 // ledgerChunk is a village's ledger typeset once, in a temporary file:
@@ -63,12 +94,16 @@ type ledgerChunk struct {
 	pages   int // without the font carrier page
 	runes   typeset.RuneSet
 	missing []typeset.MissingGlyph
+	kept    bool // path is a cache entry's: never removed here
 }
 
 // labelStyle is the 附件N label's: 黑体 三号, flush left, on the first line.
 var labelStyle = typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typeset.Left}
 
-// typesetLedger typesets village v's ledger into a new temporary file in dir.
+// typesetLedger typesets village v's ledger into a new temporary file in
+// dir. Everything it reads is in its arguments, and ledgerKey digests them
+// all: a new input must be added there too, or a kept ledger made without
+// it would be used.
 func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village, items []ledger.Item, dir string) (*ledgerChunk, error) {
 	layout := typeset.Official()
 	d := typeset.NewDocument(fonts, layout)
@@ -159,8 +194,9 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjo
 	return j.Close(src, info)
 }
 
-// job is one village's ledger on its way: typeset, then joined into the
-// village's file and the town notice, whichever comes last removing it.
+// job is one village's ledger on its way: typeset (or taken from the
+// cache), then joined into the village's file and the town notice,
+// whichever comes last removing its temporary file.
 type job struct {
 	v     ledger.Village
 	c     *ledgerChunk
@@ -169,131 +205,161 @@ type job struct {
 	refs  atomic.Int32
 }
 
-// release drops one user of the job's temporary file.
+// release drops one user of the job's file.
 func (j *job) release() {
-	if j.refs.Add(-1) == 0 && j.c != nil {
+	if j.refs.Add(-1) == 0 && j.c != nil && !j.c.kept {
 		os.Remove(j.c.path)
 	}
 }
 
-// publish typesets the ledgers on workers goroutines and joins them: into
-// each village's file when villages is true, and into the town notice
-// (res gets its page count and every diagnostic).
-func (t *town) publish(ctx context.Context, tmpDir string, workers int, villages bool, add Sink, progress func(done, total int), res *Result) error {
+// publishRun is one publish's shared state.
+type publishRun struct {
+	t        *town
+	opts     PublishOptions
+	villages bool // write each village's file too
+	add      Sink
+	keys     *ledgerKeys // nil: no cache
+	jobs     []*job
+	diags    [][]ledger.Diagnostic // each village file's
+	done     atomic.Int32          // files written
+	total    int
+	// typeset and reused count the ledgers made and taken from the cache.
+	typeset, reused atomic.Int32
+}
+
+func (p *publishRun) tick() {
+	n := p.done.Add(1)
+	if p.opts.Progress != nil {
+		p.opts.Progress(int(n), p.total)
+	}
+}
+
+// publish typesets the ledgers on opts.Workers goroutines and joins them:
+// into each village's file when villages is true, and into the town notice
+// (res gets its page count and every diagnostic, pub the counts).
+func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, add Sink, res *Result, pub *Published) error {
 	cfg := t.in.Config
-	jobs := make([]*job, len(cfg.Villages))
+	p := &publishRun{t: t, opts: opts, villages: villages, add: add, total: 1}
+	p.jobs = make([]*job, len(cfg.Villages))
+	p.diags = make([][]ledger.Diagnostic, len(cfg.Villages))
 	for i, v := range cfg.Villages {
-		jobs[i] = &job{v: v, ready: make(chan struct{})}
-		jobs[i].refs.Store(1)
+		p.jobs[i] = &job{v: v, ready: make(chan struct{})}
+		p.jobs[i].refs.Store(1)
 		if villages {
-			jobs[i].refs.Store(2)
+			p.jobs[i].refs.Store(2)
 		}
 	}
-	total := 1
 	if villages {
-		total += len(jobs)
+		p.total += len(p.jobs)
 	}
-	var done atomic.Int32
-	tick := func() {
-		n := done.Add(1)
-		if progress != nil {
-			progress(int(n), total)
-		}
+	if opts.Cache != nil {
+		// A cache that cannot be keyed (the program file unreadable) is
+		// not used: the build typesets everything, as with --no-cache.
+		p.keys, _ = t.ledgerKeys(opts.Version)
 	}
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(opts.Workers, 1))
 
-	villageDiags := make([][]ledger.Diagnostic, len(jobs))
-	villageErrs := make([]error, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range max(workers, 1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				j := jobs[i]
-				if ctx.Err() != nil {
-					j.err = ctx.Err()
-					close(j.ready)
-					continue
-				}
-				j.c, j.err = typesetLedger(t.fonts, cfg, j.v, t.villageItems(j.v.Name), tmpDir)
-				if j.err != nil {
-					j.err = fmt.Errorf("写出 %s 失败：%w", TownFile, j.err)
-					cancel()
-				}
-				close(j.ready)
-				if !villages || j.err != nil {
-					continue
-				}
-				rel := villageFile(j.v.Name)
-				err := add(rel, func(w io.Writer) error {
-					return joinVillage(w, j.c, t.fonts, t.info(AttachmentTitle(j.v, cfg.Round), nil))
-				})
-				if err != nil {
-					villageErrs[i] = fmt.Errorf("写出 %s 失败：%w", rel, err)
-					cancel()
-				} else {
-					villageDiags[i] = missingDiags(j.c.missing, rel, t.villageItems(j.v.Name))
-					tick()
-				}
-				j.release()
-			}
-		}()
-	}
-	feedErr := make(chan error, 1)
+	// The town notice is joined as the ledgers come, in order. It watches
+	// ctx, not gctx, which ends when Wait returns; a failing ledger cancels
+	// ctx too.
+	townErr := make(chan error, 1)
 	go func() {
-		defer close(next)
-		for i := range jobs {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				for _, j := range jobs[i:] {
-					j.err = ctx.Err()
-					close(j.ready)
-				}
-				feedErr <- ctx.Err()
-				return
-			}
+		err := add(TownFile, func(w io.Writer) error { return t.joinTown(ctx, w, p.jobs, res) })
+		if err != nil {
+			cancel()
+		} else {
+			p.tick()
 		}
-		feedErr <- nil
+		townErr <- err
 	}()
-
-	townErr := add(TownFile, func(w io.Writer) error { return t.joinTown(ctx, w, jobs, res) })
-	if townErr != nil {
-		cancel()
-	} else {
-		tick()
+	for i := range p.jobs {
+		if gctx.Err() != nil {
+			for _, j := range p.jobs[i:] {
+				j.err = gctx.Err()
+				close(j.ready)
+			}
+			break
+		}
+		g.Go(func() error {
+			err := p.run(gctx, i)
+			if err != nil {
+				cancel()
+			}
+			return err
+		})
 	}
-	wg.Wait()
-	<-feedErr
+	gerr := g.Wait()
+	terr := <-townErr
 	// Whatever was not joined is removed here.
-	for _, j := range jobs {
+	for _, j := range p.jobs {
 		<-j.ready
-		if j.c != nil && j.refs.Load() > 0 {
+		if j.c != nil && !j.c.kept && j.refs.Load() > 0 {
 			os.Remove(j.c.path)
 		}
 	}
-	var errs []error
-	for _, j := range jobs {
-		if j.err != nil && !errors.Is(j.err, context.Canceled) {
-			errs = append(errs, j.err)
+	// The first error that is not another's cancelling.
+	for _, err := range []error{gerr, terr, ctx.Err()} {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
 		}
 	}
-	errs = append(errs, villageErrs...)
-	if err := errors.Join(errs...); err != nil {
+	if err := cmp.Or(gerr, terr, ctx.Err()); err != nil {
 		return err
 	}
-	if townErr != nil {
-		return townErr
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	for _, ds := range villageDiags {
+	for _, ds := range p.diags {
 		res.Diagnostics = append(res.Diagnostics, ds...)
 	}
+	if pub != nil {
+		pub.Typeset, pub.Reused = int(p.typeset.Load()), int(p.reused.Load())
+	}
+	if p.keys != nil {
+		// Keep what this build used, nothing else: the cache holds one
+		// town's ledgers, not every version of them. Failing to prune
+		// costs disk space, not correctness.
+		keep := map[string]bool{}
+		for _, k := range p.keys.village {
+			keep[k] = true
+		}
+		opts.Cache.Keep(keep)
+	}
+	return nil
+}
+
+// run makes the i-th village's ledger and, when villages is set, its file.
+func (p *publishRun) run(ctx context.Context, i int) error {
+	j := p.jobs[i]
+	if err := ctx.Err(); err != nil {
+		j.err = err
+		close(j.ready)
+		return err
+	}
+	var hit bool
+	j.c, hit, j.err = p.t.ledger(j.v, p.keys, p.opts)
+	switch {
+	case j.err != nil:
+		j.err = fmt.Errorf("写出 %s 失败：%w", TownFile, j.err)
+	case hit:
+		p.reused.Add(1)
+	default:
+		p.typeset.Add(1)
+	}
+	close(j.ready)
+	if !p.villages || j.err != nil {
+		return j.err
+	}
+	defer j.release()
+	rel := villageFile(j.v.Name)
+	cfg := p.t.in.Config
+	info := p.t.info(AttachmentTitle(j.v, cfg.Round), nil)
+	if err := p.add(rel, func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }); err != nil {
+		return fmt.Errorf("写出 %s 失败：%w", rel, err)
+	}
+	p.diags[i] = missingDiags(j.c.missing, rel, p.t.villageItems(j.v.Name))
+	p.tick()
 	return nil
 }
 

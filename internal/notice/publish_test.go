@@ -46,14 +46,14 @@ func publish(t *testing.T, in Input, workers int) (map[string][]byte, []ledger.D
 	var sink memSink
 	var mu sync.Mutex
 	last := 0
-	diags, err := Publish(context.Background(), in, dir, workers, sink.add, func(done, total int) {
+	pub, err := Publish(context.Background(), in, sink.add, PublishOptions{TmpDir: dir, Workers: workers, Progress: func(done, total int) {
 		mu.Lock()
 		last = done
 		mu.Unlock()
 		if total != 1+len(in.Config.Villages) {
 			t.Errorf("progress total %d", total)
 		}
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func publish(t *testing.T, in Input, workers int) (map[string][]byte, []ledger.D
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
-	return sink.files, diags
+	return sink.files, pub.Diagnostics
 }
 
 // TestPublish: one typesetting of every ledger makes the town notice
@@ -155,7 +155,7 @@ func TestPublishFailureLeavesNothing(t *testing.T) {
 	for _, fail := range []string{TownFile, villageFile("大布村")} {
 		dir := t.TempDir()
 		sink := memSink{fail: fail}
-		if _, err := Publish(context.Background(), in, dir, 2, sink.add, nil); err == nil || !strings.Contains(err.Error(), "disk full") {
+		if _, err := Publish(context.Background(), in, sink.add, PublishOptions{TmpDir: dir, Workers: 2}); err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Errorf("%s failing: err = %v", fail, err)
 		}
 		if left, _ := os.ReadDir(dir); len(left) > 0 {
@@ -165,7 +165,7 @@ func TestPublishFailureLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	dir := t.TempDir()
-	if _, err := Publish(ctx, in, dir, 2, (&memSink{}).add, nil); !errors.Is(err, context.Canceled) {
+	if _, err := Publish(ctx, in, (&memSink{}).add, PublishOptions{TmpDir: dir, Workers: 2}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err = %v", err)
 	}
 	if left, _ := os.ReadDir(dir); len(left) > 0 {

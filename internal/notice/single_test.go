@@ -25,9 +25,10 @@ func Town(w io.Writer, in Input) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
-	err = p.publish(context.Background(), os.TempDir(), runtime.GOMAXPROCS(0), false, func(rel string, fill func(io.Writer) error) error {
+	opts := PublishOptions{TmpDir: os.TempDir(), Workers: runtime.GOMAXPROCS(0)}
+	err = p.publish(context.Background(), opts, false, func(rel string, fill func(io.Writer) error) error {
 		return fill(w)
-	}, nil, res)
+	}, res, nil)
 	if err != nil {
 		return nil, err
 	}

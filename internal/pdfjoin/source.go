@@ -34,7 +34,7 @@ import (
 type Source struct {
 	r     io.ReaderAt
 	size  int64
-	spans []span // by object number; end 0 = no such object
+	objs  objIndex
 	pages []page
 	// fonts maps each font resource name the pages use to its object, in
 	// the order of the resource dictionary; res is that dictionary.
@@ -174,22 +174,17 @@ func (s *Source) open() error {
 	if _, ok := trailer.get("Encrypt"); ok {
 		return errors.New("encrypted PDFs are not supported")
 	}
-	// Each object runs to the next one's offset (or the xref table).
+	// Each object runs to the next one's offset (or the xref table). The
+	// index is as large as the table is, whatever the object numbers
+	// claim: a 150-byte file may name object 67,108,000.
 	sort.Slice(offs, func(i, j int) bool { return offs[i].off < offs[j].off })
-	maxNum := int64(0)
-	for _, o := range offs {
-		maxNum = max(maxNum, o.num)
-	}
-	if maxNum > 1<<26 {
-		return errors.New("too many objects")
-	}
-	s.spans = make([]span, maxNum+1)
+	s.objs = newObjIndex(len(offs))
 	for i, o := range offs {
 		end := xrefOff
 		if i+1 < len(offs) {
 			end = offs[i+1].off
 		}
-		s.spans[o.num] = span{o.off, end}
+		s.objs.set(o.num, span{o.off, end})
 	}
 
 	root, ok := trailer.get("Root")
@@ -222,13 +217,23 @@ type walker struct {
 	seen    map[int64]bool
 	res     value // the pages' /Resources
 	haveRes bool
+	depth   int // of the node being walked
 }
+
+// maxTreeDepth bounds the page tree's depth (fpdf's has two levels), and
+// so the walk's recursion.
+const maxTreeDepth = 64
 
 // inherited is a page tree node's inheritable attributes.
 var inherited = []string{"MediaBox", "CropBox", "Rotate", "Resources"}
 
 // walk collects the pages under node, in order.
 func (s *Source) walk(w *walker, num int64, inh []entry) error {
+	w.depth++
+	defer func() { w.depth-- }()
+	if w.depth > maxTreeDepth {
+		return fmt.Errorf("page tree deeper than %d levels", maxTreeDepth)
+	}
 	if w.seen[num] {
 		return fmt.Errorf("page tree loops at object %d", num)
 	}
@@ -410,18 +415,24 @@ type stream struct {
 // objectAt reads object num: its value, and when it is a stream, where the
 // data is (n < 0 when it is not a stream).
 func (s *Source) objectAt(num int64) (value, stream, error) {
+	return s.objectAtDepth(num, 0)
+}
+
+// objectAtDepth is objectAt for an object read to resolve another's
+// indirect /Length (depth 1), which must not itself need one.
+func (s *Source) objectAtDepth(num int64, depth int) (value, stream, error) {
 	none := stream{n: -1}
-	if num <= 0 || num >= int64(len(s.spans)) || s.spans[num].end == 0 {
+	sp, ok := s.objs.get(num)
+	if !ok {
 		return value{}, none, fmt.Errorf("object %d does not exist", num)
 	}
-	sp := s.spans[num]
 	window := min(sp.end-sp.off, 4096)
 	for {
 		b, err := s.read(sp.off, window)
 		if err != nil {
 			return value{}, none, err
 		}
-		v, st, err := s.parseObject(num, b, sp)
+		v, st, err := s.parseObject(num, b, sp, depth)
 		if errors.Is(err, errShort) && window < sp.end-sp.off {
 			window = sp.end - sp.off
 			continue
@@ -433,7 +444,7 @@ func (s *Source) objectAt(num int64) (value, stream, error) {
 	}
 }
 
-func (s *Source) parseObject(num int64, b []byte, sp span) (value, stream, error) {
+func (s *Source) parseObject(num int64, b []byte, sp span, depth int) (value, stream, error) {
 	none := stream{n: -1}
 	p := &parser{b: b}
 	n, err1 := p.value(0)
@@ -477,7 +488,10 @@ func (s *Source) parseObject(num int64, b []byte, sp span) (value, stream, error
 		return value{}, none, errors.New("stream without /Length")
 	}
 	if l.kind == kRef {
-		if l, err = s.object(l.num); err != nil {
+		if depth > 0 {
+			return value{}, none, errors.New("a stream's /Length refers to another stream")
+		}
+		if l, _, err = s.objectAtDepth(l.num, depth+1); err != nil {
 			return value{}, none, err
 		}
 	}
@@ -506,4 +520,43 @@ func (s *Source) fontNames() []string {
 		out[i] = e.key
 	}
 	return out
+}
+
+// objIndex finds an object's span by its number: in a slice while the
+// numbers are dense (fpdf numbers its objects 1, 2, 3 …), in a map beyond,
+// so that its size follows the number of objects, not their numbers.
+type objIndex struct {
+	dense  []span // by object number; end 0 = no such object
+	sparse map[int64]span
+}
+
+// newObjIndex is an index for n objects.
+func newObjIndex(n int) objIndex {
+	return objIndex{dense: make([]span, 0, n+1)}
+}
+
+func (x *objIndex) set(num int64, sp span) {
+	if num <= 0 {
+		return
+	}
+	if num < int64(cap(x.dense)) {
+		if num >= int64(len(x.dense)) {
+			x.dense = x.dense[:num+1]
+		}
+		x.dense[num] = sp
+		return
+	}
+	if x.sparse == nil {
+		x.sparse = map[int64]span{}
+	}
+	x.sparse[num] = sp
+}
+
+func (x *objIndex) get(num int64) (span, bool) {
+	if num > 0 && num < int64(len(x.dense)) {
+		sp := x.dense[num]
+		return sp, sp.end != 0
+	}
+	sp, ok := x.sparse[num]
+	return sp, ok
 }

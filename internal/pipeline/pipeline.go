@@ -54,6 +54,9 @@ type Options struct {
 	// volume as OutDir. Default: Config.StateDir() when OutDir is the
 	// config's out folder or inside it (build --final), else OutDir/.taizhang.
 	StateDir string
+	// NoCache typesets every village's ledger afresh, ignoring and not
+	// touching the ones kept from earlier builds (build --no-cache).
+	NoCache bool
 
 	// Progress, when set, is told each step's name as it starts, and how far
 	// long steps have got.
@@ -70,6 +73,9 @@ type Result struct {
 	OutDir      string
 	Outputs     []output.File // what was published; empty when the build stopped
 	Fonts       string        // the faces the notices were set in (typeset.FontSet.Describe)
+	// Typeset and Reused count the village ledgers typeset by this build
+	// and those joined from the ones kept by an earlier build.
+	Typeset, Reused int
 }
 
 // Errors counts the error diagnostics.
@@ -86,6 +92,7 @@ type run struct {
 	results []*intake.Result
 	items   []ledger.Item
 	staged  *output.Set
+	state   string // the state folder: lock, staging, the typeset ledgers kept
 }
 
 // step is one stage of the build.
@@ -127,6 +134,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if state == "" {
 		state = stateDir(r.cfg, r.res.OutDir)
 	}
+	r.state = state
 	lock, err := output.Acquire(filepath.Join(state, LockName), r.res.OutDir, "生成输出")
 	if err != nil {
 		return nil, err

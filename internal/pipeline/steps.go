@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/taizhang/taizhang/internal/buildinfo"
+	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -66,6 +67,9 @@ func read(paths []string, cfg *config.Config) ([]*intake.Result, error) {
 }
 
 func (r *run) intake(ctx context.Context) error {
+	// The embedded faces take a few tenths of a second to unpack, on
+	// cores the reading leaves idle; the notice step finds them ready.
+	go typeset.EmbeddedFonts()
 	inputs := r.opts.Inputs
 	if inputs == nil {
 		inputs = []string{r.cfg.InboxDir()}
@@ -155,11 +159,24 @@ func (r *run) notices(ctx context.Context) error {
 	// Each village's ledger is typeset once, on every core, into a
 	// temporary file in the staging folder, and joined into both 通报.pdf and
 	// 台账/<村>.pdf.
-	diags, err := notice.Publish(ctx, in, r.staged.TempDir(), runtime.GOMAXPROCS(0), r.staged.Add,
-		func(done, total int) { r.progress("生成通报", done, total) })
+	opts := notice.PublishOptions{
+		TmpDir: r.staged.TempDir(), Workers: runtime.GOMAXPROCS(0), Version: r.version(),
+		Progress: func(done, total int) { r.progress("生成通报", done, total) },
+	}
+	// Typeset ledgers are kept in the state folder (under the build's
+	// lock), so that a rebuild typesets only the villages whose inputs
+	// changed.
+	if !r.opts.NoCache {
+		if opts.Cache, err = cache.Open(filepath.Join(r.state, "ledgers")); err != nil {
+			opts.Cache = nil // not an output: build without it
+		}
+	}
+	pub, err := notice.Publish(ctx, in, r.staged.Add, opts)
 	if err != nil {
 		return err
 	}
+	r.res.Typeset, r.res.Reused = pub.Typeset, pub.Reused
+	diags := pub.Diagnostics
 	// The same missing glyph or narrative warning may come from several
 	// documents: keep the first of each. A file named by its absolute path
 	// (the narrative) is named relative to the workspace, as in the

@@ -69,6 +69,14 @@ func uax14Sets() {
 			uax14.noEnd[r>>6] |= 1 << (uint(r) & 63)
 		}
 	}
+	// clreq's own lists join the table's, so that a test is one lookup
+	// (every character of every table cell is tested).
+	for _, r := range noStart {
+		uax14.noStart[r>>6] |= 1 << (uint(r) & 63)
+	}
+	for _, r := range noEnd {
+		uax14.noEnd[r>>6] |= 1 << (uint(r) & 63)
+	}
 }
 
 func inSet64(set []uint64, r rune) bool {
@@ -78,13 +86,13 @@ func inSet64(set []uint64, r rune) bool {
 // isNoStart reports a character that never begins a line.
 func isNoStart(r rune) bool {
 	uax14.once.Do(uax14Sets)
-	return in(noStart, r) || inSet64(uax14.noStart, r)
+	return inSet64(uax14.noStart, r)
 }
 
 // isNoEnd reports a character that never ends a line.
 func isNoEnd(r rune) bool {
 	uax14.once.Do(uax14Sets)
-	return in(noEnd, r) || inSet64(uax14.noEnd, r)
+	return inSet64(uax14.noEnd, r)
 }
 
 // noStart are the characters that never begin a line by clreq: 句号, 逗号,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // face is one parsed TrueType face: its bytes (handed to fpdf, which subsets
@@ -31,6 +32,9 @@ type face struct {
 	glyphOf   []uint16
 	numGlyphs int
 	longLoca  bool
+	// sum is the SHA-256 of data, computed once (FontSet.Digest).
+	sumOnce sync.Once
+	sum     [32]byte
 }
 
 func (f *face) covers(r rune) bool {

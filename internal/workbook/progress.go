@@ -95,10 +95,10 @@ func (b *book) progressRow(s *sheet, row int, p compare.Progress, total bool) {
 	s.text(1, row, p.Name, text)
 	s.int(2, row, p.Then.Tasks, num)
 	s.int(3, row, p.Then.Done, num)
-	s.float(4, row, p.ThenRate().Float(), pct)
+	rate(s, 4, row, p.Then, pct, text)
 	s.int(5, row, p.Now.Tasks, num)
 	s.int(6, row, p.Now.Done, num)
-	s.float(7, row, p.NowRate().Float(), pct)
+	rate(s, 7, row, p.Now, pct, text)
 	s.text(8, row, p.Gain(), text)
 }
 

@@ -114,5 +114,15 @@ func (b *book) statRow(s *sheet, row int, g group, total bool) {
 	for i, v := range []int{g.Tasks, g.Done, g.Mostly, g.Ongoing, g.LongTerm, g.Overdue} {
 		s.int(i+2, row, v, num)
 	}
-	s.float(8, row, g.Rate().Float(), pct)
+	rate(s, 8, row, g.Counts, pct, text)
+}
+
+// rate writes a completion rate as a percentage number, or, for a group
+// with no tasks, consolidate.NoRate as text: no tasks, no rate, never 0.0%.
+func rate(s *sheet, col, row int, c consolidate.Counts, pct, text int) {
+	if c.Tasks == 0 {
+		s.text(col, row, consolidate.NoRate, text)
+		return
+	}
+	s.float(col, row, c.Rate().Float(), pct)
 }

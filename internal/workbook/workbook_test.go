@@ -551,9 +551,28 @@ func TestEmptyInput(t *testing.T) {
 	if len(rs) != 2 || rs[1][0] != "没有发现问题。" {
 		t.Errorf("校验 = %v", rs)
 	}
+	// No tasks, no rate: "—", never 0.0%, which would say nothing was done.
 	f = open(t, write(t, Input{Villages: nine, AsOf: asOf}))
-	if total := find(rows(t, f, SheetStats), TotalLabel, 0); total == nil || total[7] != "0.0%" {
+	if total := find(rows(t, f, SheetStats), TotalLabel, 0); total == nil || total[7] != consolidate.NoRate {
 		t.Errorf("合计 of nothing = %v", total)
+	}
+}
+
+func TestVillageWithoutTasksHasNoRate(t *testing.T) {
+	in := input()
+	var kept []ledger.Item
+	for _, it := range in.Items {
+		if it.Village != "大布村" {
+			kept = append(kept, it)
+		}
+	}
+	in.Items, in.Summary = kept, consolidate.Summarize(kept, nine, asOf)
+	rs := rows(t, open(t, write(t, in)), SheetStats)
+	if dabu := find(rs, "大布村", 0); dabu == nil || dabu[1] != "0" || dabu[7] != consolidate.NoRate {
+		t.Errorf("大布村 without tasks = %v, want 0 tasks and rate %q", dabu, consolidate.NoRate)
+	}
+	if total := find(rs, TotalLabel, 0); total == nil || !strings.HasSuffix(total[7], "%") {
+		t.Errorf("合计 = %v", total)
 	}
 }
 

@@ -5,10 +5,10 @@ Run through mkfonts.sh, which installs the packages first. Each face is
 subset to the characters an official document may use (everything GBK can
 encode, plus CJK punctuation and a few extras), converted from CFF to
 TrueType outlines where needed (fpdf reads only TrueType), and written
-gzip-compressed with a zero timestamp so that rebuilds are byte-identical.
+zstd-compressed (level 19) so that rebuilds are byte-identical.
 """
 
-import gzip
+import subprocess
 import io
 import os
 import sys
@@ -142,11 +142,12 @@ def write(name, font, converted):
     font["head"].created = font["head"].modified = 0
     font.save(buf, reorderTables=True)
     raw = buf.getvalue()
-    out = os.path.join(HERE, name + ".ttf.gz")
-    with open(out, "wb") as fh:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, compresslevel=9, mtime=0) as gz:
-            gz.write(raw)
-    print("%-14s %5d glyphs %9d bytes, %9d gzipped" % (
+    out = os.path.join(HERE, name + ".ttf.zst")
+    # zstd (the Debian package) at level 19: the same bytes from the same
+    # input, and about four times faster to unpack than gzip.
+    subprocess.run(["zstd", "-19", "-q", "--no-progress", "-f", "-o", out],
+                   input=raw, check=True)
+    print("%-14s %5d glyphs %9d bytes, %9d compressed" % (
         name, font["maxp"].numGlyphs, len(raw), os.path.getsize(out)))
 
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Rebuild the embedded font faces from Debian packages. See README.md.
 set -eu
-pkgs="fonts-noto-cjk fonts-arphic-gkai00mp fonts-dejavu-core python3-fonttools"
+pkgs="fonts-noto-cjk fonts-arphic-gkai00mp fonts-dejavu-core python3-fonttools zstd"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -1,0 +1,218 @@
+// Package cache keeps files a build made, between builds, under the key of
+// everything they were made from, so that a later build with the same key
+// can take the file instead of making it again. A build keeps each
+// village's typeset ledger here (package notice), in the out folder's own
+// state (config.StateDir), so that a rebuild after one village's workbook
+// changed typesets one village, not the town.
+//
+// An entry is two files in the store's folder: KEY.bin, the kept bytes, and
+// KEY.json, written after it, naming the key, the bytes' size and SHA-256,
+// and the caller's own metadata. An entry is used only when both are there
+// and agree — the right key, the right size, the right digest — so an entry
+// cut short by a crash, damaged on disk or copied from another key is
+// ignored (and made again by the caller), never used. The cache is not an
+// output: writing it does not touch the out folder's published files, and
+// a failed build may leave entries behind, which are valid by construction.
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Store is a folder of entries. Its methods may be called from several
+// goroutines; two processes must not share a store at once (a build holds
+// the out folder's lock).
+type Store struct {
+	dir string
+}
+
+// Open returns the store in dir, creating the folder.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("建立缓存文件夹 %s 失败：%w", dir, err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// Dir is the store's folder: where Put's source files should be written,
+// so that taking them in is a rename.
+func (s *Store) Dir() string { return s.dir }
+
+// format is written into every entry's metadata; an entry of another
+// format is not used.
+const format = "taizhang-cache/1"
+
+type record struct {
+	Format string          `json:"format"`
+	Key    string          `json:"key"`
+	Size   int64           `json:"size"`
+	SHA256 string          `json:"sha256"`
+	Meta   json.RawMessage `json:"meta"`
+}
+
+// validKey accepts keys that are safe file names: lower-case hex digests.
+func validKey(key string) bool {
+	if len(key) < 16 || len(key) > 128 {
+		return false
+	}
+	for _, c := range key {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Store) paths(key string) (bin, meta string) {
+	return filepath.Join(s.dir, key+".bin"), filepath.Join(s.dir, key+".json")
+}
+
+// Get returns the path of the bytes kept under key and their metadata, or
+// ok false when there is no whole, valid entry for key.
+func (s *Store) Get(key string) (path string, meta json.RawMessage, ok bool) {
+	if !validKey(key) {
+		return "", nil, false
+	}
+	bin, mp := s.paths(key)
+	b, err := os.ReadFile(mp)
+	if err != nil {
+		return "", nil, false
+	}
+	var rec record
+	if json.Unmarshal(b, &rec) != nil || rec.Format != format || rec.Key != key {
+		return "", nil, false
+	}
+	f, err := os.Open(bin)
+	if err != nil {
+		return "", nil, false
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil || n != rec.Size || hex.EncodeToString(h.Sum(nil)) != rec.SHA256 {
+		return "", nil, false
+	}
+	return bin, rec.Meta, true
+}
+
+// Put takes the file at src (in Dir, so that this is a rename) in under
+// key with its metadata, replacing any entry of that key. It returns where
+// the bytes are afterwards — the entry's file, or src when they could not
+// be moved — so that a caller whose Put failed can still use them.
+func (s *Store) Put(key, src string, meta any) (string, error) {
+	if !validKey(key) {
+		return src, fmt.Errorf("缓存键 %q 无效", key)
+	}
+	mb, err := json.Marshal(meta)
+	if err != nil {
+		return src, err
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return src, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return src, err
+	}
+	rb, err := json.Marshal(record{Format: format, Key: key, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Meta: mb})
+	if err != nil {
+		return src, err
+	}
+	bin, mp := s.paths(key)
+	// The metadata goes out of the way first and comes back last: in
+	// between, the entry is not valid.
+	if err := os.Remove(mp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return src, err
+	}
+	if err := os.Rename(src, bin); err != nil {
+		return src, err
+	}
+	tmp, err := os.CreateTemp(s.dir, ".entry.*.tmp")
+	if err != nil {
+		return bin, err
+	}
+	_, err = tmp.Write(rb)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), mp)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return bin, err
+}
+
+// Keep removes every entry whose key is not in keep, and any file in the
+// folder that is no entry of this store (a temporary file left by a killed
+// build, a stray copy). It returns the first error met.
+func (s *Store) Keep(keep map[string]bool) error {
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, de := range des {
+		name := de.Name()
+		key, ok := strings.CutSuffix(name, ".bin")
+		if !ok {
+			key, ok = strings.CutSuffix(name, ".json")
+		}
+		if ok && validKey(key) && keep[key] && !de.IsDir() {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(s.dir, name)); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+var (
+	programOnce sync.Once
+	programSum  string
+	programErr  error
+)
+
+// Program identifies the running program: the SHA-256 of its executable,
+// read once per process. A cache key that includes it changes with every
+// build of the program, released or not, so that no entry made by one
+// program's code is used by another's.
+func Program() (string, error) {
+	programOnce.Do(func() {
+		exe, err := os.Executable()
+		if err != nil {
+			programErr = err
+			return
+		}
+		f, err := os.Open(exe)
+		if err != nil {
+			programErr = err
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			programErr = err
+			return
+		}
+		programSum = hex.EncodeToString(h.Sum(nil))
+	})
+	if programErr != nil {
+		return "", errors.Join(errors.New("无法读取程序文件"), programErr)
+	}
+	return programSum, nil
+}

@@ -1,0 +1,81 @@
+package cache
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const keyA, keyB = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+
+func put(t *testing.T, s *Store, key, content string) {
+	t.Helper()
+	src := filepath.Join(s.Dir(), ".src.tmp")
+	if err := os.WriteFile(src, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path, err := s.Put(key, src, map[string]int{"pages": len(content)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(src); !os.IsNotExist(err) {
+		t.Errorf("Put left its source: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != content {
+		t.Errorf("Put's path holds %q", b)
+	}
+}
+
+// TestStore: an entry put is got back with its metadata; one whose bytes,
+// record or key do not agree is not; Keep removes all but the keys named.
+func TestStore(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "ledgers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, keyA, "页面甲")
+	put(t, s, keyB, "页面乙乙")
+	path, meta, ok := s.Get(keyA)
+	var m map[string]int
+	if !ok || json.Unmarshal(meta, &m) != nil || m["pages"] != len("页面甲") {
+		t.Fatalf("Get(a) = %q, %s, %v", path, meta, ok)
+	}
+	if _, _, ok := s.Get("../../etc/passwd"); ok {
+		t.Error("a key that is no digest was looked up")
+	}
+	if _, _, ok := s.Get(strings.Repeat("0", 32)); ok {
+		t.Error("an absent key was found")
+	}
+
+	// The same length, other bytes.
+	os.WriteFile(filepath.Join(s.Dir(), keyA+".bin"), []byte("页面丙"), 0o644)
+	if _, _, ok := s.Get(keyA); ok {
+		t.Error("an entry whose bytes changed was used")
+	}
+	// b's entry copied under a's key.
+	for _, ext := range []string{".bin", ".json"} {
+		b, _ := os.ReadFile(filepath.Join(s.Dir(), keyB+ext))
+		os.WriteFile(filepath.Join(s.Dir(), keyA+ext), b, 0o644)
+	}
+	if _, _, ok := s.Get(keyA); ok {
+		t.Error("another key's entry was used")
+	}
+	put(t, s, keyA, "页面甲")
+	os.WriteFile(filepath.Join(s.Dir(), ".entry.1.tmp"), nil, 0o644)
+	if err := s.Keep(map[string]bool{keyB: true}); err != nil {
+		t.Fatal(err)
+	}
+	des, _ := os.ReadDir(s.Dir())
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	if strings.Join(names, " ") != keyB+".bin "+keyB+".json" {
+		t.Errorf("after Keep(b): %v", names)
+	}
+	if _, _, ok := s.Get(keyB); !ok {
+		t.Error("the entry kept is gone")
+	}
+}

@@ -1,0 +1,158 @@
+package notice
+
+import (
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+
+	"github.com/taizhang/taizhang/internal/cache"
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/pdfjoin"
+	"github.com/taizhang/taizhang/internal/typeset"
+)
+
+// A village's typeset ledger is kept between builds (PublishOptions.Cache)
+// under ledgerKey: the digest of every input of typesetLedger. The kept
+// bytes are the chunk file itself; its metadata, what joining needs besides
+// the pages, is chunkMeta.
+
+// keyFormat changes whenever what a key covers or what an entry holds
+// changes.
+const keyFormat = "taizhang ledger chunk/1"
+
+// ledgerKeys are one build's cache keys, by village name.
+type ledgerKeys struct {
+	village map[string]string
+}
+
+// ledgerKeys computes every village's key: a digest of what is the same
+// for all of them — the program (its version and its executable's bytes,
+// which hold the code and the embedded faces), the faces the build uses,
+// the whole config, the templates — and of the village's own entry and
+// tasks (every field, the layout facts included).
+func (t *town) ledgerKeys(version string) (*ledgerKeys, error) {
+	prog, err := cache.Program()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	put := func(b []byte) {
+		var n [8]byte
+		for i, l := 0, uint64(len(b)); i < 8; i++ {
+			n[i] = byte(l >> (8 * i))
+		}
+		h.Write(n[:])
+		h.Write(b)
+	}
+	put([]byte(keyFormat))
+	put([]byte(version))
+	put([]byte(prog))
+	put([]byte(t.fonts.Digest()))
+	// Where the config lies is no input: a workspace moved or copied keeps
+	// its cache.
+	c := *t.in.Config
+	c.Path = ""
+	cfg, err := json.Marshal(&c)
+	if err != nil {
+		return nil, err
+	}
+	put(cfg)
+	if t.in.Templates != nil {
+		err := fs.WalkDir(t.in.Templates, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(t.in.Templates, p)
+			put([]byte(p))
+			put(b)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	base := h.Sum(nil)
+
+	k := &ledgerKeys{village: map[string]string{}}
+	for _, v := range t.in.Config.Villages {
+		h := sha256.New()
+		h.Write(base)
+		// gob writes every exported field, json:"-" ones too (a task's
+		// FromSection and MergedUp change the table), in a fixed order.
+		enc := gob.NewEncoder(h)
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		items := t.villageItems(v.Name)
+		if err := enc.Encode(len(items)); err != nil {
+			return nil, err
+		}
+		for i := range items {
+			if err := enc.Encode(&items[i]); err != nil {
+				return nil, err
+			}
+		}
+		k.village[v.Name] = hex.EncodeToString(h.Sum(nil))
+	}
+	return k, nil
+}
+
+// chunkMeta is what joining a kept chunk needs besides its pages.
+type chunkMeta struct {
+	Pages   int                    `json:"pages"`
+	Runes   map[string][]rune      `json:"runes"` // by face key
+	Missing []typeset.MissingGlyph `json:"missing"`
+}
+
+// ledger returns village v's typeset ledger: the kept one when the cache
+// has it (hit), else a new one, put into the cache when there is one.
+func (t *town) ledger(v ledger.Village, keys *ledgerKeys, opts PublishOptions) (c *ledgerChunk, hit bool, err error) {
+	cfg := t.in.Config
+	if keys == nil {
+		c, err := typesetLedger(t.fonts, cfg, v, t.villageItems(v.Name), opts.TmpDir)
+		return c, false, err
+	}
+	key := keys.village[v.Name]
+	if c, ok := t.kept(opts.Cache, key); ok {
+		return c, true, nil
+	}
+	c, err = typesetLedger(t.fonts, cfg, v, t.villageItems(v.Name), opts.Cache.Dir())
+	if err != nil {
+		return nil, false, err
+	}
+	meta := chunkMeta{Pages: c.pages, Runes: c.runes.ByFace(), Missing: c.missing}
+	// A chunk that cannot be kept is still this build's: the cache is not
+	// an output, and the ledger is typeset again next time.
+	path, err := opts.Cache.Put(key, c.path, meta)
+	c.path, c.kept = path, err == nil
+	return c, false, nil
+}
+
+// kept returns the chunk kept under key, when there is a whole one that
+// opens as the metadata says.
+func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
+	path, raw, ok := store.Get(key)
+	if !ok {
+		return nil, false
+	}
+	var meta chunkMeta
+	if json.Unmarshal(raw, &meta) != nil || meta.Pages <= 0 {
+		return nil, false
+	}
+	runes, ok := t.fonts.RuneSetOf(meta.Runes)
+	if !ok {
+		return nil, false
+	}
+	src, err := pdfjoin.OpenFile(path)
+	if err != nil {
+		return nil, false
+	}
+	pages := src.Pages()
+	src.Close()
+	if pages != meta.Pages+1 {
+		return nil, false
+	}
+	return &ledgerChunk{path: path, pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true
+}
