@@ -234,17 +234,19 @@ func match(then, now []ledger.Item) []int {
 	return pair
 }
 
-// similarity is 1 − editDistance(a, b) / max(len(a), len(b)), over runes.
+// similarity is 1 − EditDistance(a, b) / max(len(a), len(b)), over runes.
 func similarity(a, b string) float64 {
 	ra, rb := []rune(a), []rune(b)
 	longest := max(len(ra), len(rb))
 	if longest == 0 {
 		return 1
 	}
-	return 1 - float64(levenshtein(ra, rb))/float64(longest)
+	return 1 - float64(EditDistance(ra, rb))/float64(longest)
 }
 
-func levenshtein(a, b []rune) int {
+// EditDistance is the Levenshtein distance between a and b over runes:
+// the fewest insertions, deletions and substitutions that turn a into b.
+func EditDistance(a, b []rune) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -168,7 +168,7 @@ func nearest(name string, fields []Field) string {
 	best, bestD := "", 1<<30
 	rn := []rune(name)
 	for _, f := range fields {
-		d := editDistance(rn, []rune(f.Name))
+		d := compare.EditDistance(rn, []rune(f.Name))
 		if d < bestD {
 			best, bestD = f.Name, d
 		}
@@ -181,24 +181,4 @@ func nearest(name string, fields []Field) string {
 		return ""
 	}
 	return best
-}
-
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
