@@ -365,20 +365,7 @@ func (d *Document) Paragraph(text string, st Style) {
 func (d *Document) paragraph(rs []rune, st Style) {
 	rs = d.clean(rs, st.Role)
 	em := d.em(st.Size)
-	f := d.frame()
-	full := f.w - st.RightIndent*em
-	width := func(i int) float64 {
-		if i == 0 {
-			return full - st.FirstIndent*em
-		}
-		return full - st.HangIndent*em
-	}
-	measure := d.styleMeasurer(st)
-	if st.Balanced {
-		bw := balancedWidth(string(rs), width(0), measure)
-		width = func(int) float64 { return bw }
-	}
-	lines := breakHard(rs, width, measure)
+	lines := d.breakParagraph(rs, st)
 	// starts[i] is where line i begins in rs, to tell how much of the
 	// run-in heading it holds.
 	starts := make([]int, len(lines))
@@ -445,24 +432,33 @@ func (d *Document) Lines(text string, st Style) int {
 	st = d.norm(st)
 	n := 0
 	for _, hard := range splitHard(text) {
-		rs := d.clean([]rune(hard), st.Role)
-		em := d.em(st.Size)
-		full := d.frame().w - st.RightIndent*em
-		width := func(i int) float64 {
-			if i == 0 {
-				return full - st.FirstIndent*em
-			}
-			return full - st.HangIndent*em
-		}
-		measure := d.styleMeasurer(st)
-		if st.Balanced {
-			bw := balancedWidth(string(rs), width(0), measure)
-			width = func(int) float64 { return bw }
-		}
-		n += len(breakHard(rs, width, measure))
+		n += len(d.breakParagraph(d.clean([]rune(hard), st.Role), st))
 		st.Lead = 0
 	}
 	return n
+}
+
+// breakParagraph breaks cleaned text rs into the lines of a paragraph in
+// style st across the current frame: the first line narrowed by the first
+// indent, the rest by the hanging indent, all by the right indent, and
+// every line the same width when st is balanced. Paragraph and Lines both
+// break through it, so a heading kept with its text counts the lines the
+// text will really take.
+func (d *Document) breakParagraph(rs []rune, st Style) [][]rune {
+	em := d.em(st.Size)
+	full := d.frame().w - st.RightIndent*em
+	width := func(i int) float64 {
+		if i == 0 {
+			return full - st.FirstIndent*em
+		}
+		return full - st.HangIndent*em
+	}
+	measure := d.styleMeasurer(st)
+	if st.Balanced {
+		bw := balancedWidth(string(rs), width(0), measure)
+		width = func(int) float64 { return bw }
+	}
+	return breakHard(rs, width, measure)
 }
 
 // Text sets one line that is never broken, at the current line.
