@@ -357,17 +357,8 @@ func cmapLookup(c []byte) func(rune) int {
 // cmapFormat12 returns the groups (first char, last char, first glyph) of
 // the cmap's format 12 subtable (3,10) or (0,4), sorted; nil if none.
 func cmapFormat12(c []byte) [][3]uint32 {
-	if len(c) < 4 {
-		return nil
-	}
-	n := int(binary.BigEndian.Uint16(c[2:]))
-	for i := range n {
-		rec := 4 + 8*i
-		if rec+8 > len(c) {
-			break
-		}
-		pid, eid := binary.BigEndian.Uint16(c[rec:]), binary.BigEndian.Uint16(c[rec+2:])
-		off := int(binary.BigEndian.Uint32(c[rec+4:]))
+	for _, r := range cmapRecords(c) {
+		pid, eid, off := r.platform, r.encoding, r.offset
 		if !(pid == 3 && eid == 10) && !(pid == 0 && (eid == 4 || eid == 6)) {
 			continue
 		}

@@ -326,25 +326,44 @@ func isSpace(r rune) bool {
 	return r == ' ' || r == 0xA0 || r == 0x3000 || (r >= 0x2000 && r <= 0x200A)
 }
 
-// cmapFormat4 returns the rune → glyph map of the font's Unicode BMP
-// subtable, the one fpdf uses: (3,1) or platform 0, format 4.
-func cmapFormat4(c []byte) ([]int, error) {
-	bad := errors.New("字体没有 Unicode 字符映射表（cmap 格式 4），无法用于中文")
+// cmapRecord is one encoding record of a cmap table: which platform and
+// encoding the subtable at offset (from the start of the table) serves.
+type cmapRecord struct {
+	platform, encoding uint16
+	offset             int
+}
+
+// cmapRecords returns the encoding records of cmap table c, in table
+// order, up to the first one the table is too short to hold.
+func cmapRecords(c []byte) []cmapRecord {
 	if len(c) < 4 {
-		return nil, bad
+		return nil
 	}
 	n := int(binary.BigEndian.Uint16(c[2:]))
-	sub := -1
+	var out []cmapRecord
 	for i := range n {
 		rec := 4 + 8*i
 		if rec+8 > len(c) {
 			break
 		}
-		pid, eid := binary.BigEndian.Uint16(c[rec:]), binary.BigEndian.Uint16(c[rec+2:])
-		off := int(binary.BigEndian.Uint32(c[rec+4:]))
-		if (pid == 3 && eid == 1) || pid == 0 {
-			if off+2 <= len(c) && binary.BigEndian.Uint16(c[off:]) == 4 {
-				sub = off
+		out = append(out, cmapRecord{
+			platform: binary.BigEndian.Uint16(c[rec:]),
+			encoding: binary.BigEndian.Uint16(c[rec+2:]),
+			offset:   int(binary.BigEndian.Uint32(c[rec+4:])),
+		})
+	}
+	return out
+}
+
+// cmapFormat4 returns the rune → glyph map of the font's Unicode BMP
+// subtable, the one fpdf uses: (3,1) or platform 0, format 4.
+func cmapFormat4(c []byte) ([]int, error) {
+	bad := errors.New("字体没有 Unicode 字符映射表（cmap 格式 4），无法用于中文")
+	sub := -1
+	for _, r := range cmapRecords(c) {
+		if (r.platform == 3 && r.encoding == 1) || r.platform == 0 {
+			if r.offset+2 <= len(c) && binary.BigEndian.Uint16(c[r.offset:]) == 4 {
+				sub = r.offset
 				break
 			}
 		}
