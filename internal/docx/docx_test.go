@@ -3,13 +3,12 @@ package docx
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/taizhang/taizhang/internal/suitetest"
 )
 
 // noticeList is the numbering of a notice as a clerk sets it up in Word:
@@ -234,30 +233,6 @@ func TestReadRefusesWhatIsNotADocument(t *testing.T) {
 	}
 }
 
-// soffice converts in to format in a private profile, returning the new file.
-func soffice(t *testing.T, in, format string) string {
-	t.Helper()
-	exe, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("soffice (LibreOffice) is required in CI")
-		}
-		t.Skip("soffice not installed")
-	}
-	dir := filepath.Dir(in)
-	out := filepath.Join(dir, format)
-	os.MkdirAll(out, 0o755)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	profile := "file://" + filepath.ToSlash(filepath.Join(dir, "lo-profile"))
-	cmd := exec.CommandContext(ctx, exe, "-env:UserInstallation="+profile, "--headless", "--convert-to", format, "--outdir", out, in)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, b)
-	}
-	base := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
-	return filepath.Join(out, base+"."+strings.SplitN(format, ":", 2)[0])
-}
-
 // TestLibreOfficeOpensAndResavesTheDocument: LibreOffice opens what Write
 // writes (through .odt and back to .docx, as a clerk passing it through
 // WPS or LibreOffice would), and the re-saved document reads the same,
@@ -270,8 +245,8 @@ func TestLibreOfficeOpensAndResavesTheDocument(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "通报正文.docx")
 	os.WriteFile(src, write(t, d), 0o644)
-	odt := soffice(t, src, "odt")
-	back := soffice(t, odt, "docx")
+	odt := suitetest.Convert(t, src, "odt", filepath.Join(dir, "odt"))
+	back := suitetest.Convert(t, odt, "docx", filepath.Join(dir, "docx"))
 	b, err := os.ReadFile(back)
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +258,7 @@ func TestLibreOfficeOpensAndResavesTheDocument(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("after LibreOffice:\n got %q\nwant %q", got, want)
 	}
-	txt := soffice(t, src, "txt:Text (encoded):UTF8")
+	txt := suitetest.Convert(t, src, "txt:Text (encoded):UTF8", filepath.Join(dir, "txt"))
 	tb, err := os.ReadFile(txt)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
-// Package suitetest opens workbooks in tests the way the office suites
-// clerks use do: openpyxl and pandas (strict readers: a colour that is not
-// eight-digit aRGB makes them refuse the file) and LibreOffice (headless).
+// Package suitetest opens workbooks (and converts documents) in tests the
+// way the office suites clerks use do: openpyxl and pandas (strict readers:
+// a colour that is not eight-digit aRGB makes them refuse the file) and
+// LibreOffice (headless).
 //
 // A test that needs a missing reader is skipped, unless the environment
 // variable CI is "true": there it fails, so that a build machine never
@@ -151,6 +152,22 @@ func convert(t testing.TB, filter, outDir string, paths ...string) {
 	if out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
+}
+
+// Convert has LibreOffice convert the file in with filter format ("pdf",
+// "odt", "txt:Text (encoded):UTF8", …) into outDir, and returns the path
+// of the file it wrote. A file LibreOffice does not write fails the test.
+func Convert(t testing.TB, in, format, outDir string) string {
+	t.Helper()
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	convert(t, format, outDir, in)
+	out := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+"."+strings.SplitN(format, ":", 2)[0])
+	if _, err := os.Stat(out); err != nil {
+		t.Fatalf("LibreOffice wrote no %s: %v", filepath.Base(out), err)
+	}
+	return out
 }
 
 // ResaveLibreOffice opens each file in LibreOffice and saves it as xlsx in

@@ -1,63 +1,33 @@
 package workbook
 
 import (
-	"context"
-	"encoding/csv"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/suitetest"
 )
-
-// csvAllSheets exports every sheet, cells as shown, UTF-8 (LibreOffice ≥ 7.2).
-const csvAllSheets = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
 
 // TestLibreOfficeReadsTheWorkbook has LibreOffice open the workbook and
 // export its sheets, then checks what it shows: the totals and rates of 统计
 // as Percent.String() gives them, every task in 汇总, formula-looking text
 // kept as text. It skips without soffice, unless CI=true.
 func TestLibreOfficeReadsTheWorkbook(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("soffice (LibreOffice) is required in CI")
-		}
-		t.Skip("soffice not installed")
-	}
 	if testing.Short() {
 		t.Skip("LibreOffice is slow; skipped with -short")
 	}
 	dir := t.TempDir()
 	in := input()
 	xlsx := writeSample(t, dir, in)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	profile := "file://" + filepath.ToSlash(filepath.Join(dir, "lo-profile"))
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation="+profile, "--headless",
-		"--convert-to", csvAllSheets, "--outdir", dir, xlsx)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
+	books := suitetest.LibreOffice(t, map[string][]string{xlsx: {SheetStats, SheetTasks, SheetSources}})
 	read := func(sheet string) [][]string {
 		t.Helper()
-		f, err := os.Open(filepath.Join(dir, strings.TrimSuffix(FileName, ".xlsx")+"-"+sheet+".csv"))
-		if err != nil {
-			t.Fatal(err)
+		rows, ok := books[xlsx][sheet]
+		if !ok {
+			t.Fatalf("LibreOffice did not read sheet %s", sheet)
 		}
-		defer f.Close()
-		r := csv.NewReader(f)
-		r.FieldsPerRecord = -1
-		rs, err := r.ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rs
+		return rows
 	}
 
 	stats := read(SheetStats)

@@ -1,43 +1,14 @@
 package workspace
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/notice"
+	"github.com/taizhang/taizhang/internal/suitetest"
 )
-
-// soffice has LibreOffice convert in (to format, in outDir) in a private
-// profile, returning the new file's path.
-func soffice(t *testing.T, in, format, outDir string) string {
-	t.Helper()
-	exe, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("soffice (LibreOffice) is required in CI")
-		}
-		t.Skip("soffice not installed")
-	}
-	os.MkdirAll(outDir, 0o755)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	profile := "file://" + filepath.ToSlash(filepath.Join(filepath.Dir(outDir), "lo-profile"))
-	cmd := exec.CommandContext(ctx, exe, "-env:UserInstallation="+profile, "--headless", "--convert-to", format, "--outdir", outDir, in)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, b)
-	}
-	out := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+"."+strings.SplitN(format, ":", 2)[0])
-	if _, err := os.Stat(out); err != nil {
-		t.Fatalf("LibreOffice wrote no %s: %v", out, err)
-	}
-	return out
-}
 
 // TestInitNarrativeIsADocumentLibreOfficeOpens: init's 通报正文.docx is a
 // Word document LibreOffice converts to PDF, and the copy LibreOffice saves
@@ -57,9 +28,9 @@ func TestInitNarrativeIsADocumentLibreOfficeOpens(t *testing.T) {
 		t.Fatalf("narrative is %s", cfg.NarrativePath())
 	}
 	lo := filepath.Join(t.TempDir(), "lo")
-	soffice(t, cfg.NarrativePath(), "pdf", lo)
-	odt := soffice(t, cfg.NarrativePath(), "odt", lo)
-	resaved := soffice(t, odt, "docx", filepath.Join(lo, "again"))
+	suitetest.Convert(t, cfg.NarrativePath(), "pdf", lo)
+	odt := suitetest.Convert(t, cfg.NarrativePath(), "odt", lo)
+	resaved := suitetest.Convert(t, odt, "docx", filepath.Join(lo, "again"))
 
 	body := func(c *config.Config) string {
 		t.Helper()
