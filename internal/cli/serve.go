@@ -9,14 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -85,10 +82,7 @@ func NewCmdServe(s *Streams, runF func(*ServeOptions) error) *cobra.Command {
 }
 
 func runServe(ctx context.Context, s *Streams, opts *ServeOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilStopped(ctx)
 	defer stop()
 	cfg, err := loadWorkspaceConfig(opts.ConfigPath, opts.Dir)
 	if err != nil {

@@ -71,10 +71,7 @@ func NewCmdWatch(s *Streams, runF func(*WatchOptions) error) *cobra.Command {
 const watchLockName = "台账监视（taizhang watch）"
 
 func runWatch(ctx context.Context, s *Streams, opts *WatchOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilStopped(ctx)
 	defer stop()
 	cfg, err := loadWorkspaceConfig(opts.ConfigPath, opts.Dir)
 	if err != nil {
@@ -95,6 +92,15 @@ func runWatch(ctx context.Context, s *Streams, opts *WatchOptions) error {
 		fmt.Fprintf(s.Out, "%s 已停止监视。\n", time.Now().Format("15:04"))
 	}
 	return err
+}
+
+// untilStopped is ctx (the background when nil) cancelled by Ctrl+C or
+// SIGTERM: how watch and serve, which run until the clerk stops them, end.
+func untilStopped(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 }
 
 // watchLock is the lock file of a workspace's watch, in its state folder:
