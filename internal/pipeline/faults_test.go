@@ -165,13 +165,20 @@ func TestKilledBuildLeavesEveryOutputWhole(t *testing.T) {
 	t.Logf("%d of 8 child builds were killed mid-way", killed)
 
 	runChild(t, cfg.Dir(), 0)
+	sameOutputs(t, out, fresh, "after the final build (against a clean build's)")
+}
+
+// sameOutputs checks that out holds no temporaries and every file of want
+// with want's contents; after says after what, for the messages.
+func sameOutputs(t *testing.T, out string, want map[string][32]byte, after string) {
+	t.Helper()
 	got, temps := outputs(t, out)
 	if len(temps) > 0 {
-		t.Errorf("temporary files left after a successful build: %v", temps)
+		t.Errorf("%s: temporary files left: %v", after, temps)
 	}
-	for name, sum := range fresh {
+	for name, sum := range want {
 		if got[name] != sum {
-			t.Errorf("after the final build %s differs from a clean build's", name)
+			t.Errorf("%s: %s differs", after, name)
 		}
 	}
 }
@@ -286,15 +293,7 @@ func TestReadOnlyOutFolderKeepsOldOutputs(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "只读") {
 		t.Fatalf("want a clear Chinese error about a read-only folder, got %v", err)
 	}
-	got, temps := outputs(t, out)
-	if len(temps) > 0 {
-		t.Errorf("temporary files left: %v", temps)
-	}
-	for name, sum := range old {
-		if got[name] != sum {
-			t.Errorf("%s changed", name)
-		}
-	}
+	sameOutputs(t, out, old, "after the refused build")
 }
 
 // TestSecondBuildOnTheSameFolderIsRefused holds a build in the middle of
@@ -359,15 +358,7 @@ func TestBlockedOutputKeepsTheWholePreviousSet(t *testing.T) {
 			if err := os.Rename(keep, p); err != nil {
 				t.Fatal(err)
 			}
-			got, temps := outputs(t, out)
-			if len(temps) > 0 {
-				t.Errorf("left behind: %v", temps)
-			}
-			for name, sum := range old {
-				if got[name] != sum {
-					t.Errorf("%s changed although the build failed", name)
-				}
-			}
+			sameOutputs(t, out, old, "after the failed build")
 			checkManifest(t, out)
 		})
 	}
