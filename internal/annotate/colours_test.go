@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/suitetest"
 )
 
 // rewriteZip copies the xlsx at src to dst with one part changed.
@@ -69,7 +70,7 @@ func TestMarkedCellsKeepValidColours(t *testing.T) {
 		s = strings.Replace(s, `rgb="FF123456"`, `rgb="00000000"`, 1)
 		return strings.Replace(s, `<color rgb="FF654321"></color>`, ``, 1)
 	})
-	if b := unzipPart(t, src, "xl/styles.xml"); !strings.Contains(b, `rgb="00000000"`) || !strings.Contains(b, `<left style="thin"></left>`) {
+	if b := string(suitetest.Part(t, src, "xl/styles.xml")); !strings.Contains(b, `rgb="00000000"`) || !strings.Contains(b, `<left style="thin"></left>`) {
 		t.Fatalf("the input does not carry the suites' colours:\n%s", b)
 	}
 	dst := filepath.Join(dir, "大布村-已批注.xlsx")
@@ -79,7 +80,7 @@ func TestMarkedCellsKeepValidColours(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	styles := unzipPart(t, dst, "xl/styles.xml")
+	styles := string(suitetest.Part(t, dst, "xl/styles.xml"))
 	for _, m := range regexp.MustCompile(`rgb="([^"]*)"`).FindAllStringSubmatch(styles, -1) {
 		if !regexp.MustCompile(`^[0-9A-Fa-f]{8}$`).MatchString(m[1]) {
 			t.Errorf("colour rgb=%q is not eight-digit aRGB", m[1])
@@ -88,23 +89,4 @@ func TestMarkedCellsKeepValidColours(t *testing.T) {
 	if !strings.Contains(styles, `rgb="00000000"`) || !strings.Contains(styles, `rgb="FF`+ErrorFill+`"`) {
 		t.Errorf("the village's colour or the error fill is missing:\n%s", styles)
 	}
-}
-
-func unzipPart(t *testing.T, path, part string) string {
-	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if f.Name == part {
-			rc, _ := f.Open()
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			return string(b)
-		}
-	}
-	t.Fatalf("%s has no %s", path, part)
-	return ""
 }

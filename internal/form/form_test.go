@@ -1,10 +1,8 @@
 package form
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/taizhang/taizhang/internal/intake"
 	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/suitetest"
 )
 
 var dabu = ledger.Village{Name: "大布村", Org: "中共中山市三乡镇大布村委员会"}
@@ -120,7 +119,7 @@ func TestProtectionIsWritten(t *testing.T) {
 	// excelize has no getter for sheet protection: look in the XML.
 	path := filepath.Join(t.TempDir(), "x.xlsx")
 	os.WriteFile(path, buf.Bytes(), 0o644)
-	if !bytes.Contains(unzip(t, path, "xl/worksheets/sheet1.xml"), []byte("<sheetProtection")) {
+	if !bytes.Contains(suitetest.Part(t, path, "xl/worksheets/sheet1.xml"), []byte("<sheetProtection")) {
 		t.Error("ledger sheet not protected")
 	}
 }
@@ -183,23 +182,4 @@ func comparable(it ledger.Item) string {
 	it.Source = ledger.Source{}
 	b, _ := json.Marshal(it)
 	return string(b)
-}
-
-func unzip(t *testing.T, path, part string) []byte {
-	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if f.Name == part {
-			rc, _ := f.Open()
-			defer rc.Close()
-			b, _ := io.ReadAll(rc)
-			return b
-		}
-	}
-	t.Fatalf("%s has no %s", path, part)
-	return nil
 }

@@ -9,11 +9,13 @@
 package suitetest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,6 +154,34 @@ func convert(t testing.TB, filter, outDir string, paths ...string) {
 	if out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
+}
+
+// Part returns the part name (such as "xl/styles.xml") of the xlsx at
+// path, the XML the suites read. A file without it fails the test.
+func Part(t testing.TB, path, name string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name != name {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatalf("%s: %s: %v", path, name, err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", path, name, err)
+		}
+		return b
+	}
+	t.Fatalf("%s has no %s", path, name)
+	return nil
 }
 
 // Convert has LibreOffice convert the file in with filter format ("pdf",
