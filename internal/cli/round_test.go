@@ -289,8 +289,8 @@ func TestWholeRoundOfTheWorkflow(t *testing.T) {
 	}
 }
 
-// roundDesk starts the watch desk of cfg on the clock at *now, wired as
-// Serve wires it, and sweeps stale rejections as Serve does.
+// roundDesk starts the watch desk of cfg on the clock at *now, connected
+// as Serve connects it (stale rejections swept).
 func roundDesk(t *testing.T, cfg *config.Config, log *bytes.Buffer, now *time.Time) (*watch.Watcher, func()) {
 	t.Helper()
 	w, d, release, err := newDesk(cfg, log, 2*time.Second)
@@ -299,14 +299,7 @@ func roundDesk(t *testing.T, cfg *config.Config, log *bytes.Buffer, now *time.Ti
 	}
 	w.Now = func() time.Time { return *now }
 	d.Now = w.Now
-	w.OnReady = func(p []string) {
-		for _, a := range d.Take(p) {
-			w.Forget(a)
-		}
-	}
-	w.OnGone = d.Gone
-	w.OnIdle = func() { d.Idle() }
-	d.Sweep(w.Dir)
+	watch.Connect(w, d)
 	return w, release
 }
 

@@ -513,7 +513,7 @@ func (d *Desk) clearRejection(sub *submission) {
 
 // Sweep removes rejections (退回说明 and 已批注 copies) whose file is no
 // longer in the inbox, as when it was taken away while the desk was not
-// running. Serve calls it once at the start.
+// running. Connect calls it once at the start.
 func (d *Desk) Sweep(inbox string) {
 	ents, err := os.ReadDir(inbox)
 	if err != nil {
@@ -639,10 +639,17 @@ func Receipt(village, file string, at time.Time, v *Verdict) string {
 // order mark and Windows line ends, written atomically.
 func WriteText(path, text string) error { return output.WriteFile(path, output.Text(text)) }
 
-// Serve connects a Watcher to a Desk and runs them until ctx ends: ready
-// files go to the desk, and a quiet inbox lets it rebuild.
+// Serve connects a Watcher to a Desk and runs them until ctx ends.
 func Serve(ctx context.Context, w *Watcher, d *Desk) error {
 	d.Context = ctx
+	Connect(w, d)
+	return w.Run(ctx)
+}
+
+// Connect wires w to d as Serve runs them, for a caller that drives w scan
+// by scan: ready files go to the desk, files gone from the inbox leave it,
+// and a quiet inbox lets it rebuild. It sweeps stale rejections first.
+func Connect(w *Watcher, d *Desk) {
 	w.OnReady = func(paths []string) {
 		for _, p := range d.Take(paths) {
 			w.Forget(p)
@@ -651,5 +658,4 @@ func Serve(ctx context.Context, w *Watcher, d *Desk) error {
 	w.OnGone = d.Gone
 	w.OnIdle = func() { d.Idle() }
 	d.Sweep(w.Dir)
-	return w.Run(ctx)
 }
