@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -87,7 +88,7 @@ func flagUsagesZh(fs *pflag.FlagSet) string {
 		if d := defaultText(f); d != "" {
 			usage += "（默认 " + d + "）"
 		}
-		if w := len([]rune(left)); w > width {
+		if w := uniseg.StringWidth(left); w > width {
 			width = w
 		}
 		rows = append(rows, row{left, usage})
@@ -98,7 +99,9 @@ func flagUsagesZh(fs *pflag.FlagSet) string {
 			b.WriteByte('\n')
 		}
 		b.WriteString(r.left)
-		b.WriteString(strings.Repeat(" ", width-len([]rune(r.left))+3))
+		// Pad by display width: a Chinese value name takes two columns of
+		// a console, so the descriptions line up.
+		b.WriteString(strings.Repeat(" ", width-uniseg.StringWidth(r.left)+3))
 		b.WriteString(r.usage)
 	}
 	return b.String()

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rivo/uniseg"
 )
 
 // cobraEnglish are the words cobra and pflag print on their own: usage
@@ -41,5 +43,40 @@ func TestNoCobraEnglishReachesAClerk(t *testing.T) {
 	}
 	if _, out, _ := run(t, "watch", "--help"); !strings.Contains(out, "--interval 时长") || !strings.Contains(out, "（默认 2 秒）") || !strings.Contains(out, "[选项]") {
 		t.Errorf("watch --help:\n%s", out)
+	}
+}
+
+// TestFlagDescriptionsLineUpOnAConsole: a Chinese value name (文件夹) takes
+// two console columns a character, so every flag's description starts at
+// the same display column, as cmd.exe and a terminal show it.
+func TestFlagDescriptionsLineUpOnAConsole(t *testing.T) {
+	root := NewRootCmd(&Streams{})
+	for _, c := range root.Commands() {
+		_, out, _ := run(t, c.Name(), "--help")
+		_, rest, ok := strings.Cut(out, "选项：\n")
+		if !ok {
+			continue
+		}
+		col := -1
+		for _, line := range strings.Split(strings.TrimRight(rest, "\n"), "\n") {
+			if !strings.HasPrefix(line, "  ") {
+				break
+			}
+			// The description starts after the run of spaces that follows the flag.
+			i := strings.Index(strings.TrimLeft(line, " "), "   ")
+			if i < 0 {
+				t.Errorf("%s: no gap in %q", c.Name(), line)
+				continue
+			}
+			lead := len(line) - len(strings.TrimLeft(line, " "))
+			flag := line[:lead+i]
+			desc := strings.TrimLeft(line[lead+i:], " ")
+			at := uniseg.StringWidth(line[:len(line)-len(desc)])
+			if col < 0 {
+				col = at
+			} else if at != col {
+				t.Errorf("taizhang %s --help: %q starts its description at column %d, the first flag at %d", c.Name(), flag, at, col)
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -96,8 +97,13 @@ func Main(args []string, s *Streams) int {
 		}
 		return ee.Code
 	}
-	// cobra's own errors: unknown command, bad flag, wrong argument count.
-	fmt.Fprintln(s.Err, "taizhang:", explain(errors.New(translateCobraError(root, err))))
+	// cobra's own errors (unknown command, bad flag, wrong argument count),
+	// or a command's plain error, whose system part explain translates.
+	msg := translateCobraError(root, err)
+	if msg == strings.TrimSpace(err.Error()) {
+		msg = explain(err)
+	}
+	fmt.Fprintln(s.Err, "taizhang:", msg)
 	fmt.Fprintln(s.Err, "用法请看：taizhang --help")
 	return ExitUsage
 }
