@@ -83,7 +83,7 @@ func runInit(s *Streams, opts *InitOptions) error {
 		step++
 	}
 	fmt.Fprintf(s.Out, "  %d. 把“空白台账”里的表发给各村（社区）填写，收回后放进“收件箱”；\n", step)
-	fmt.Fprintf(s.Out, "  %d. 在工作文件夹里运行 taizhang watch（Windows 上也可以双击 taizhang.exe），自动检查、回执和更新通报。\n", step+1)
+	fmt.Fprintf(s.Out, "  %d. 在工作文件夹里运行 taizhang serve（Windows 上双击 taizhang.exe 即可），浏览器里打开工作台，自动检查、回执和更新通报；只想用命令行窗口时运行 taizhang watch。\n", step+1)
 	fmt.Fprintln(s.Out, "详细步骤见 docs/工作流程.md。")
 	return nil
 }
