@@ -83,13 +83,14 @@ func EmbeddedFonts() (*FontSet, error) {
 		names := append(embeddedFiles[:], fallbackFile)
 		faces := map[string]*face{}
 		errs := map[string]error{}
-		var mu sync.Mutex
+		started := map[string]bool{} // read and written by this goroutine only
+		var mu sync.Mutex            // guards faces and errs
 		var wg sync.WaitGroup
 		for _, name := range names {
-			if _, ok := faces[name]; ok {
+			if started[name] {
 				continue
 			}
-			faces[name] = nil
+			started[name] = true
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
