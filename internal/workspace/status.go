@@ -92,19 +92,17 @@ func (s *Status) Ready() bool {
 	if s.refused {
 		return len(s.Refusals) == 0
 	}
+	return s.inboxReady()
+}
+
+// inboxReady is Ready as far as the inbox goes, whatever Refuse found.
+func (s *Status) inboxReady() bool {
 	for _, v := range s.Villages {
 		if v.Returned() {
 			return false
 		}
 	}
 	return len(s.Missing) == 0 && len(s.Rejected) == 0 && len(s.Unknown) == 0 && len(s.PersonalData) == 0
-}
-
-// inboxReady is Ready as far as the inbox goes, whatever Refuse found.
-func inboxReady(s *Status) bool {
-	t := *s
-	t.refused = false
-	return t.Ready()
 }
 
 // Compute works out the status from the checked submissions.
@@ -277,7 +275,7 @@ func (s *Status) Print(w io.Writer) {
 	switch {
 	case s.Ready():
 		fmt.Fprintln(w, "\n各村（社区）台账已齐全，可以运行 taizhang build --final 生成公开版。")
-	case s.refused && inboxReady(s):
+	case s.refused && s.inboxReady():
 		// The inbox is ready; what init left for the clerk to replace is not.
 		fmt.Fprintln(w, "\n各村（社区）台账已齐全，但生成公开版之前还要处理：")
 		for _, why := range s.Refusals {
