@@ -267,11 +267,7 @@ func deskEngine(cfg *config.Config, w *watch.Watcher, d *watch.Desk, log io.Writ
 				if err != nil {
 					return err
 				}
-				for _, it := range snap.Items {
-					if it.Village == village {
-						items = append(items, it)
-					}
-				}
+				items = form.VillageItems(snap.Items, village)
 			}
 			return form.Write(wr, form.Options{Village: v, Round: cfg.Round, Items: items})
 		},

@@ -129,12 +129,7 @@ func runTemplate(s *Streams, opts *TemplateOptions) error {
 	}
 	for i, v := range villages {
 		path := paths[i]
-		var mine []ledger.Item
-		for _, it := range items {
-			if it.Village == v.Name {
-				mine = append(mine, it)
-			}
-		}
+		mine := form.VillageItems(items, v.Name)
 		o := form.Options{Village: v, Round: round, Items: mine}
 		if err := output.WriteFile(path, func(w io.Writer) error { return form.Write(w, o) }); err != nil {
 			return &ExitError{Code: ExitUsage, Err: err}

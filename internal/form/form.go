@@ -50,6 +50,19 @@ type Options struct {
 	Date    ledger.Date    // 填报日期 to prefill; zero leaves it for the village
 }
 
+// VillageItems are the tasks of the village named in items (a last build's
+// snapshot), in order: what its form is prefilled with, for `template
+// --from` and the desk's download alike.
+func VillageItems(items []ledger.Item, village string) []ledger.Item {
+	var mine []ledger.Item
+	for _, it := range items {
+		if it.Village == village {
+			mine = append(mine, it)
+		}
+	}
+	return mine
+}
+
 // Title is the form's title row.
 func Title(o Options) string {
 	who := o.Village.Name
