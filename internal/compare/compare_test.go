@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
 )
 
@@ -261,5 +262,28 @@ func TestCompareSharedProblemPairsByMeasures(t *testing.T) {
 	}
 	if len(r.Backwards) != 0 {
 		t.Errorf("no status went backwards, got %+v", r.Backwards)
+	}
+}
+
+// TestProgressOfAGroupWithoutTasks: a village absent from one snapshot has
+// no rate there, so its progress never reads as rising from (or falling
+// to) 0.0%.
+func TestProgressOfAGroupWithoutTasks(t *testing.T) {
+	some := consolidate.Counts{Tasks: 20, Done: 15}
+	for _, c := range []struct {
+		p              Progress
+		sentence, gain string
+	}{
+		{Progress{Then: consolidate.Counts{}, Now: some}, "上期没有整改任务，本期完成率75.0%", consolidate.NoRate},
+		{Progress{Then: some, Now: consolidate.Counts{}}, "上期完成率75.0%，本期没有整改任务", consolidate.NoRate},
+		{Progress{}, "两期都没有整改任务", consolidate.NoRate},
+		{Progress{Then: consolidate.Counts{Tasks: 20, Done: 10}, Now: some}, "完成率从50.0%提高到75.0%", "提高25.0个百分点"},
+	} {
+		if got := c.p.Sentence(); got != c.sentence {
+			t.Errorf("%+v: Sentence = %q, want %q", c.p, got, c.sentence)
+		}
+		if got := c.p.Gain(); got != c.gain {
+			t.Errorf("%+v: Gain = %q, want %q", c.p, got, c.gain)
+		}
 	}
 }

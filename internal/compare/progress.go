@@ -30,10 +30,17 @@ func countsText(c consolidate.Counts) string {
 }
 
 // Sentence gives "完成率从60.9%提高到96.4%", "完成率从…下降到…" or
-// "完成率保持在96.4%".
+// "完成率保持在96.4%". A group with no tasks on one side has no rate there
+// (consolidate.NoRate), so nothing is said to have risen from 0.0%.
 func (p Progress) Sentence() string {
 	a, b := p.ThenRate(), p.NowRate()
 	switch {
+	case p.Then.Tasks == 0 && p.Now.Tasks == 0:
+		return "两期都没有整改任务"
+	case p.Then.Tasks == 0:
+		return fmt.Sprintf("上期没有整改任务，本期完成率%s", b)
+	case p.Now.Tasks == 0:
+		return fmt.Sprintf("上期完成率%s，本期没有整改任务", a)
 	case b > a:
 		return fmt.Sprintf("完成率从%s提高到%s", a, b)
 	case b < a:
@@ -43,10 +50,13 @@ func (p Progress) Sentence() string {
 }
 
 // Gain gives the change in percentage points: "提高35.5个百分点",
-// "下降2.5个百分点" or "持平".
+// "下降2.5个百分点" or "持平"; consolidate.NoRate when either side has no
+// tasks, and so no rate.
 func (p Progress) Gain() string {
 	a, b := p.ThenRate(), p.NowRate()
 	switch {
+	case p.Then.Tasks == 0 || p.Now.Tasks == 0:
+		return consolidate.NoRate
 	case b > a:
 		return "提高" + b.Points(a)
 	case b < a:

@@ -78,7 +78,7 @@ func Fields(d *Data) []Field {
 	since("上期任务数", "上一期的整改任务数", func(s *compare.Result) string { return itoa(s.Town().Then.Tasks) })
 	since("上期已完成数", "上一期已完成的任务数", func(s *compare.Result) string { return itoa(s.Town().Then.Done) })
 	since("上期未完成数", "上一期未完成的任务数", func(s *compare.Result) string { return itoa(s.Town().Then.Unfinished()) })
-	since("上期完成率", "上一期的完成率", func(s *compare.Result) string { return s.Town().ThenRate().String() })
+	since("上期完成率", "上一期的完成率", func(s *compare.Result) string { return s.Town().Then.RateText() })
 	since("进展", "完成率的变化，如“完成率从60.9%提高到96.4%”", func(s *compare.Result) string { return s.Sentence() })
 	since("完成率变化", "完成率变化的百分点，如“提高35.5个百分点”", func(s *compare.Result) string { return s.Town().Gain() })
 	for _, v := range d.Villages {
@@ -87,7 +87,7 @@ func Fields(d *Data) []Field {
 			p, _ := s.Village(name)
 			return p
 		}
-		since(name+"上期完成率", name+"上一期的完成率", func(s *compare.Result) string { return progress(s).ThenRate().String() })
+		since(name+"上期完成率", name+"上一期的完成率", func(s *compare.Result) string { return progress(s).Then.RateText() })
 		since(name+"进展", name+"完成率的变化", func(s *compare.Result) string { return progress(s).Sentence() })
 	}
 	return out
