@@ -167,6 +167,9 @@ func (s *sheet) flushRow() {
 	if s.row == 0 {
 		return
 	}
+	if s.row%1024 == 0 {
+		s.check(s.b.ctx.Err())
+	}
 	s.check(s.sw.SetRow(cell(1, s.row), s.cells, excelize.RowOpts{Height: rowHeight(s.lines)}))
 	clear(s.cells)
 	s.cells, s.lines, s.row = s.cells[:0], 0, 0

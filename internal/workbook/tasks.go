@@ -43,6 +43,9 @@ func (b *book) writeTasks(name string) error {
 	if err != nil {
 		return err
 	}
+	if b.mode == modeAllButTasks {
+		return s.close() // its rows are the Draft's
+	}
 
 	s.text(1, 1, villageHeader, b.st.header)
 	for i, c := range cols {
@@ -51,6 +54,9 @@ func (b *book) writeTasks(name string) error {
 	s.text(last, 1, sourceHeader, b.st.header)
 
 	for i := range b.items {
+		if s.err != nil {
+			break
+		}
 		it := &b.items[i]
 		row := i + 2
 		s.text(1, row, it.Village, b.st.center)

@@ -10,6 +10,7 @@
 package workbook
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -54,11 +55,77 @@ type Input struct {
 
 // Write writes the workbook to w. Every sheet is streamed: its rows go to a
 // temporary file as they are made, and the workbook is zipped straight into
-// w, so memory does not grow with the number of tasks.
+// w, so memory does not grow with the number of tasks. It is NewDraft then
+// Draft.Write with in.Warnings.
 func Write(w io.Writer, in Input) error {
+	d, err := NewDraft(context.Background(), in)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Write(w, in.Warnings)
+}
+
+// Draft is a workbook begun before its warnings are known. NewDraft makes
+// and compresses its 汇总 sheet, the bulk of the file, which depends on
+// nothing but the tasks; Write makes the other sheets, 校验 with the
+// warnings it is given, and puts the file together with 汇总 as compressed
+// then. The bytes are those of a workbook made in one go.
+type Draft struct {
+	in    Input
+	tasks *heldPart // 汇总, compressed
+}
+
+// NewDraft makes the 汇总 sheet of in, everything of in but its Warnings
+// (Draft.Write takes them), and stops early when ctx ends. Close removes
+// its temporary file.
+func NewDraft(ctx context.Context, in Input) (*Draft, error) {
+	in.Warnings = nil
+	capture := &draftZip{ctx: ctx}
+	if err := writeBook(ctx, in, modeTasksOnly, capture); err != nil {
+		capture.remove()
+		return nil, err
+	}
+	if capture.tasks == nil {
+		return nil, fmt.Errorf("workbook: excelize did not write the sheet %s as %s", SheetTasks, tasksPart)
+	}
+	return &Draft{in: in, tasks: capture.tasks}, nil
+}
+
+// Write writes the workbook, its 校验 listing warnings, to w. It may be
+// called more than once.
+func (d *Draft) Write(w io.Writer, warnings []ledger.Diagnostic) error {
+	in := d.in
+	in.Warnings = warnings
+	zw := newSortedZip(w, d.tasks)
+	defer zw.cleanup()
+	return writeBook(context.Background(), in, modeAllButTasks, zw)
+}
+
+// Close removes the draft's temporary file.
+func (d *Draft) Close() {
+	if d.tasks != nil {
+		d.tasks.remove()
+		d.tasks = nil
+	}
+}
+
+// mode is what a write makes of the workbook.
+type mode int
+
+const (
+	modeWhole       mode = iota // every sheet, in one go
+	modeTasksOnly               // 汇总 only, for a Draft; nothing written to w but that sheet
+	modeAllButTasks             // every sheet but the rows of 汇总, taken from a Draft
+)
+
+// writeBook makes the workbook of in and saves it through zw. Every mode sets
+// up every sheet the same way, so the parts each makes are the parts the
+// whole would have.
+func writeBook(ctx context.Context, in Input, m mode, zw zipWriter) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	b, err := newBook(f, in)
+	b, err := newBook(ctx, f, in, m)
 	if err != nil {
 		return err
 	}
@@ -68,15 +135,15 @@ func Write(w io.Writer, in Input) error {
 		skip  bool
 	}{
 		{SheetTasks, b.writeTasks, false},
-		{SheetStats, b.writeStats, false},
+		{SheetStats, b.writeStats, m == modeTasksOnly},
 		{SheetProgress, b.writeProgress, in.Comparison == nil},
-		{SheetChecks, b.writeChecks, false},
-		{SheetSources, b.writeSources, false},
+		{SheetChecks, b.writeChecks, m == modeTasksOnly},
+		{SheetSources, b.writeSources, m == modeTasksOnly},
 	}
 	// Every sheet exists, and the first is the selected one, before any is
 	// streamed: a streamed sheet cannot be changed afterwards.
 	for i, st := range steps {
-		if st.skip {
+		if st.sheet == SheetProgress && st.skip {
 			continue
 		}
 		if i == 0 {
@@ -89,7 +156,7 @@ func Write(w io.Writer, in Input) error {
 	}
 	f.SetActiveSheet(0)
 	for _, st := range steps {
-		if st.skip {
+		if st.skip || (m == modeTasksOnly && st.sheet != SheetTasks) {
 			continue
 		}
 		if err := st.write(st.sheet); err != nil {
@@ -106,13 +173,11 @@ func Write(w io.Writer, in Input) error {
 	}
 	// excelize zips into a buffer it then copies to w; given a zip writer
 	// of our own it writes to that, and the buffer stays empty.
-	zw := newSortedZip(w)
-	defer zw.cleanup()
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
-	if _, err := f.WriteTo(w); err != nil {
+	if _, err := f.WriteTo(io.Discard); err != nil {
 		return fmt.Errorf("workbook: write: %w", err)
 	}
-	if zw.written == 0 {
+	if zw.parts() == 0 {
 		return fmt.Errorf("workbook: write: excelize did not use the zip writer")
 	}
 	return nil
@@ -120,15 +185,17 @@ func Write(w io.Writer, in Input) error {
 
 // book carries the file, the input and the shared styles while writing.
 type book struct {
+	ctx   context.Context // a long sheet stops when it ends
 	f     *excelize.File
 	in    Input
+	mode  mode
 	sum   *consolidate.Summary
 	items []ledger.Item // in consolidated order
 	st    styles
 }
 
-func newBook(f *excelize.File, in Input) (*book, error) {
-	b := &book{f: f, in: in, sum: in.Summary}
+func newBook(ctx context.Context, f *excelize.File, in Input, m mode) (*book, error) {
+	b := &book{ctx: ctx, f: f, in: in, mode: m, sum: in.Summary}
 	if b.sum == nil {
 		b.sum = consolidate.Summarize(in.Items, in.Villages, in.AsOf)
 	}

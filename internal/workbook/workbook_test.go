@@ -3,6 +3,8 @@ package workbook
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"html"
 	"os"
@@ -583,5 +585,62 @@ func TestControlCharactersAreDropped(t *testing.T) {
 	ref := cellAt(t, f, in.Items[0].Village, in.Items[0].Seq, ledger.ColProgress)
 	if v, _ := f.GetCellValue(SheetTasks, ref); v != "第一行\n第二行结束" {
 		t.Errorf("progress = %q", v)
+	}
+}
+
+// wholeBytes writes the workbook in one go, as Write did before drafts:
+// the reference a Draft's bytes must equal.
+func wholeBytes(t *testing.T, in Input) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := newSortedZip(&buf)
+	defer zw.cleanup()
+	if err := writeBook(context.Background(), in, modeWhole, zw); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestDraftGivesTheBytesOfTheWhole: a workbook whose 汇总 was made by
+// NewDraft before the warnings were known is, byte for byte, the workbook
+// made in one go with those warnings — with a comparison sheet, with
+// several warnings and with none, written twice from one draft.
+func TestDraftGivesTheBytesOfTheWhole(t *testing.T) {
+	in := input()
+	in.Comparison = compare.Compare(&compare.Snapshot{AsOf: ledger.NewDate(2025, 6, 30), Items: town()[5:]}, in.Items, nine, asOf)
+	glyph := ledger.Diagnostic{Severity: ledger.Warning, Code: ledger.CodeMissingGlyph, File: "台账/塘敢村.pdf", Message: "字符“𠀋”（U+2000B）所有字体都没有"}
+	d, err := NewDraft(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, warnings := range [][]ledger.Diagnostic{append(in.Warnings, glyph), nil} {
+		var got bytes.Buffer
+		if err := d.Write(&got, warnings); err != nil {
+			t.Fatal(err)
+		}
+		want := in
+		want.Warnings = warnings
+		if !bytes.Equal(got.Bytes(), wholeBytes(t, want)) {
+			t.Fatalf("with %d warnings the draft's workbook differs from the whole", len(warnings))
+		}
+		if n := len(rows(t, open(t, got.Bytes()), SheetChecks)) - 1; n != max(len(warnings), 1) {
+			t.Errorf("校验 has %d rows, want one per warning (%d)", n, len(warnings))
+		}
+	}
+}
+
+// TestCancelledDraftStops: a draft whose context ends stops with its error
+// and leaves no temporary file.
+func TestCancelledDraftStops(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := NewDraft(ctx, input()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("the cancelled draft left %s", left[0].Name())
 	}
 }

@@ -3,6 +3,8 @@ package workbook
 import (
 	"archive/zip"
 	"compress/flate"
+	"context"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -10,35 +12,68 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
+
+// tasksPart is the 汇总 sheet's part: the first sheet of a new excelize
+// file, renamed, is sheet1.
+const tasksPart = "xl/worksheets/sheet1.xml"
+
+// zipWriter is what excelize saves a workbook through, and says how many
+// parts it was given.
+type zipWriter interface {
+	excelize.ZipWriter
+	parts() int
+}
 
 // sortedZip is the zip writer excelize saves the workbook through. It
 // writes straight to the output, except the worksheets: excelize writes
 // the streamed ones first in the order of a map, so they are held back,
 // compressed into temporary files, and written last in name order. The same
-// workbook then always gives the same bytes.
+// workbook then always gives the same bytes. Worksheets compressed before
+// (a Draft's) are given as ready, and take the place of the ones excelize
+// writes under their names.
 type sortedZip struct {
 	zw      *zip.Writer
 	held    []*heldPart
-	written int // parts written, held or not
+	ready   []*heldPart // not ours: never removed here
+	written int         // parts written, held or not
 	closed  bool
 }
 
-func newSortedZip(w io.Writer) *sortedZip {
-	return &sortedZip{zw: zip.NewWriter(w)}
+func newSortedZip(w io.Writer, ready ...*heldPart) *sortedZip {
+	return &sortedZip{zw: zip.NewWriter(w), ready: ready}
 }
+
+func (z *sortedZip) parts() int { return z.written }
 
 // heldPart is a worksheet compressed into a temporary file.
 type heldPart struct {
-	name string
-	tmp  *os.File
-	fw   *flate.Writer
-	crc  hash.Hash32
-	size uint64
-	err  error
+	name  string
+	ctx   context.Context // nil: never cancelled
+	tmp   *os.File
+	fw    *flate.Writer
+	crc   hash.Hash32
+	size  uint64 // uncompressed
+	csize int64  // compressed, once finished
+	used  bool   // a ready part excelize wrote again
+	err   error
+}
+
+func newHeldPart(name string) (*heldPart, error) {
+	tmp, err := os.CreateTemp("", "taizhang-sheet-")
+	if err != nil {
+		return nil, err
+	}
+	fw, _ := flate.NewWriter(tmp, flate.DefaultCompression)
+	return &heldPart{name: name, tmp: tmp, fw: fw, crc: crc32.NewIEEE()}, nil
 }
 
 func (p *heldPart) Write(b []byte) (int, error) {
+	if p.err == nil && p.ctx != nil {
+		p.err = p.ctx.Err()
+	}
 	if p.err != nil {
 		return 0, p.err
 	}
@@ -49,72 +84,134 @@ func (p *heldPart) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// finish ends the compressed stream; it may be called again.
+func (p *heldPart) finish() error {
+	if p.err != nil || p.fw == nil {
+		return p.err
+	}
+	if p.err = p.fw.Close(); p.err != nil {
+		return p.err
+	}
+	p.fw = nil
+	p.csize, p.err = p.tmp.Seek(0, io.SeekCurrent)
+	return p.err
+}
+
+// copyTo writes the part, as compressed, into zw.
+func (p *heldPart) copyTo(zw *zip.Writer) error {
+	if err := p.finish(); err != nil {
+		return err
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{
+		Name:               p.name,
+		Method:             zip.Deflate,
+		CRC32:              p.crc.Sum32(),
+		CompressedSize64:   uint64(p.csize),
+		UncompressedSize64: p.size,
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, io.NewSectionReader(p.tmp, 0, p.csize))
+	return err
+}
+
+func (p *heldPart) remove() {
+	p.tmp.Close()
+	os.Remove(p.tmp.Name())
+}
+
 func (z *sortedZip) Create(name string) (io.Writer, error) {
 	z.written++
+	for _, p := range z.ready {
+		if p.name == name {
+			p.used = true
+			return io.Discard, nil
+		}
+	}
 	if !strings.HasPrefix(name, "xl/worksheets/sheet") {
 		return z.zw.Create(name)
 	}
-	tmp, err := os.CreateTemp("", "taizhang-sheet-")
+	p, err := newHeldPart(name)
 	if err != nil {
 		return nil, err
 	}
-	fw, _ := flate.NewWriter(tmp, flate.DefaultCompression)
-	p := &heldPart{name: name, tmp: tmp, fw: fw, crc: crc32.NewIEEE()}
 	z.held = append(z.held, p)
 	return p, nil
 }
 
 func (z *sortedZip) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
 
-// Close writes the held worksheets in name order and ends the archive.
+// Close writes the held worksheets, and the ready ones, in name order and
+// ends the archive.
 func (z *sortedZip) Close() error {
 	if z.closed {
 		return nil
 	}
 	z.closed = true
 	defer z.cleanup()
-	sort.Slice(z.held, func(i, j int) bool { return z.held[i].name < z.held[j].name })
-	for _, p := range z.held {
-		if err := z.copyHeld(p); err != nil {
+	parts := append([]*heldPart(nil), z.held...)
+	for _, p := range z.ready {
+		if !p.used {
+			return fmt.Errorf("excelize wrote no %s for the part made before", p.name)
+		}
+		parts = append(parts, p)
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].name < parts[j].name })
+	for _, p := range parts {
+		if err := p.copyTo(z.zw); err != nil {
 			return err
 		}
 	}
 	return z.zw.Close()
 }
 
-func (z *sortedZip) copyHeld(p *heldPart) error {
-	if p.err != nil {
-		return p.err
-	}
-	if err := p.fw.Close(); err != nil {
-		return err
-	}
-	n, err := p.tmp.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return err
-	}
-	if _, err := p.tmp.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	w, err := z.zw.CreateRaw(&zip.FileHeader{
-		Name:               p.name,
-		Method:             zip.Deflate,
-		CRC32:              p.crc.Sum32(),
-		CompressedSize64:   uint64(n),
-		UncompressedSize64: p.size,
-	})
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(w, p.tmp)
-	return err
-}
-
-// cleanup removes the temporary files.
+// cleanup removes the temporary files of the held parts.
 func (z *sortedZip) cleanup() {
 	for _, p := range z.held {
-		p.tmp.Close()
-		os.Remove(p.tmp.Name())
+		p.remove()
 	}
 	z.held = nil
+}
+
+// draftZip is the zip writer a Draft saves its workbook through: it keeps
+// the 汇总 sheet, compressed as sortedZip would, and drops every other part.
+type draftZip struct {
+	ctx     context.Context
+	tasks   *heldPart
+	written int
+}
+
+func (z *draftZip) parts() int { return z.written }
+
+func (z *draftZip) Create(name string) (io.Writer, error) {
+	z.written++
+	if name != tasksPart || z.tasks != nil {
+		return io.Discard, nil
+	}
+	p, err := newHeldPart(name)
+	if err != nil {
+		return nil, err
+	}
+	p.ctx = z.ctx
+	z.tasks = p
+	return p, nil
+}
+
+func (z *draftZip) AddFS(fs.FS) error { return nil }
+
+// Close ends the kept sheet's compressed stream.
+func (z *draftZip) Close() error {
+	if z.tasks == nil {
+		return nil
+	}
+	return z.tasks.finish()
+}
+
+// remove removes the kept sheet, after a failure.
+func (z *draftZip) remove() {
+	if z.tasks != nil {
+		z.tasks.remove()
+		z.tasks = nil
+	}
 }
