@@ -6,10 +6,16 @@
 //	check       → rules across tasks and files; any error stops the build here
 //	consolidate → the town's ordered list and its statistics
 //	compare     → progress since an earlier snapshot (--since)
-//	notice      → 通报.pdf and 台账/<村>.pdf
-//	workbook    → 汇总台账.xlsx, whose 校验 lists every warning, the notice's too
-//	manifest    → 汇总台账.json and manifest.json, with every digest
+//	notice      → 通报.pdf and 台账/<村>.pdf; at the same time, beside it,
+//	              汇总台账.json and the 汇总 sheet of the workbook, which need
+//	              nothing from the notices
+//	workbook    → the rest of 汇总台账.xlsx, whose 校验 lists every warning,
+//	              the notice's too
+//	manifest    → manifest.json, with every digest
 //	publish     → rename the staged files into place, all or nothing
+//
+// A step and the work beside it stop together: the first to fail cancels
+// the other, and the build returns its error with nothing published.
 package pipeline
 
 import (
@@ -19,6 +25,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -26,6 +34,7 @@ import (
 	"github.com/taizhang/taizhang/internal/intake"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/output"
+	"github.com/taizhang/taizhang/internal/workbook"
 )
 
 // Options configure a build. Only Config is required; every other field
@@ -91,6 +100,7 @@ type run struct {
 	res     *Result
 	results []*intake.Result
 	items   []ledger.Item
+	wb      *workbook.Draft // the workbook begun beside the notices
 	staged  *output.Set
 	state   string // the state folder: lock, staging, the typeset ledgers kept
 }
@@ -99,18 +109,21 @@ type run struct {
 type step struct {
 	name string // shown to the clerk in progress output
 	do   func(*run, context.Context) error
+	// beside, when set, runs at the same time as do, on the cores do
+	// leaves idle; the step ends when both have.
+	beside func(*run, context.Context) error
 }
 
 // steps is the whole build, in order.
 var steps = []step{
-	{"读取台账", (*run).intake},     // every workbook in the inbox → tasks + diagnostics
-	{"校验", (*run).check},        // rules across files; errors stop here, nothing written
-	{"汇总", (*run).consolidate},  // order the town's list, count it
-	{"进展对比", (*run).compare},    // against --since, when given
-	{"生成通报", (*run).notices},    // 通报.pdf, 台账/<村>.pdf, and their warnings
-	{"生成汇总台账", (*run).workbook}, // 汇总台账.xlsx, listing every warning
-	{"生成清单", (*run).manifest},   // 汇总台账.json, manifest.json
-	{"写入输出", (*run).publish},    // rename everything into place together
+	{"读取台账", (*run).intake, nil},           // every workbook in the inbox → tasks + diagnostics
+	{"校验", (*run).check, nil},              // rules across files; errors stop here, nothing written
+	{"汇总", (*run).consolidate, nil},        // order the town's list, count it
+	{"进展对比", (*run).compare, nil},          // against --since, when given
+	{"生成通报", (*run).notices, (*run).draft}, // 通报.pdf, 台账/<村>.pdf, their warnings; beside: 汇总台账.json, the workbook's 汇总
+	{"生成汇总台账", (*run).workbook, nil},       // 汇总台账.xlsx, its 校验 listing every warning
+	{"生成清单", (*run).manifest, nil},         // manifest.json
+	{"写入输出", (*run).publish, nil},          // rename everything into place together
 }
 
 // errStop ends a build early without an error of its own: the diagnostics
@@ -146,13 +159,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer r.staged.Discard() // no-op after a successful publish
+	defer func() {
+		if r.wb != nil {
+			r.wb.Close()
+		}
+	}()
 
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {
 			return r.res, err
 		}
 		r.progress(s.name, 0, 0)
-		if err := s.do(r, ctx); err != nil {
+		if err := r.do(ctx, s); err != nil {
 			if err == errStop {
 				return r.res, nil
 			}
@@ -160,6 +178,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	return r.res, nil
+}
+
+// do runs a step and the work beside it; the first to fail cancels the
+// other, and its error is the step's.
+func (r *run) do(ctx context.Context, s step) error {
+	if s.beside == nil {
+		return s.do(r, ctx)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.beside(r, gctx) })
+	g.Go(func() error { return s.do(r, gctx) })
+	return g.Wait()
 }
 
 func (r *run) progress(step string, done, total int) {

@@ -110,14 +110,17 @@ func (r *run) compare(ctx context.Context) error {
 	return nil
 }
 
-func (r *run) workbook(ctx context.Context) error {
+// draft makes, beside the notices, what needs nothing from them: the
+// workbook's 汇总 sheet, the bulk of the file, and 汇总台账.json. It reads
+// only what the steps before left (the tasks, the summary, the
+// comparison), which the notices only read.
+func (r *run) draft(ctx context.Context) error {
 	in := workbook.Input{
 		Town:       r.cfg.Town,
 		AsOf:       r.res.AsOf,
 		Villages:   r.cfg.Villages,
 		Items:      r.items,
 		Summary:    r.res.Summary,
-		Warnings:   r.res.Diagnostics, // every warning, the notices' too; no errors reach this step
 		Comparison: r.res.Comparison,
 	}
 	for _, f := range r.res.Report.Files {
@@ -126,7 +129,33 @@ func (r *run) workbook(ctx context.Context) error {
 			RowsRead: f.RowsRead, Tasks: f.Items,
 		})
 	}
-	return r.staged.Add(WorkbookName, func(w io.Writer) error { return workbook.Write(w, in) })
+	d, err := workbook.NewDraft(ctx, in)
+	if err != nil {
+		return err
+	}
+	r.wb = d
+	snap := Snapshot{Town: r.cfg.Town, AsOf: r.res.AsOf, Items: r.items, Statistics: r.res.Summary}
+	return r.staged.Add(SnapshotName, func(w io.Writer) error { return writeSnapshot(ctxWriter{ctx, w}, &snap) })
+}
+
+// ctxWriter fails its writes once ctx ends, so that a long file stops
+// being written when the build does.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(b)
+}
+
+// workbook writes 汇总台账.xlsx from the draft, its 校验 listing every
+// warning, the notices' too; no errors reach this step.
+func (r *run) workbook(ctx context.Context) error {
+	return r.staged.Add(WorkbookName, func(w io.Writer) error { return r.wb.Write(w, r.res.Diagnostics) })
 }
 
 func (r *run) notices(ctx context.Context) error {
@@ -270,10 +299,6 @@ type ManifestInput struct {
 }
 
 func (r *run) manifest(ctx context.Context) error {
-	snap := Snapshot{Town: r.cfg.Town, AsOf: r.res.AsOf, Items: r.items, Statistics: r.res.Summary}
-	if err := r.staged.Add(SnapshotName, func(w io.Writer) error { return writeSnapshot(w, &snap) }); err != nil {
-		return err
-	}
 	m := Manifest{
 		Tool:    "taizhang",
 		Version: r.version(),
