@@ -1,0 +1,147 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/taizhang/taizhang/internal/ledger"
+	"github.com/taizhang/taizhang/internal/workbook"
+)
+
+// besideStep replaces, for one test, the do and beside of the step that
+// has work beside it (the notices, with the workbook's draft).
+func besideStep(t *testing.T, change func(do, beside func(*run, context.Context) error) (func(*run, context.Context) error, func(*run, context.Context) error)) {
+	t.Helper()
+	saved := slices.Clone(steps)
+	t.Cleanup(func() { steps = saved })
+	for i := range steps {
+		if steps[i].beside != nil {
+			steps[i].do, steps[i].beside = change(steps[i].do, steps[i].beside)
+			return
+		}
+	}
+	t.Fatal("no step has work beside it")
+}
+
+// nothingPublished fails the test when out holds an output or a temporary,
+// or tmp (the process's temporary folder) a file.
+func nothingPublished(t *testing.T, out, tmp string) {
+	t.Helper()
+	files, temps := outputs(t, out)
+	if len(files) > 0 || len(temps) > 0 {
+		t.Errorf("the failed build left outputs %v and temporaries %v", files, temps)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("the failed build left %s in the temporary folder", left[0].Name())
+	}
+}
+
+// TestNoticeFailureAfterTheWorkbookBeganPublishesNothing: the notices fail
+// once the workbook's draft beside them is done (汇总台账.json staged, 汇总
+// compressed): the build returns the notices' error and publishes nothing,
+// the staged files and the draft's temporary file removed.
+func TestNoticeFailureAfterTheWorkbookBeganPublishesNothing(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	cfg := town(t, 2, 4)
+	boom := errors.New("通报排版失败")
+	drafted := make(chan struct{})
+	besideStep(t, func(do, beside func(*run, context.Context) error) (func(*run, context.Context) error, func(*run, context.Context) error) {
+		return func(r *run, ctx context.Context) error {
+				if err := do(r, ctx); err != nil {
+					return err
+				}
+				<-drafted
+				return boom
+			}, func(r *run, ctx context.Context) error {
+				defer close(drafted)
+				if err := beside(r, ctx); err != nil {
+					return err
+				}
+				if r.wb == nil || len(r.staged.Files()) == 0 {
+					t.Error("the draft made no workbook or staged nothing")
+				}
+				return nil
+			}
+	})
+	out := filepath.Join(t.TempDir(), "out")
+	res, err := Build(context.Background(), Options{Config: cfg, AsOf: cfg.BuildAsOf(), OutDir: out})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the notices' error", err)
+	}
+	if len(res.Outputs) > 0 {
+		t.Errorf("the failed build reports outputs %v", res.Outputs)
+	}
+	nothingPublished(t, out, tmp)
+}
+
+// TestWorkbookFailureCancelsTheNotices: the draft beside the notices fails:
+// the notices' context ends, the build returns the draft's error, not the
+// notices' cancelling, and publishes nothing.
+func TestWorkbookFailureCancelsTheNotices(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	cfg := town(t, 2, 4)
+	boom := errors.New("汇总台账写入失败")
+	var noticeErr error
+	besideStep(t, func(do, beside func(*run, context.Context) error) (func(*run, context.Context) error, func(*run, context.Context) error) {
+		return func(r *run, ctx context.Context) error {
+				<-ctx.Done() // only the draft's failure ends it
+				noticeErr = do(r, ctx)
+				return noticeErr
+			}, func(r *run, ctx context.Context) error {
+				return boom
+			}
+	})
+	out := filepath.Join(t.TempDir(), "out")
+	_, err := Build(context.Background(), Options{Config: cfg, AsOf: cfg.BuildAsOf(), OutDir: out})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the draft's error", err)
+	}
+	if !errors.Is(noticeErr, context.Canceled) {
+		t.Errorf("the cancelled notices returned %v, want context.Canceled", noticeErr)
+	}
+	nothingPublished(t, out, tmp)
+}
+
+// TestWorkbookListsTheNoticesMissingGlyph: a character no font has, found
+// while the notices are typeset (after the workbook's 汇总 was begun beside
+// them), is listed in the workbook's 校验 with the notice's message.
+func TestWorkbookListsTheNoticesMissingGlyph(t *testing.T) {
+	cfg := town(t, 2, 3)
+	if err := os.WriteFile(cfg.NarrativePath(), []byte("一、总体情况\n镇党委在\U000323AF村召开整改推进会。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := build(t, cfg, cfg.BuildAsOf())
+	var glyph *ledger.Diagnostic
+	for i, d := range res.Diagnostics {
+		if d.Code == ledger.CodeMissingGlyph && strings.Contains(d.Message, "U+323AF") {
+			glyph = &res.Diagnostics[i]
+		}
+	}
+	if glyph == nil {
+		t.Fatalf("the build reports no missing glyph U+323AF: %v", res.Diagnostics)
+	}
+	f, err := excelize.OpenFile(filepath.Join(res.OutDir, WorkbookName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(workbook.SheetChecks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		if len(r) >= 8 && r[7] == glyph.Code && r[6] == glyph.Message && r[2] == glyph.File {
+			return
+		}
+	}
+	t.Errorf("校验 does not list %s %s: %s", glyph.File, glyph.Code, glyph.Message)
+}
