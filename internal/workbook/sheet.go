@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -36,8 +37,9 @@ type sheet struct {
 	name   string
 	widths []float64
 	row    int   // the row being gathered; 0 before the first
-	cells  []any // its cells from column A, nil where none
-	lines  int   // the most lines any of them needs
+	cells  []any // its cells from column A, nil where none, else a pointer into buf
+	buf    []excelize.Cell
+	lines  int // the most lines any of them needs
 	err    error
 }
 
@@ -156,7 +158,18 @@ func (s *sheet) put(col, row int, c excelize.Cell, lines int) {
 	for len(s.cells) < col {
 		s.cells = append(s.cells, nil)
 	}
-	s.cells[col-1] = c
+	// The cells are passed to excelize as pointers into buf, reused row
+	// after row: a Cell put in an interface would be allocated anew.
+	if len(s.buf) < col {
+		s.buf = append(s.buf, make([]excelize.Cell, col-len(s.buf))...)
+		for i, v := range s.cells {
+			if v != nil {
+				s.cells[i] = &s.buf[i]
+			}
+		}
+	}
+	s.buf[col-1] = c
+	s.cells[col-1] = &s.buf[col-1]
 	if lines > s.lines {
 		s.lines = lines
 	}
@@ -287,25 +300,34 @@ func lineCount(v string, colWidth float64) int {
 	if room < 2 {
 		room = 2
 	}
-	lines := 0
-	for _, para := range strings.Split(v, "\n") {
-		lines++
-		used := 0.0
-		for _, r := range para {
-			w := runeWidth(r)
-			if used+w > room {
-				lines++
-				used = 0
-			}
-			used += w
+	lines, used := 1, 0.0
+	for _, r := range v {
+		if r == '\n' {
+			lines++
+			used = 0
+			continue
 		}
+		w := runeWidth(r)
+		if used+w > room {
+			lines++
+			used = 0
+		}
+		used += w
 	}
 	return lines
 }
 
 // runeWidth is a character's width in Excel width units (the width of a
 // digit of the default 11 pt font, 7 px): a 10 pt CJK character is 13.3 px.
+// ASCII and the CJK ideographs, nearly every character of a ledger, are
+// answered without the Unicode width table, as it would answer them.
 func runeWidth(r rune) float64 {
+	switch {
+	case r < 0x80:
+		return 1
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return 1.9
+	}
 	switch width.LookupRune(r).Kind() {
 	case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
 		return 1.9
@@ -316,6 +338,13 @@ func runeWidth(r rune) float64 {
 // clean makes text safe for a cell: valid UTF-8, no control characters XML
 // cannot carry, Windows line ends folded to \n.
 func clean(v string) string {
+	if isClean(v) {
+		return v // nearly every cell: no copy
+	}
+	return cleanCopy(v)
+}
+
+func cleanCopy(v string) string {
 	v = strings.ToValidUTF8(v, "\uFFFD")
 	v = strings.ReplaceAll(v, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
@@ -329,4 +358,25 @@ func clean(v string) string {
 		}
 		return r
 	}, v)
+}
+
+// isClean reports whether cleanCopy would leave v as it is: valid UTF-8 with
+// no control character but \n and \t, and neither U+FFFE nor U+FFFF.
+func isClean(v string) bool {
+	for i := 0; i < len(v); {
+		c := v[i]
+		if c < 0x80 {
+			if c < 0x20 && c != '\n' && c != '\t' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(v[i:])
+		if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+		i += n
+	}
+	return true
 }

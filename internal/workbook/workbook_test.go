@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/consolidate"
@@ -642,5 +643,32 @@ func TestCancelledDraftStops(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("the cancelled draft left %s", left[0].Name())
+	}
+}
+
+// TestRuneWidthShortcutsAgreeWithTheTable: the ranges runeWidth answers
+// without the Unicode width table get the table's answer.
+func TestRuneWidthShortcutsAgreeWithTheTable(t *testing.T) {
+	for _, span := range [][2]rune{{0, 0x7F}, {0x4E00, 0x9FFF}} {
+		for r := span[0]; r <= span[1]; r++ {
+			want := 1.0
+			switch width.LookupRune(r).Kind() {
+			case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
+				want = 1.9
+			}
+			if got := runeWidth(r); got != want {
+				t.Fatalf("runeWidth(U+%04X) = %v, the width table says %v", r, got, want)
+			}
+		}
+	}
+}
+
+// TestCleanLeavesCleanTextAlone: isClean says yes exactly when cleaning
+// would change nothing.
+func TestCleanLeavesCleanTextAlone(t *testing.T) {
+	for _, v := range []string{"", "已完成", "a\tb\nc", "a b", "\x7f", "\uFFFD", "𠀋", "第一行\r\n第二行", "x\x01", "\x1f", "\xff", "a\xe4\xb8", "\uFFFE", "\uFFFF"} {
+		if got, want := isClean(v), cleanCopy(v) == v; got != want {
+			t.Errorf("isClean(%q) = %v, but cleaning gives %q", v, got, cleanCopy(v))
+		}
 	}
 }
