@@ -159,6 +159,17 @@ func (s *Summary) Village(name string) (VillageCounts, bool) {
 // given order (unknown ones after, by name), then by source file and row.
 // The sort is stable, so items of one file keep their row order.
 func Order(items []ledger.Item, villages []ledger.Village) {
+	sort.SliceStable(items, orderLess(items, villages))
+}
+
+// Ordered reports whether items are in Order's order already (sorting them
+// again would change nothing).
+func Ordered(items []ledger.Item, villages []ledger.Village) bool {
+	return sort.SliceIsSorted(items, orderLess(items, villages))
+}
+
+// orderLess is the consolidated list's order of items.
+func orderLess(items []ledger.Item, villages []ledger.Village) func(a, b int) bool {
 	rank := map[string]int{}
 	for i, v := range villages {
 		rank[v.Name] = i
@@ -169,7 +180,7 @@ func Order(items []ledger.Item, villages []ledger.Village) {
 		}
 		return len(villages)
 	}
-	sort.SliceStable(items, func(a, b int) bool {
+	return func(a, b int) bool {
 		x, y := &items[a], &items[b]
 		if rx, ry := r(x.Village), r(y.Village); rx != ry {
 			return rx < ry
@@ -181,7 +192,7 @@ func Order(items []ledger.Item, villages []ledger.Village) {
 			return x.Source.File < y.Source.File
 		}
 		return x.Source.Row < y.Source.Row
-	})
+	}
 }
 
 // ByVillage groups ordered items by village, in the given village order,

@@ -123,7 +123,13 @@ func TestOrderKeepsConfigOrderThenRows(t *testing.T) {
 		{Village: "圩仔社区", Seq: "1", Source: ledger.Source{File: "a.xlsx", Row: 9}},
 		{Village: "大布村", Seq: "1", Source: ledger.Source{File: "b.xlsx", Row: 4}},
 	}
+	if Ordered(items, villages) {
+		t.Error("Ordered says yes before Order")
+	}
 	Order(items, villages)
+	if !Ordered(items, villages) {
+		t.Error("Ordered says no after Order")
+	}
 	got := ""
 	for _, it := range items {
 		got += it.Village + it.Seq + " "

@@ -360,23 +360,20 @@ func cleanCopy(v string) string {
 	}, v)
 }
 
-// isClean reports whether cleanCopy would leave v as it is: valid UTF-8 with
-// no control character but \n and \t, and neither U+FFFE nor U+FFFF.
+// isClean reports whether cleanCopy would leave v as it is: valid UTF-8
+// with no control character but \n and \t, and neither U+FFFE nor U+FFFF
+// (EF BF BE, EF BF BF). It looks at bytes, not characters.
 func isClean(v string) bool {
-	for i := 0; i < len(v); {
-		c := v[i]
-		if c < 0x80 {
-			if c < 0x20 && c != '\n' && c != '\t' {
-				return false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(v[i:])
-		if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
+	if !utf8.ValidString(v) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < 0x20 && c != '\n' && c != '\t':
+			return false
+		case c == 0xEF && i+2 < len(v) && v[i+1] == 0xBF && v[i+2] >= 0xBE:
 			return false
 		}
-		i += n
 	}
 	return true
 }

@@ -81,6 +81,9 @@ type Draft struct {
 // its temporary file.
 func NewDraft(ctx context.Context, in Input) (*Draft, error) {
 	in.Warnings = nil
+	if in.Summary == nil {
+		in.Summary = consolidate.Summarize(in.Items, in.Villages, in.AsOf) // once, not at every Write
+	}
 	capture := &draftZip{ctx: ctx}
 	if err := writeBook(ctx, in, modeTasksOnly, capture); err != nil {
 		capture.remove()
@@ -199,8 +202,14 @@ func newBook(ctx context.Context, f *excelize.File, in Input, m mode) (*book, er
 	if b.sum == nil {
 		b.sum = consolidate.Summarize(in.Items, in.Villages, in.AsOf)
 	}
-	b.items = append([]ledger.Item(nil), in.Items...)
-	consolidate.Order(b.items, in.Villages)
+	// The items in consolidated order: a build's are already; a copy
+	// sorted otherwise, never the caller's. A Draft's own write needs only
+	// their number.
+	b.items = in.Items
+	if m != modeAllButTasks && !consolidate.Ordered(b.items, in.Villages) {
+		b.items = append([]ledger.Item(nil), in.Items...)
+		consolidate.Order(b.items, in.Villages)
+	}
 	st, err := newStyles(f)
 	if err != nil {
 		return nil, fmt.Errorf("workbook: styles: %w", err)
