@@ -2,7 +2,6 @@ package workbook
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"context"
 	"fmt"
 	"hash"
@@ -13,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -48,7 +48,12 @@ func newSortedZip(w io.Writer, ready ...*heldPart) *sortedZip {
 
 func (z *sortedZip) parts() int { return z.written }
 
-// heldPart is a worksheet compressed into a temporary file.
+// heldPart is a worksheet compressed into a temporary file. The worksheets
+// are nearly all of a workbook's bytes; klauspost/compress's deflate (the
+// library excelize's maintainers point to for a faster save, excelize
+// PR #2200) at its default level compresses them about three times faster
+// than the standard library's, into a file a few per cent larger. The small
+// parts keep archive/zip's own.
 type heldPart struct {
 	name  string
 	ctx   context.Context // nil: never cancelled
