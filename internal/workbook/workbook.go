@@ -118,7 +118,7 @@ type mode int
 
 const (
 	modeWhole       mode = iota // every sheet, in one go
-	modeTasksOnly               // 汇总 only, for a Draft; nothing written to w but that sheet
+	modeTasksOnly               // 汇总 only, for a Draft: the other sheets exist, empty, and are not saved
 	modeAllButTasks             // every sheet but the rows of 汇总, taken from a Draft
 )
 
@@ -132,38 +132,33 @@ func writeBook(ctx context.Context, in Input, m mode, zw zipWriter) error {
 	if err != nil {
 		return err
 	}
-	steps := []struct {
-		sheet string
+	type sheetWriter struct {
+		name  string
 		write func(string) error
-		skip  bool
-	}{
-		{SheetTasks, b.writeTasks, false},
-		{SheetStats, b.writeStats, m == modeTasksOnly},
-		{SheetProgress, b.writeProgress, in.Comparison == nil},
-		{SheetChecks, b.writeChecks, m == modeTasksOnly},
-		{SheetSources, b.writeSources, m == modeTasksOnly},
 	}
+	sheets := []sheetWriter{{SheetTasks, b.writeTasks}, {SheetStats, b.writeStats}}
+	if in.Comparison != nil {
+		sheets = append(sheets, sheetWriter{SheetProgress, b.writeProgress})
+	}
+	sheets = append(sheets, sheetWriter{SheetChecks, b.writeChecks}, sheetWriter{SheetSources, b.writeSources})
 	// Every sheet exists, and the first is the selected one, before any is
 	// streamed: a streamed sheet cannot be changed afterwards.
-	for i, st := range steps {
-		if st.sheet == SheetProgress && st.skip {
-			continue
-		}
+	for i, st := range sheets {
 		if i == 0 {
-			if err := f.SetSheetName(f.GetSheetName(0), st.sheet); err != nil {
+			if err := f.SetSheetName(f.GetSheetName(0), st.name); err != nil {
 				return fmt.Errorf("workbook: %w", err)
 			}
-		} else if _, err := f.NewSheet(st.sheet); err != nil {
+		} else if _, err := f.NewSheet(st.name); err != nil {
 			return fmt.Errorf("workbook: %w", err)
 		}
 	}
 	f.SetActiveSheet(0)
-	for _, st := range steps {
-		if st.skip || (m == modeTasksOnly && st.sheet != SheetTasks) {
+	for _, st := range sheets {
+		if m == modeTasksOnly && st.name != SheetTasks {
 			continue
 		}
-		if err := st.write(st.sheet); err != nil {
-			return fmt.Errorf("workbook: sheet %s: %w", st.sheet, err)
+		if err := st.write(st.name); err != nil {
+			return fmt.Errorf("workbook: sheet %s: %w", st.name, err)
 		}
 	}
 	if err := b.setDocProps(); err != nil {
