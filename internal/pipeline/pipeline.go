@@ -109,8 +109,8 @@ type run struct {
 type step struct {
 	name string // shown to the clerk in progress output
 	do   func(*run, context.Context) error
-	// beside, when set, runs at the same time as do, on the cores do
-	// leaves idle; the step ends when both have.
+	// beside, when set, runs at the same time as do, in a goroutine of
+	// its own, on whatever CPU do leaves; the step ends when both have.
 	beside func(*run, context.Context) error
 }
 
