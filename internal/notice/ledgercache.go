@@ -20,7 +20,7 @@ import (
 
 // keyFormat changes whenever what a key covers or what an entry holds
 // changes.
-const keyFormat = "taizhang ledger chunk/1"
+const keyFormat = "taizhang ledger chunk/2"
 
 // ledgerKeys are one build's cache keys, by village name.
 type ledgerKeys struct {
@@ -151,7 +151,7 @@ func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
 	}
 	pages := src.Pages()
 	src.Close()
-	if pages != meta.Pages+1 {
+	if pages != meta.Pages {
 		return nil, false
 	}
 	return &ledgerChunk{path: path, pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true

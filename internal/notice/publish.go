@@ -85,14 +85,13 @@ func Publish(ctx context.Context, in Input, add Sink, opts PublishOptions) (*Pub
 	return pub, nil
 }
 
-// ledgerChunk is a village's ledger typeset once, in a temporary file:
-// its pages, without page numbers and with the label's line left empty,
-// then one page carrying the glyphs of its page numbers (dropped when
-// joined).
+// ledgerChunk is a village's ledger typeset once, in a temporary file: a
+// page set (typeset.NewPageSet) of its pages, without page numbers and
+// with the label's line left empty.
 type ledgerChunk struct {
 	path    string
-	pages   int // without the font carrier page
-	runes   typeset.RuneSet
+	pages   int
+	runes   typeset.RuneSet // every character drawn, and the page numbers'
 	missing []typeset.MissingGlyph
 	kept    bool // path is a cache entry's: never removed here
 }
@@ -106,14 +105,11 @@ var labelStyle = typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typ
 // it would be used.
 func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village, items []ledger.Item, dir string) (*ledgerChunk, error) {
 	layout := typeset.Official()
-	d := typeset.NewDocument(fonts, layout)
+	// A page set: the pages only, their fonts named, not embedded — both
+	// files this ledger is joined into embed fonts of their own.
+	d := typeset.NewPageSet(fonts, layout)
 	d.SetPageNumbers(false)
-	// Every character the ledger draws, so that its PDF embeds the faces
-	// cut down to them: the title, the table, the page numbers (Reserve
-	// adds those).
 	title := breakTitle(AttachmentTitle(v, cfg.Round), titleCapacity(landscapeWidth), v.Org, cfg.Round)
-	d.Reserve(title)
-	reserveLedger(d, items, cfg.Publish)
 	d.NewPage(typeset.Landscape)
 	// The 附件N label's line (one line of the grid, as a paragraph of body
 	// size takes), then the blank line below it.
@@ -122,40 +118,22 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 	d.BlankLines(1)
 	ledgerTable(d, items, cfg.Publish)
 	c := &ledgerChunk{pages: d.Pages(), missing: d.Missing()}
+	// The fonts of the village's own file are cut to this ledger's
+	// characters: its page numbers' too.
 	numbers, err := typeset.NewOverlay(fonts, layout).NumberRunes(typeset.Landscape)
 	if err != nil {
 		return nil, err
 	}
-	d.DrawRunes(numbers)
 	c.runes = d.Runes()
+	c.runes.Add(numbers)
 
-	// fpdf writes the pages uncompressed; the joiner compresses them with
-	// one reused compressor as it copies them to the file.
-	d.SetCompression(false)
-	var raw bytes.Buffer
-	if err := d.Write(&raw); err != nil {
-		return nil, err
-	}
-	src, err := pdfjoin.Open(bytes.NewReader(raw.Bytes()), int64(raw.Len()))
-	if err != nil {
-		return nil, err
-	}
 	f, err := os.CreateTemp(dir, ".chunk.*.tmp")
 	if err != nil {
 		return nil, err
 	}
 	c.path = f.Name()
 	bw := bufio.NewWriterSize(f, 1<<16)
-	j := pdfjoin.NewWriter(bw)
-	j.SetCompression(true)
-	for i := range src.Pages() {
-		if err = j.AddPage(src, i, nil); err != nil {
-			break
-		}
-	}
-	if err == nil {
-		err = j.Close(src, pdfjoin.Info{Producer: "taizhang"})
-	}
+	err = d.Write(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -170,15 +148,19 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 }
 
 // joinVillage writes a village's file from its ledger: the pages numbered
-// from 1, the ledger's own fonts.
+// from 1, the fonts cut to the ledger's characters.
 func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjoin.Info) error {
 	src, err := pdfjoin.OpenFile(c.path)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if src.Pages() != c.pages+1 {
-		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), c.pages+1)
+	if src.Pages() != c.pages {
+		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), c.pages)
+	}
+	fontSrc, err := fontSource(c.runes)
+	if err != nil {
+		return err
 	}
 	ov := typeset.NewOverlay(fonts, typeset.Official())
 	j := pdfjoin.NewWriter(w)
@@ -191,7 +173,17 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjo
 			return err
 		}
 	}
-	return j.Close(src, info)
+	return j.Close(fontSrc, info)
+}
+
+// fontSource is the font source (typeset.WriteFontSource) of a joined PDF
+// whose pages draw rs.
+func fontSource(rs typeset.RuneSet) (*pdfjoin.Source, error) {
+	var b bytes.Buffer
+	if err := typeset.WriteFontSource(&b, rs); err != nil {
+		return nil, err
+	}
+	return pdfjoin.Open(bytes.NewReader(b.Bytes()), int64(b.Len()))
 }
 
 // job is one village's ledger on its way: typeset (or taken from the
@@ -408,7 +400,6 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 			return err
 		}
 		runes.Add(jb.c.runes)
-		jb.c.runes = typeset.RuneSet{} // only this goroutine reads it; drop it
 		for _, m := range jb.c.missing {
 			if !seen[m.Rune] {
 				seen[m.Rune] = true
@@ -417,14 +408,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		}
 	}
 	runes.Add(ov.Runes())
-	carrier := typeset.NewDocument(t.fonts, layout)
-	carrier.SetPageNumbers(false)
-	carrier.DrawRunes(runes)
-	var cb bytes.Buffer
-	if err := carrier.Write(&cb); err != nil {
-		return fmt.Errorf("写出 %s 失败：%w", TownFile, err)
-	}
-	fonts, err := pdfjoin.Open(bytes.NewReader(cb.Bytes()), int64(cb.Len()))
+	fonts, err := fontSource(runes)
 	if err != nil {
 		return err
 	}
@@ -442,8 +426,8 @@ func (t *town) joinLedger(j *pdfjoin.Writer, ov *typeset.Overlay, jb *job, k int
 		return err
 	}
 	defer src.Close()
-	if src.Pages() != jb.c.pages+1 {
-		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), jb.c.pages+1)
+	if src.Pages() != jb.c.pages {
+		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), jb.c.pages)
 	}
 	label := "附件" + strconv.Itoa(t.data.Villages[k].Number)
 	for i := 0; i < jb.c.pages; i++ {

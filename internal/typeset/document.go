@@ -53,8 +53,11 @@ const (
 // Documents may share one FontSet.
 type Document struct {
 	pdf *fpdf.Fpdf
-	// c receives the text drawing: the fpdf document, or an overlay's
-	// content stream.
+	// set, when not nil, holds the pages of a page set (NewPageSet),
+	// which has no fpdf document.
+	set *pageSet
+	// c receives the drawing: the fpdf document, a page set's current
+	// page, or an overlay's content stream.
 	c     canvas
 	fonts *FontSet
 	l     Layout
@@ -169,10 +172,17 @@ func (d *Document) SetFirstPageNumber(n int) { d.first = n }
 // SetCompression turns the compression of page content off (it is on by
 // default), for a document whose pages are copied into another PDF that
 // compresses them (pdfjoin.Writer.SetCompression).
-func (d *Document) SetCompression(on bool) { d.pdf.SetCompression(on) }
+func (d *Document) SetCompression(on bool) {
+	if d.pdf != nil {
+		d.pdf.SetCompression(on)
+	}
+}
 
 // SetInfo sets the PDF's title and author metadata.
 func (d *Document) SetInfo(title, author string) {
+	if d.pdf == nil {
+		return // a page set's pages take the info of the PDF they join
+	}
 	d.pdf.SetTitle(title, true)
 	d.pdf.SetAuthor(author, true)
 }
@@ -188,6 +198,9 @@ func (d *Document) Missing() []MissingGlyph { return append([]MissingGlyph(nil),
 func (d *Document) Write(w io.Writer) error {
 	if d.pages == 0 {
 		d.NewPage(Portrait)
+	}
+	if d.set != nil {
+		return d.set.write(w, d.setFaces())
 	}
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("生成 PDF：%w", err)
@@ -216,15 +229,17 @@ func (d *Document) pitch() float64 { return d.l.BlockHeight / float64(d.l.Lines)
 func (d *Document) NewPage(o Orientation) {
 	d.orient = o
 	d.text = textState{} // every page starts from the default graphics state
-	if d.pdf == nil {
+	switch {
+	case d.set != nil:
+		d.set.newPage(d.l, o)
+	case d.pdf == nil:
 		// An overlay: one page, whose stream the Overlay manages.
 		d.pages++
 		d.y = d.frame().y
 		return
-	}
-	if o == Landscape {
+	case o == Landscape:
 		d.pdf.AddPageFormat("L", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
-	} else {
+	default:
 		d.pdf.AddPageFormat("P", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
 	}
 	d.pages++

@@ -3,8 +3,6 @@ package typeset
 import (
 	"bytes"
 	"fmt"
-	"math"
-	"slices"
 )
 
 // Pages typeset once can be joined into several PDFs (package pdfjoin): a
@@ -13,15 +11,16 @@ import (
 // their numbers and labels, which differ from one PDF to the other, are
 // drawn by an Overlay as a small content stream of their own, and the
 // joined PDF embeds one set of fonts covering every character drawn
-// (RuneSet, DrawRunes). This works because fpdf writes text in a UTF-8 face
-// as 2-byte codes equal to the Unicode value: a page's stream does not
-// depend on which subset of the face its document embedded. fpdf names a
+// (RuneSet, WriteFontSource). This works because fpdf writes text in a
+// UTF-8 face as 2-byte codes equal to the Unicode value, and so do page
+// sets (NewPageSet) and overlays: a page's stream does not depend on which
+// subset of the face its document embedded. fpdf names a
 // face's resource /F<sha1 of its metrics>, which differs with the subset,
 // so a joiner matches fonts by their BaseFont ("utf8" + the face's key),
 // and an overlay names a face by that BaseFont itself (/utf8<key>).
 
-// canvas is what drawing text needs of a PDF: fpdf itself, or an overlay's
-// content stream written to match fpdf's operators byte for byte.
+// canvas is what drawing needs of a PDF: fpdf itself, or a page set's or an
+// overlay's content stream written with fpdf's operators.
 type canvas interface {
 	SetFont(family, style string, size float64)
 	RawWriteStr(s string)
@@ -29,6 +28,9 @@ type canvas interface {
 	TransformBegin()
 	TransformRotate(angle, x, y float64)
 	TransformEnd()
+	SetLineWidth(w float64)
+	SetDrawColor(r, g, b int)
+	Rect(x, y, w, h float64, style string)
 }
 
 // RuneSet is the characters drawn, per face. The zero value is empty.
@@ -68,57 +70,6 @@ func (s RuneSet) Len() int {
 		n += len(set)
 	}
 	return n
-}
-
-// DrawRunes starts a page (of the current orientation) and draws on it every
-// character of rs in its face, so that the document's fonts cover them. The
-// page is a font carrier, not meant to be seen: a joiner drops it.
-func (d *Document) DrawRunes(rs RuneSet) {
-	o := d.orient
-	d.NewPage(o)
-	faces := make([]*face, 0, len(rs.m))
-	for f := range rs.m {
-		faces = append(faces, f)
-	}
-	slices.SortFunc(faces, func(a, b *face) int {
-		if a.key < b.key {
-			return -1
-		}
-		if a.key > b.key {
-			return 1
-		}
-		return 0
-	})
-	const perLine, size = 40, 10.0
-	f0 := d.frame()
-	y := f0.y
-	for _, f := range faces {
-		runes := make([]rune, 0, len(rs.m[f]))
-		for r := range rs.m[f] {
-			runes = append(runes, r)
-		}
-		slices.Sort(runes)
-		if d.added[f] == nil {
-			// Not drawn yet: cut the face to these characters (and any
-			// reserved).
-			if d.reserved == nil {
-				d.reserved = map[*face][]uint64{}
-			}
-			for _, r := range runes {
-				d.reserveRune(f, r)
-			}
-		}
-		key := d.use(f, runes)
-		d.used.add(f, runes)
-		d.setFont(key, size)
-		d.setTc(0)
-		for len(runes) > 0 {
-			n := min(perLine, len(runes))
-			y += size * ptToMM * 1.2
-			d.c.Text(f0.x, y, string(runes[:n]))
-			runes = runes[n:]
-		}
-	}
 }
 
 // Overlay draws page numbers and labels as content streams to lay over
@@ -176,8 +127,8 @@ func (o *Overlay) Page(orient Orientation, n int, label string, st Style) ([]byt
 func (o *Overlay) Runes() RuneSet { return o.d.Runes() }
 
 // NumberRunes is the characters any page number can be drawn with, per
-// face: a document whose pages get numbers as overlays draws them
-// (DrawRunes) so that its own fonts cover its numbers.
+// face: the fonts of a document whose pages get numbers as overlays must
+// cover them (WriteFontSource).
 func (o *Overlay) NumberRunes(orient Orientation) (RuneSet, error) {
 	scratch := NewOverlay(o.d.fonts, o.d.l)
 	if _, err := scratch.Page(orient, 1234567890, "", Style{}); err != nil {
@@ -222,36 +173,23 @@ func (c *rawCanvas) Text(x, y float64, s string) {
 func (c *rawCanvas) TransformBegin() { c.RawWriteStr("q") }
 
 func (c *rawCanvas) TransformRotate(angle, x, y float64) {
-	y = (c.h - y) * mmToPt
-	x *= mmToPt
-	angle = angle * math.Pi / 180
-	a, b := math.Cos(angle), math.Sin(angle)
-	cc, dd := -b, a
-	e := x + b*y - a*x
-	f := y - a*y - b*x
-	fmt.Fprintf(&c.buf, "%.5f %.5f %.5f %.5f %.5f %.5f cm\n", a, b, cc, dd, e, f)
+	c.buf.WriteString(rotation(angle, x, y, c.h))
 }
 
 func (c *rawCanvas) TransformEnd() { c.RawWriteStr("Q") }
 
+// An overlay draws no rules; these write what fpdf writes for them.
+
+func (c *rawCanvas) SetLineWidth(w float64) { fmt.Fprintf(&c.buf, "%.2f w\n", w*mmToPt) }
+
+func (c *rawCanvas) SetDrawColor(r, g, b int) {
+	fmt.Fprintf(&c.buf, "%.3f %.3f %.3f RG\n", float64(r)/255, float64(g)/255, float64(b)/255)
+}
+
+func (c *rawCanvas) Rect(x, y, w, h float64, style string) {
+	fmt.Fprintf(&c.buf, "%.2f %.2f %.2f %.2f re S\n", x*mmToPt, (c.h-y)*mmToPt, w*mmToPt, -h*mmToPt)
+}
+
 // escapeUTF16 is s as UTF-16BE in a PDF literal string, escaped as fpdf
 // escapes it. Only BMP characters reach here (Document.clean).
-func escapeUTF16(s string) string {
-	b := make([]byte, 0, 2*len(s))
-	for _, r := range s {
-		if r > 0xFFFF {
-			r = 0xFFFD
-		}
-		for _, c := range []byte{byte(r >> 8), byte(r)} {
-			switch c {
-			case '\\', '(', ')':
-				b = append(b, '\\', c)
-			case '\r':
-				b = append(b, '\\', 'r')
-			default:
-				b = append(b, c)
-			}
-		}
-	}
-	return string(b)
-}
+func escapeUTF16(s string) string { return string(appendUTF16(nil, s)) }
