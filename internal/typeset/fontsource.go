@@ -51,7 +51,7 @@ func WriteFontSource(w io.Writer, rs RuneSet) error {
 	p.begin(4)
 	p.put("<</Type /Catalog /Pages 1 0 R>>\nendobj\n")
 	var zbuf bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&zbuf, zlib.DefaultCompression)
+	zw, _ := zlib.NewWriterLevel(&zbuf, zlib.BestSpeed)
 	deflate := func(b []byte) ([]byte, error) {
 		zbuf.Reset()
 		zw.Reset(&zbuf)

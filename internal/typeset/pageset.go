@@ -232,6 +232,25 @@ func (c *pageCanvas) Text(x, y float64, s string) {
 	c.buf = append(c.buf, ") Tj ET\n"...)
 }
 
+// textRunes is Text for runes, without making a string of them.
+func (c *pageCanvas) textRunes(x, y float64, rs []rune) {
+	c.buf = append(c.buf, "BT "...)
+	c.num(x * mmToPt)
+	c.buf = append(c.buf, ' ')
+	c.num((c.h - y) * mmToPt)
+	c.buf = append(c.buf, " Td ("...)
+	for _, r := range rs {
+		c.buf = appendUTF16Rune(c.buf, r)
+	}
+	c.buf = append(c.buf, ") Tj ET\n"...)
+}
+
+// charSpacing sets the character spacing (Tc) to v points.
+func (c *pageCanvas) charSpacing(v float64) {
+	c.buf = strconv.AppendFloat(c.buf, v, 'f', 4, 64)
+	c.buf = append(c.buf, " Tc\n"...)
+}
+
 func (c *pageCanvas) TransformBegin() { c.RawWriteStr("q") }
 
 func (c *pageCanvas) TransformRotate(angle, x, y float64) {
@@ -288,18 +307,24 @@ func rotation(angle, x, y, h float64) string {
 // fpdf escapes it. Only BMP characters reach here (Document.clean).
 func appendUTF16(b []byte, s string) []byte {
 	for _, r := range s {
-		if r > 0xFFFF {
-			r = 0xFFFD
-		}
-		for _, c := range [2]byte{byte(r >> 8), byte(r)} {
-			switch c {
-			case '\\', '(', ')':
-				b = append(b, '\\', c)
-			case '\r':
-				b = append(b, '\\', 'r')
-			default:
-				b = append(b, c)
-			}
+		b = appendUTF16Rune(b, r)
+	}
+	return b
+}
+
+// appendUTF16Rune appends one character of appendUTF16.
+func appendUTF16Rune(b []byte, r rune) []byte {
+	if r > 0xFFFF {
+		r = 0xFFFD
+	}
+	for _, c := range [2]byte{byte(r >> 8), byte(r)} {
+		switch c {
+		case '\\', '(', ')':
+			b = append(b, '\\', c)
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
 		}
 	}
 	return b
