@@ -51,6 +51,11 @@ type PublishOptions struct {
 	// typeset again, with the same bytes as a, and only the entries this
 	// build used are kept afterwards.
 	Cache *cache.Store
+	// Files, when not nil (and Cache is set), keeps each village's
+	// finished file, 台账/<村>.pdf, under the digest of its ledger's key and
+	// its document information (fileKey): a village whose file is kept
+	// gets those bytes again, without its file being joined anew.
+	Files *cache.Store
 	// Version is the program's version, part of every cache key.
 	Version string
 }
@@ -248,6 +253,12 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 		// A cache that cannot be keyed (the program file unreadable) is
 		// not used: the build typesets everything, as with --no-cache.
 		p.keys, _ = t.ledgerKeys(opts.Version)
+		if p.keys != nil && opts.Files != nil && villages {
+			p.keys.file = map[string]string{}
+			for _, v := range cfg.Villages {
+				p.keys.file[v.Name] = fileKey(p.keys.village[v.Name], t.villageInfo(v))
+			}
+		}
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -317,6 +328,13 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 			keep[k] = true
 		}
 		opts.Cache.Keep(keep)
+		if p.keys.file != nil {
+			keep := map[string]bool{}
+			for _, k := range p.keys.file {
+				keep[k] = true
+			}
+			opts.Files.Keep(keep)
+		}
 	}
 	return nil
 }
@@ -345,14 +363,22 @@ func (p *publishRun) run(ctx context.Context, i int) error {
 	}
 	defer j.release()
 	rel := villageFile(j.v.Name)
-	cfg := p.t.in.Config
-	info := p.t.info(AttachmentTitle(j.v, cfg.Round), nil)
-	if err := p.add(rel, func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }); err != nil {
+	info := p.t.villageInfo(j.v)
+	fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
+	if p.keys != nil && p.keys.file != nil {
+		fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
+	}
+	if err := p.add(rel, fill); err != nil {
 		return fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
 	p.diags[i] = missingDiags(j.c.missing, rel, p.t.villageItems(j.v.Name))
 	p.tick()
 	return nil
+}
+
+// villageInfo is the document information of village v's own file.
+func (t *town) villageInfo(v ledger.Village) pdfjoin.Info {
+	return t.info(AttachmentTitle(v, t.in.Config.Round), nil)
 }
 
 // joinTown writes the town notice: the notice's pages, then each ledger's
