@@ -110,8 +110,8 @@ func (d *Document) setTc(tc float64) {
 	if d.text.tcSet && d.text.tc == tc {
 		return
 	}
-	if d.set != nil {
-		d.set.canvas.charSpacing(tc / ptToMM)
+	if pc, ok := d.c.(*pageCanvas); ok {
+		pc.charSpacing(tc / ptToMM)
 	} else {
 		d.c.RawWriteStr(strconv.FormatFloat(tc/ptToMM, 'f', 4, 64) + " Tc")
 	}
@@ -709,10 +709,10 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 }
 
 // text1 draws rs with one text operator at (x, y): straight into a page
-// set's stream, through a string for fpdf and overlays.
+// set's or an overlay's stream, through a string for fpdf.
 func (d *Document) text1(x, y float64, rs []rune) {
-	if d.set != nil {
-		d.set.canvas.textRunes(x, y, rs)
+	if pc, ok := d.c.(*pageCanvas); ok {
+		pc.textRunes(x, y, rs)
 		return
 	}
 	d.c.Text(x, y, string(rs))

@@ -2,7 +2,6 @@ package typeset
 
 import (
 	"bytes"
-	"fmt"
 )
 
 // Pages typeset once can be joined into several PDFs (package pdfjoin): a
@@ -78,15 +77,12 @@ func (s RuneSet) Len() int {
 // concurrent use.
 type Overlay struct {
 	d   *Document
-	raw *rawCanvas
+	raw *pageCanvas
 }
 
 // NewOverlay returns an Overlay for pages of layout l set with fonts.
 func NewOverlay(fonts *FontSet, l Layout) *Overlay {
-	raw := &rawCanvas{ids: map[string]*face{}}
-	for _, f := range fonts.faces() {
-		raw.ids[f.key] = f
-	}
+	raw := &pageCanvas{}
 	d := newDocument(fonts, l)
 	d.c = raw
 	d.pages = 1 // never start one
@@ -100,12 +96,11 @@ func NewOverlay(fonts *FontSet, l Layout) *Overlay {
 // and restores the graphics state around what it draws.
 func (o *Overlay) Page(orient Orientation, n int, label string, st Style) ([]byte, error) {
 	d, raw := o.d, o.raw
-	raw.buf.Reset()
-	raw.err = nil
-	raw.h = d.l.PageHeight
+	h := d.l.PageHeight
 	if orient == Landscape {
-		raw.h = d.l.PageWidth
+		h = d.l.PageWidth
 	}
+	raw.start(h)
 	d.orient = orient
 	d.text = textState{}
 	d.y = d.frame().y
@@ -117,10 +112,7 @@ func (o *Overlay) Page(orient Orientation, n int, label string, st Style) ([]byt
 		d.Paragraph(label, st)
 	}
 	raw.RawWriteStr("Q")
-	if raw.err != nil {
-		return nil, raw.err
-	}
-	return bytes.Clone(raw.buf.Bytes()), nil
+	return bytes.Clone(raw.buf), nil
 }
 
 // Runes is every character the overlay has drawn so far, per face.
@@ -137,59 +129,8 @@ func (o *Overlay) NumberRunes(orient Orientation) (RuneSet, error) {
 	return scratch.Runes(), nil
 }
 
-// rawCanvas writes the operators fpdf writes for the same calls (unit mm),
-// into buf.
-type rawCanvas struct {
-	buf bytes.Buffer
-	h   float64 // page height, mm
-	ids map[string]*face
-	err error
-}
-
 const mmToPt = 72.0 / 25.4 // fpdf's scale factor k for the unit "mm"
 
-func (c *rawCanvas) SetFont(family, style string, size float64) {
-	f := c.ids[family]
-	if f == nil {
-		c.err = fmt.Errorf("overlay: no face %q", family)
-		return
-	}
-	fmt.Fprintf(&c.buf, "BT /%s %.2f Tf ET\n", overlayFontName(f.key), size)
-}
-
-// overlayFontName is the resource name an overlay gives the face with the
-// given key: its BaseFont in any PDF fpdf writes.
+// overlayFontName is the resource name an overlay or a page set gives the
+// face with the given key: its BaseFont in any PDF fpdf writes.
 func overlayFontName(key string) string { return "utf8" + key }
-
-func (c *rawCanvas) RawWriteStr(s string) {
-	c.buf.WriteString(s)
-	c.buf.WriteByte('\n')
-}
-
-func (c *rawCanvas) Text(x, y float64, s string) {
-	fmt.Fprintf(&c.buf, "BT %.2f %.2f Td (%s) Tj ET\n", x*mmToPt, (c.h-y)*mmToPt, escapeUTF16(s))
-}
-
-func (c *rawCanvas) TransformBegin() { c.RawWriteStr("q") }
-
-func (c *rawCanvas) TransformRotate(angle, x, y float64) {
-	c.buf.WriteString(rotation(angle, x, y, c.h))
-}
-
-func (c *rawCanvas) TransformEnd() { c.RawWriteStr("Q") }
-
-// An overlay draws no rules; these write what fpdf writes for them.
-
-func (c *rawCanvas) SetLineWidth(w float64) { fmt.Fprintf(&c.buf, "%.2f w\n", w*mmToPt) }
-
-func (c *rawCanvas) SetDrawColor(r, g, b int) {
-	fmt.Fprintf(&c.buf, "%.3f %.3f %.3f RG\n", float64(r)/255, float64(g)/255, float64(b)/255)
-}
-
-func (c *rawCanvas) Rect(x, y, w, h float64, style string) {
-	fmt.Fprintf(&c.buf, "%.2f %.2f %.2f %.2f re S\n", x*mmToPt, (c.h-y)*mmToPt, w*mmToPt, -h*mmToPt)
-}
-
-// escapeUTF16 is s as UTF-16BE in a PDF literal string, escaped as fpdf
-// escapes it. Only BMP characters reach here (Document.clean).
-func escapeUTF16(s string) string { return string(appendUTF16(nil, s)) }
