@@ -64,13 +64,12 @@ func WriteFontSource(w io.Writer, rs RuneSet) error {
 		return bytes.Clone(zbuf.Bytes()), nil
 	}
 	for i, f := range faces {
-		runes := make([]rune, 0, len(rs.m[f]))
-		for r := range rs.m[f] {
+		var runes []rune
+		for _, r := range rs.runes(f) {
 			if f.covers(r) && r < 0xFFFF {
 				runes = append(runes, r)
 			}
 		}
-		slices.Sort(runes)
 		if err := writeFont(p, 5+perFace*i, f, runes, deflate); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package typeset
 
 import (
 	"bytes"
+	"math/bits"
 )
 
 // Pages typeset once can be joined into several PDFs (package pdfjoin): a
@@ -32,43 +33,72 @@ type canvas interface {
 	Rect(x, y, w, h float64, style string)
 }
 
-// RuneSet is the characters drawn, per face. The zero value is empty.
+// RuneSet is the characters drawn, per face. The zero value is empty. A
+// face's characters are a bitset of the BMP (8 KB; a map of the 1,500
+// characters a ledger draws took more, and an insertion for every glyph
+// drawn): only BMP characters are drawn (Document.clean).
 type RuneSet struct {
-	m map[*face]map[rune]struct{}
+	m map[*face]*runeBits
+}
+
+type runeBits [0x10000 / 64]uint64
+
+// bits returns f's bitset, made on first use.
+func (s *RuneSet) bits(f *face) *runeBits {
+	if s.m == nil {
+		s.m = map[*face]*runeBits{}
+	}
+	b := s.m[f]
+	if b == nil {
+		b = new(runeBits)
+		s.m[f] = b
+	}
+	return b
 }
 
 func (s *RuneSet) add(f *face, rs []rune) {
-	if s.m == nil {
-		s.m = map[*face]map[rune]struct{}{}
-	}
-	set := s.m[f]
-	if set == nil {
-		set = map[rune]struct{}{}
-		s.m[f] = set
-	}
+	b := s.bits(f)
 	for _, r := range rs {
-		set[r] = struct{}{}
+		if r >= 0 && r <= 0xFFFF {
+			b[r>>6] |= 1 << (uint(r) & 63)
+		}
 	}
 }
 
 // Add adds every character of o.
 func (s *RuneSet) Add(o RuneSet) {
-	for f, set := range o.m {
-		rs := make([]rune, 0, len(set))
-		for r := range set {
-			rs = append(rs, r)
+	for f, ob := range o.m {
+		b := s.bits(f)
+		for i, w := range ob {
+			b[i] |= w
 		}
-		s.add(f, rs)
 	}
 }
 
 // Len is the number of (face, character) pairs.
 func (s RuneSet) Len() int {
 	n := 0
-	for _, set := range s.m {
-		n += len(set)
+	for _, b := range s.m {
+		for _, w := range b {
+			n += bits.OnesCount64(w)
+		}
 	}
 	return n
+}
+
+// runes lists f's characters in s, ascending.
+func (s RuneSet) runes(f *face) []rune {
+	b := s.m[f]
+	if b == nil {
+		return nil
+	}
+	var out []rune
+	for i, w := range b {
+		for ; w != 0; w &= w - 1 {
+			out = append(out, rune(64*i+bits.TrailingZeros64(w)))
+		}
+	}
+	return out
 }
 
 // Overlay draws page numbers and labels as content streams to lay over

@@ -204,9 +204,24 @@ func (c *pageCanvas) start(h float64) {
 	c.lw, c.stroke = 0, false
 }
 
-// num appends v in points as fpdf's %.2f does.
+// num appends v in points as fpdf's %.2f does: strconv's correctly
+// rounded two decimals, computed in integers when v is not within a
+// millionth of a hundredth of a tie, where scaling by 100 could round
+// otherwise (the numbers of a page are most of its stream).
 func (c *pageCanvas) num(v float64) {
-	c.buf = strconv.AppendFloat(c.buf, v, 'f', 2, 64)
+	n := v * 100
+	r := math.Round(n)
+	if math.Abs(n) >= 1<<53 || math.Abs(math.Abs(n-r)-0.5) < 1e-6 {
+		c.buf = strconv.AppendFloat(c.buf, v, 'f', 2, 64)
+		return
+	}
+	i := int64(r)
+	if math.Signbit(v) {
+		c.buf = append(c.buf, '-') // as strconv: -0.001 is "-0.00"
+		i = -i
+	}
+	c.buf = strconv.AppendInt(c.buf, i/100, 10)
+	c.buf = append(c.buf, '.', byte('0'+i/10%10), byte('0'+i%10))
 }
 
 func (c *pageCanvas) SetFont(family, style string, size float64) {
