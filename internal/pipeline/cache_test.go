@@ -9,13 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/synth"
 )
 
 // cacheDir is where a build keeps its typeset ledgers.
-func cacheDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), "ledgers") }
+func cacheDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), ledgerCache) }
 
 // published maps every output under cfg's out folder to its digest,
 // without the out folder's own state (the cache) and the lock.
@@ -39,7 +41,14 @@ func reload(t *testing.T, cfg *config.Config) *config.Config {
 
 func buildWith(t *testing.T, cfg *config.Config, noCache bool) *Result {
 	t.Helper()
-	res, err := Build(context.Background(), Options{Config: cfg, NoCache: noCache})
+	return buildAsOf(t, cfg, noCache, ledger.Date{})
+}
+
+// buildAsOf is buildWith counting deadlines against asOf (--as-of); the
+// zero date is the config's day.
+func buildAsOf(t *testing.T, cfg *config.Config, noCache bool, asOf ledger.Date) *Result {
+	t.Helper()
+	res, err := Build(context.Background(), Options{Config: cfg, NoCache: noCache, AsOf: asOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,11 +90,12 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	var asOf ledger.Date
 	step := func(what string, typeset, reused int) {
 		t.Helper()
 		a, b = reload(t, a), reload(t, b)
-		ra := buildWith(t, a, false)
-		buildWith(t, b, true)
+		ra := buildAsOf(t, a, false, asOf)
+		buildAsOf(t, b, true, asOf)
 		if ra.Typeset != typeset || ra.Reused != reused {
 			t.Errorf("%s: typeset %d, reused %d ledgers; want %d and %d", what, ra.Typeset, ra.Reused, typeset, reused)
 		}
@@ -137,10 +147,23 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	})
 	step("the narrative", 0, 4)
 
+	// Another day to count against (build --as-of): the ledgers' pages stay
+	// (they do not show the day), but every document's date changes, so no
+	// village's file may come from the cache as it was.
+	asOf = ledger.DateOf(time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC))
+	step("the day counted against", 0, 4)
+	asOf = ledger.Date{}
+	step("back to the config's day", 0, 4)
+	step("nothing changed again", 0, 4)
+
 	// Only this build's entries are kept: one ledger chunk and its
 	// metadata per village.
 	if des, _ := os.ReadDir(cacheDir(a)); len(des) != 2*4 {
 		t.Errorf("cache holds %d files, want %d", len(des), 2*4)
+	}
+	// And one finished village file and its metadata per village.
+	if des, _ := os.ReadDir(filepath.Join(a.StateDir(), fileCache)); len(des) != 2*4 {
+		t.Errorf("village file cache holds %d files, want %d", len(des), 2*4)
 	}
 }
 
@@ -224,5 +247,55 @@ func fixRecord(t *testing.T, path string, b []byte) {
 	raw, _ = json.Marshal(rec)
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBadVillageFileEntryIsRebuilt: a kept village file whose bytes
+// changed, or one copied under another village's key, is not published;
+// the village's file is joined again, and the outputs are those of a build
+// from nothing.
+func TestBadVillageFileEntryIsRebuilt(t *testing.T) {
+	cfg := town(t, 3, 6)
+	buildWith(t, cfg, true)
+	want := published(t, cfg)
+	buildWith(t, cfg, false)
+	dir := filepath.Join(cfg.StateDir(), fileCache)
+	keys := func() []string {
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, de := range des {
+			if k, ok := strings.CutSuffix(de.Name(), ".bin"); ok {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) != 3 {
+			t.Fatalf("%d village files kept, want 3", len(keys))
+		}
+		return keys
+	}
+	damage := []struct {
+		what string
+		do   func(k []string)
+	}{
+		{"a byte of a kept file changed", func(k []string) {
+			p := filepath.Join(dir, k[0]+".bin")
+			b, _ := os.ReadFile(p)
+			b[len(b)/2] ^= 0x20
+			os.WriteFile(p, b, 0o644)
+		}},
+		{"another village's file under this key", func(k []string) {
+			for _, ext := range []string{".bin", ".json"} {
+				b, _ := os.ReadFile(filepath.Join(dir, k[1]+ext))
+				os.WriteFile(filepath.Join(dir, k[0]+ext), b, 0o644)
+			}
+		}},
+	}
+	for _, d := range damage {
+		d.do(keys())
+		buildWith(t, cfg, false)
+		sameFiles(t, d.what, published(t, cfg), want)
 	}
 }
