@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -144,4 +145,37 @@ func TestWorkbookListsTheNoticesMissingGlyph(t *testing.T) {
 		}
 	}
 	t.Errorf("校验 does not list %s %s: %s", glyph.File, glyph.Code, glyph.Message)
+}
+
+// TestProgressNamesEachStepOnce: the progress callback is told every step
+// of the list once, in order, and the work beside the notices tells it
+// nothing of its own: the counts it gets are the notices'.
+func TestProgressNamesEachStepOnce(t *testing.T) {
+	cfg := town(t, 3, 4)
+	var mu sync.Mutex
+	var started []string
+	counted := map[string]bool{}
+	_, err := Build(context.Background(), Options{Config: cfg, AsOf: cfg.BuildAsOf(), OutDir: filepath.Join(t.TempDir(), "out"),
+		Progress: func(step string, done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			if done == 0 && total == 0 {
+				started = append(started, step)
+			} else {
+				counted[step] = true
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, s := range steps {
+		want = append(want, s.name)
+	}
+	if !slices.Equal(started, want) {
+		t.Errorf("steps told = %v, want %v", started, want)
+	}
+	if len(counted) != 1 || !counted["生成通报"] {
+		t.Errorf("counts were told for %v, want only 生成通报's", counted)
+	}
 }
