@@ -16,15 +16,26 @@ import (
 	"github.com/taizhang/taizhang/internal/workbook"
 )
 
-// besideStep replaces, for one test, the do and beside of the step that
-// has work beside it (the notices, with the workbook's draft).
-func besideStep(t *testing.T, change func(do, beside func(*run, context.Context) error) (func(*run, context.Context) error, func(*run, context.Context) error)) {
+// besideStep replaces, for one test, the do and the work beside it of the
+// step that has some (the notices, with the workbook's draft and the
+// snapshot): change gets do and all the work beside it as one.
+func besideStep(t *testing.T, change func(do, beside work) (work, work)) {
 	t.Helper()
 	saved := slices.Clone(steps)
 	t.Cleanup(func() { steps = saved })
 	for i := range steps {
-		if steps[i].beside != nil {
-			steps[i].do, steps[i].beside = change(steps[i].do, steps[i].beside)
+		if len(steps[i].beside) > 0 {
+			all := slices.Clone(steps[i].beside)
+			beside := func(r *run, ctx context.Context) error {
+				for _, w := range all {
+					if err := w(r, ctx); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			do, b := change(steps[i].do, beside)
+			steps[i].do, steps[i].beside = do, []work{b}
 			return
 		}
 	}
@@ -45,16 +56,16 @@ func nothingPublished(t *testing.T, out, tmp string) {
 }
 
 // TestNoticeFailureAfterTheWorkbookBeganPublishesNothing: the notices fail
-// once the workbook's draft beside them is done (汇总台账.json staged, 汇总
-// compressed): the build returns the notices' error and publishes nothing,
-// the staged files and the draft's temporary file removed.
+// once the work beside them is done (汇总 compressed, 汇总台账.json staged):
+// the build returns the notices' error and publishes nothing, the staged
+// files and the draft's temporary file removed.
 func TestNoticeFailureAfterTheWorkbookBeganPublishesNothing(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	cfg := town(t, 2, 4)
 	boom := errors.New("通报排版失败")
 	drafted := make(chan struct{})
-	besideStep(t, func(do, beside func(*run, context.Context) error) (func(*run, context.Context) error, func(*run, context.Context) error) {
+	besideStep(t, func(do, beside work) (work, work) {
 		return func(r *run, ctx context.Context) error {
 				if err := do(r, ctx); err != nil {
 					return err
@@ -92,7 +103,7 @@ func TestWorkbookFailureCancelsTheNotices(t *testing.T) {
 	cfg := town(t, 2, 4)
 	boom := errors.New("汇总台账写入失败")
 	var noticeErr error
-	besideStep(t, func(do, beside func(*run, context.Context) error) (func(*run, context.Context) error, func(*run, context.Context) error) {
+	besideStep(t, func(do, beside work) (work, work) {
 		return func(r *run, ctx context.Context) error {
 				<-ctx.Done() // only the draft's failure ends it
 				noticeErr = do(r, ctx)

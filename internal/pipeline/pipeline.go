@@ -15,7 +15,7 @@
 //	publish     → rename the staged files into place, all or nothing
 //
 // A step and the work beside it stop together: the first to fail cancels
-// the other, and the build returns its error with nothing published.
+// the others, and the build returns its error with nothing published.
 package pipeline
 
 import (
@@ -108,22 +108,25 @@ type run struct {
 // step is one stage of the build.
 type step struct {
 	name string // shown to the clerk in progress output
-	do   func(*run, context.Context) error
-	// beside, when set, runs at the same time as do, in a goroutine of
-	// its own, on whatever CPU do leaves; the step ends when both have.
-	beside func(*run, context.Context) error
+	do   work
+	// beside run at the same time as do, each in a goroutine of its own,
+	// on whatever CPU do leaves; the step ends when all have.
+	beside []work
 }
+
+// work is a step's, or work beside it.
+type work func(*run, context.Context) error
 
 // steps is the whole build, in order.
 var steps = []step{
-	{"读取台账", (*run).intake, nil},           // every workbook in the inbox → tasks + diagnostics
-	{"校验", (*run).check, nil},              // rules across files; errors stop here, nothing written
-	{"汇总", (*run).consolidate, nil},        // order the town's list, count it
-	{"进展对比", (*run).compare, nil},          // against --since, when given
-	{"生成通报", (*run).notices, (*run).draft}, // 通报.pdf, 台账/<村>.pdf, their warnings; beside: 汇总台账.json, the workbook's 汇总
-	{"生成汇总台账", (*run).workbook, nil},       // 汇总台账.xlsx, its 校验 listing every warning
-	{"生成清单", (*run).manifest, nil},         // manifest.json
-	{"写入输出", (*run).publish, nil},          // rename everything into place together
+	{"读取台账", (*run).intake, nil},                                    // every workbook in the inbox → tasks + diagnostics
+	{"校验", (*run).check, nil},                                       // rules across files; errors stop here, nothing written
+	{"汇总", (*run).consolidate, nil},                                 // order the town's list, count it
+	{"进展对比", (*run).compare, nil},                                   // against --since, when given
+	{"生成通报", (*run).notices, []work{(*run).draft, (*run).snapshot}}, // 通报.pdf, 台账/<村>.pdf, their warnings; beside: the workbook's 汇总, 汇总台账.json
+	{"生成汇总台账", (*run).workbook, nil},                                // 汇总台账.xlsx, its 校验 listing every warning
+	{"生成清单", (*run).manifest, nil},                                  // manifest.json
+	{"写入输出", (*run).publish, nil},                                   // rename everything into place together
 }
 
 // errStop ends a build early without an error of its own: the diagnostics
@@ -181,13 +184,15 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 }
 
 // do runs a step and the work beside it; the first to fail cancels the
-// other, and its error is the step's.
+// others, and its error is the step's.
 func (r *run) do(ctx context.Context, s step) error {
-	if s.beside == nil {
+	if len(s.beside) == 0 {
 		return s.do(r, ctx)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.beside(r, gctx) })
+	for _, w := range s.beside {
+		g.Go(func() error { return w(r, gctx) })
+	}
 	g.Go(func() error { return s.do(r, gctx) })
 	return g.Wait()
 }

@@ -110,10 +110,10 @@ func (r *run) compare(ctx context.Context) error {
 	return nil
 }
 
-// draft makes, beside the notices, what needs nothing from them: the
-// workbook's 汇总 sheet, the bulk of the file, and 汇总台账.json. It reads
-// only what the steps before left (the tasks, the summary, the
-// comparison), which the notices only read.
+// draft begins, beside the notices, the workbook with what needs nothing
+// from them: its 汇总 sheet, the bulk of the file. It reads only what the
+// steps before left (the tasks, the summary, the comparison), which the
+// notices only read.
 func (r *run) draft(ctx context.Context) error {
 	in := workbook.Input{
 		Town:       r.cfg.Town,
@@ -130,10 +130,13 @@ func (r *run) draft(ctx context.Context) error {
 		})
 	}
 	d, err := workbook.NewDraft(ctx, in)
-	if err != nil {
-		return err
-	}
 	r.wb = d
+	return err
+}
+
+// snapshot writes 汇总台账.json, beside the notices: it needs nothing from
+// them.
+func (r *run) snapshot(ctx context.Context) error {
 	snap := Snapshot{Town: r.cfg.Town, AsOf: r.res.AsOf, Items: r.items, Statistics: r.res.Summary}
 	return r.staged.Add(SnapshotName, func(w io.Writer) error { return writeSnapshot(ctxWriter{ctx, w}, &snap) })
 }
