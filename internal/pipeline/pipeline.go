@@ -54,8 +54,9 @@ type Options struct {
 	// volume as OutDir. Default: Config.StateDir() when OutDir is the
 	// config's out folder or inside it (build --final), else OutDir/.taizhang.
 	StateDir string
-	// NoCache typesets every village's ledger afresh, ignoring and not
-	// touching the ones kept from earlier builds (build --no-cache).
+	// NoCache reads every workbook and typesets every village's ledger
+	// afresh, ignoring and not touching the readings and ledgers kept from
+	// earlier builds (build --no-cache).
 	NoCache bool
 
 	// Progress, when set, is told each step's name as it starts, and how far
@@ -76,6 +77,9 @@ type Result struct {
 	// Typeset and Reused count the village ledgers typeset by this build
 	// and those joined from the ones kept by an earlier build.
 	Typeset, Reused int
+	// Read and ReadFromCache count the input files read by this build and
+	// those whose reading was kept from an earlier build.
+	Read, ReadFromCache int
 }
 
 // Errors counts the error diagnostics.
@@ -90,6 +94,7 @@ type run struct {
 	cfg     *config.Config
 	res     *Result
 	results []*intake.Result
+	kept    *intake.Kept // the readings kept between builds; nil with NoCache
 	items   []ledger.Item
 	staged  *output.Set
 	state   string // the state folder: lock, staging, the typeset ledgers kept

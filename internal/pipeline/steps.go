@@ -41,7 +41,7 @@ const (
 // first two steps of a build, and all of `taizhang check`. A folder is taken
 // to be the whole inbox, so configured villages missing from it are warned of.
 func Check(paths []string, cfg *config.Config, asOf ledger.Date) (*check.Report, error) {
-	results, err := read(paths, cfg)
+	results, err := read(paths, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -54,12 +54,14 @@ func Check(paths []string, cfg *config.Config, asOf ledger.Date) (*check.Report,
 	return check.Run(results, check.Options{Config: cfg, AsOf: asOf, Complete: complete}), nil
 }
 
-func read(paths []string, cfg *config.Config) ([]*intake.Result, error) {
+// read reads the workbooks at paths; kept, when not nil, keeps their
+// readings between builds.
+func read(paths []string, cfg *config.Config, kept *intake.Kept) ([]*intake.Result, error) {
 	files, err := intake.Discover(paths)
 	if err != nil {
 		return nil, err
 	}
-	opts := intake.Options{Limits: intake.DefaultLimits()}
+	opts := intake.Options{Limits: intake.DefaultLimits(), Kept: kept}
 	if cfg != nil {
 		opts.Villages = cfg.Villages
 	}
@@ -74,9 +76,37 @@ func (r *run) intake(ctx context.Context) error {
 	if inputs == nil {
 		inputs = []string{r.cfg.InboxDir()}
 	}
-	results, err := read(inputs, r.cfg)
+	if !r.opts.NoCache {
+		r.kept = r.keptReadings()
+	}
+	results, err := read(inputs, r.cfg, r.kept)
 	r.results = results
+	r.res.Read = len(results)
+	if r.kept != nil {
+		r.res.Read, r.res.ReadFromCache = r.kept.Counts()
+	}
 	return err
+}
+
+// keptReadings is where the workbooks' readings are kept between builds:
+// the state folder's intake/ (under the build's lock), so that a rebuild
+// reads only the workbooks that changed. Their keys cover, besides each
+// file's bytes and name and the reading's options (intake's part), the
+// build's version and the whole config but its place — more than reading
+// uses, so that no part of the config can be forgotten. nil (read every
+// file) when the folder cannot be made: the cache is not an output.
+func (r *run) keptReadings() *intake.Kept {
+	store, err := cache.Open(filepath.Join(r.state, "intake"))
+	if err != nil {
+		return nil
+	}
+	c := *r.cfg
+	c.Path = "" // a workspace moved or copied keeps its cache
+	cfg, err := json.Marshal(&c)
+	if err != nil {
+		return nil
+	}
+	return intake.NewKept(store, []byte(r.version()), cfg)
 }
 
 func (r *run) check(ctx context.Context) error {
@@ -372,5 +402,11 @@ func (r *run) publish(ctx context.Context) error {
 		return err
 	}
 	r.res.Outputs = r.staged.Files()
+	if r.kept != nil {
+		// Keep the readings this build used, nothing else: the cache
+		// holds the inbox as it is, not every version of it. Failing to
+		// prune costs disk space, not correctness.
+		r.kept.Prune()
+	}
 	return nil
 }
