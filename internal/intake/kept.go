@@ -167,46 +167,20 @@ func (k *Kept) use(key string) {
 	k.mu.Unlock()
 }
 
-// put keeps res under key. A reading that met a bug in this program
-// (CodeInternal) is not kept: the next build tries again. Every other
-// Result — tasks, warnings, and the errors of a file that is no workbook,
-// is damaged or breaks a rule — follows from the key alone, and is kept.
+// put keeps res under key, unless the file was rejected (an error). A
+// rejected file's reading follows from the key as much as any other's, but
+// it stops the build, and the clerk replaces the file: kept, it would
+// hardly ever be used again, and a build that stops at check would leave
+// the cache with readings no later build wants. Reading it again costs one
+// file. (A reading that met a bug in this program, CodeInternal, is an
+// error too: the next build tries again.)
 func (k *Kept) put(key string, res *Result) bool {
-	for _, d := range res.Diagnostics {
-		if d.Code == ledger.CodeInternal {
-			return false
-		}
-	}
-	// Path, as given, is not in the key (a workspace moved keeps its
-	// store): it is left out of the entry and set from the caller's.
-	c := *res
-	c.File.Path = ""
-	var b bytes.Buffer
-	b.Write(make([]byte, sha256.Size))
-	if gob.NewEncoder(&b).Encode(&c) != nil {
+	if res.File.Rejected {
 		return false
 	}
-	entry := b.Bytes()
-	seal(key, entry)
+	entry, err := encodeEntry(key, res)
 	// Failing to keep a reading costs the next build a read, no more.
-	return k.store.PutBytes(key, entry, nil) == nil
-}
-
-// seal writes into entry's first 32 bytes the digest of key and the rest:
-// the store's record says the bytes are whole, the seal that they are the
-// reading made under this key — an entry of another key, or changed, whose
-// record was made to match, is not. Not a defence against someone who
-// writes the cache on purpose (they can run any program as the clerk), but
-// against the copies and repairs of folders that happen.
-func seal(key string, entry []byte) {
-	copy(entry, sealOf(key, entry[sha256.Size:]))
-}
-
-func sealOf(key string, payload []byte) []byte {
-	h := sha256.New()
-	h.Write([]byte(key))
-	h.Write(payload)
-	return h.Sum(nil)
+	return err == nil && k.store.PutBytes(key, entry, nil) == nil
 }
 
 // get returns the Result kept under key for the file at path whose bytes
@@ -214,21 +188,69 @@ func sealOf(key string, payload []byte) []byte {
 // file (a damaged or foreign entry is not used).
 func (k *Kept) get(key, path string, data []byte, sum [32]byte) (*Result, bool) {
 	b, _, ok := k.store.GetBytes(key)
-	if !ok || len(b) < sha256.Size || !bytes.Equal(b[:sha256.Size], sealOf(key, b[sha256.Size:])) {
+	if !ok {
 		return nil, false
 	}
-	res := new(Result)
-	if gob.NewDecoder(bytes.NewReader(b[sha256.Size:])).Decode(res) != nil {
+	res, ok := decodeEntry(key, b)
+	if !ok {
 		return nil, false
 	}
 	f := &res.File
-	if f.Path != "" || f.Name != filepath.Base(path) || f.Size != int64(len(data)) ||
+	if f.Name != filepath.Base(path) || f.Size != int64(len(data)) ||
 		(f.SHA256 != "" && f.SHA256 != hex.EncodeToString(sum[:])) {
 		return nil, false
 	}
 	f.Path = path
+	return res, true
+}
+
+// An entry is a seal, then the Result in gob, which writes every exported
+// field, json:"-" ones too (a task's FromSection, MergedUp and Layout),
+// and nothing unexported (Result has no such field: TestKeptEqualsFresh
+// compares a kept reading with a fresh one, field by field).
+//
+// The seal is the digest of the key and the rest: the store's record says
+// the bytes are whole, the seal that they are the reading made under this
+// key — an entry of another key, or changed, whose record was made to
+// match, is not used. Not a defence against someone who writes the cache
+// on purpose (they can run any program as the clerk), but against the
+// copies and repairs of folders that happen.
+
+// encodeEntry is res's entry under key. Path, as given, is not in the key
+// (a workspace moved keeps its cache): it is left out, and set from the
+// caller's when the entry is used.
+func encodeEntry(key string, res *Result) ([]byte, error) {
+	c := *res
+	c.File.Path = ""
+	var b bytes.Buffer
+	b.Write(make([]byte, sha256.Size))
+	if err := gob.NewEncoder(&b).Encode(&c); err != nil {
+		return nil, err
+	}
+	entry := b.Bytes()
+	copy(entry, sealOf(key, entry[sha256.Size:]))
+	return entry, nil
+}
+
+// decodeEntry is the Result of entry, when it is sealed under key and
+// decodes; its Path is "".
+func decodeEntry(key string, entry []byte) (*Result, bool) {
+	if len(entry) < sha256.Size || !bytes.Equal(entry[:sha256.Size], sealOf(key, entry[sha256.Size:])) {
+		return nil, false
+	}
+	res := new(Result)
+	if gob.NewDecoder(bytes.NewReader(entry[sha256.Size:])).Decode(res) != nil || res.File.Path != "" {
+		return nil, false
+	}
 	shareLayouts(res.Items)
 	return res, true
+}
+
+func sealOf(key string, payload []byte) []byte {
+	h := sha256.New()
+	h.Write([]byte(key))
+	h.Write(payload)
+	return h.Sum(nil)
 }
 
 // shareLayouts points the tasks of one table at one Layout again, as

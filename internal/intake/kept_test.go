@@ -186,6 +186,24 @@ func TestKeptEqualsFresh(t *testing.T) {
 		}
 	}
 
+	// Every reading survives its entry, the rejected ones too (which are
+	// not kept, but could be).
+	const k = "00112233445566778899aabbccddeeff"
+	for _, r := range fresh {
+		b, err := encodeEntry(k, r)
+		if err != nil {
+			t.Fatalf("%s: %v", r.File.Name, err)
+		}
+		got, ok := decodeEntry(k, b)
+		if !ok {
+			t.Fatalf("%s: the entry does not decode", r.File.Name)
+		}
+		got.File.Path = r.File.Path
+		if !reflect.DeepEqual(got, r) {
+			t.Errorf("%s: the entry's reading differs from a fresh one:\n got %+v\nwant %+v", r.File.Name, got, r)
+		}
+	}
+
 	store, err := cache.Open(filepath.Join(t.TempDir(), "intake"))
 	if err != nil {
 		t.Fatal(err)
@@ -205,10 +223,16 @@ func TestKeptEqualsFresh(t *testing.T) {
 	opts.Kept = second
 	equal(t, "second read", ReadAll(paths, opts), fresh)
 	// What is not kept: the PDF and the link (named, not read) and the
-	// sniffed files are kept like any other.
-	notKept := []string{"扫描件.pdf"}
-	if _, err := os.Lstat(filepath.Join(filepath.Dir(paths[0]), "链接.xlsx")); err == nil {
-		notKept = append(notKept, "链接.xlsx")
+	// rejected files (row errors, a missing column, files that are no
+	// workbook or are damaged).
+	var notKept []string
+	for _, r := range fresh {
+		if r.File.Rejected || r.File.Unread {
+			notKept = append(notKept, r.File.Name)
+		}
+	}
+	if len(notKept) < 7 {
+		t.Errorf("only %v are rejected or not read", notKept)
 	}
 	if read, reused := second.Counts(); read != len(notKept) || reused != len(paths)-len(notKept) {
 		t.Errorf("second read: %d read, %d reused; want %d and %d", read, reused, len(notKept), len(paths)-len(notKept))
