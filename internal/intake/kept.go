@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sync"
@@ -88,16 +89,17 @@ func (k *Kept) base(opts Options) ([]byte, error) {
 		put(s)
 	}
 	// Every Options field but Kept itself, with the defaults reading
-	// applies (gob writes every exported field, in a fixed order).
-	var o bytes.Buffer
-	err = gob.NewEncoder(&o).Encode(struct {
+	// applies. Not in gob, whose output carries type numbers that depend
+	// on what the process encoded before: a key must be the same in every
+	// process.
+	o, err := json.Marshal(struct {
 		Villages []ledger.Village
 		Limits   Limits
 	}{opts.Villages, orDefault(opts.Limits)})
 	if err != nil {
 		return nil, err
 	}
-	put(o.Bytes())
+	put(o)
 	return h.Sum(nil), nil
 }
 

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -329,4 +331,62 @@ func fixRecord(t *testing.T, path string, b []byte) {
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rebuildEnv, when set to a workspace, makes the test binary run one build
+// of it with the cache and print its counts: each build of
+// TestRebuildInANewProcess is a process of its own, as each clerk's is.
+const rebuildEnv = "TAIZHANG_REBUILD_BUILD"
+
+func rebuildChild(dir string) {
+	cfg, err := config.Load(filepath.Join(dir, config.FileName))
+	if err == nil {
+		var res *Result
+		if res, err = Build(context.Background(), Options{Config: cfg}); err == nil {
+			fmt.Printf("typeset %d reused %d read %d from-cache %d\n", res.Typeset, res.Reused, res.Read, res.ReadFromCache)
+			os.Exit(0)
+		}
+	}
+	os.Stderr.WriteString(fmt.Sprint(err) + "\n")
+	os.Exit(1)
+}
+
+// TestRebuildInANewProcess: what one process keeps, the next one uses —
+// the cache's keys must not depend on what else a process did before
+// computing them (gob numbers the types it meets in the order it meets
+// them, process-wide: a build that read workbooks and one that took every
+// reading from the cache meet them in other orders).
+func TestRebuildInANewProcess(t *testing.T) {
+	cfg := town(t, 3, 6)
+	dir := cfg.Dir()
+	other := t.TempDir()
+	paths, err := synth.WriteTown(other, synth.Spec{Villages: 3, Tasks: 6, Seed: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(what, want string) {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), rebuildEnv+"="+dir)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v: %s", what, err, stderr.String())
+		}
+		if got := strings.TrimSpace(string(out)); got != want {
+			t.Errorf("%s: %s; want %s", what, got, want)
+		}
+	}
+	build("first build", "typeset 3 reused 0 read 3 from-cache 0")
+	build("nothing changed", "typeset 0 reused 3 read 0 from-cache 3")
+	b, err := os.ReadFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, filepath.Base(paths[1])), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build("one village's workbook", "typeset 1 reused 2 read 1 from-cache 2")
+	build("nothing changed again", "typeset 0 reused 3 read 0 from-cache 3")
 }
