@@ -60,22 +60,25 @@ if [ "$nfiles" -gt "$lofiles" ]; then
 fi
 
 # once NAME I CMD...: the I-th timed run of NAME, under /usr/bin/time -v;
-# its wall seconds and peak RSS (KiB) are appended to $work/logs/NAME.{wall,rss}.
+# its wall seconds, CPU seconds (user + system) and peak RSS (KiB) are
+# appended to $work/logs/NAME.{wall,cpu,rss}.
 once() {
 	local name=$1 i=$2
 	shift 2
 	local log=$work/logs/$size-$name-$i.txt
 	/usr/bin/time -v "$@" >"$log.out" 2>"$log" || { echo "$name failed, see $log" >&2; tail -5 "$log" >&2; exit 1; }
 	awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$log" >>"$work/logs/$size-$name.wall"
+	awk -F': ' '/User time|System time/{s+=$2} END{print s}' "$log" >>"$work/logs/$size-$name.cpu"
 	awk -F': ' '/Maximum resident set size/{print $2}' "$log" >>"$work/logs/$size-$name.rss"
 }
 
-# median NAME: "wall_seconds rss_kib", the medians of NAME's runs.
+# median NAME: "wall_seconds rss_kib cpu_seconds", the medians of NAME's runs.
 median() {
-	local w r
+	local w r c
 	w=$(sort -g "$work/logs/$size-$1.wall" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 	r=$(sort -g "$work/logs/$size-$1.rss" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	echo "$w $r"
+	c=$(sort -g "$work/logs/$size-$1.cpu" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	echo "$w $r $c"
 }
 
 first=$(basename "${files[0]}")
@@ -92,7 +95,7 @@ fi
 exec "$bin/taizhang" build -q "$town"
 SWAP
 chmod +x "$work/rebuild.sh"
-rm -f "$work/logs/$size-"*.wall "$work/logs/$size-"*.rss
+rm -f "$work/logs/$size-"*.wall "$work/logs/$size-"*.cpu "$work/logs/$size-"*.rss
 rm -rf "$work/lo-out"
 # A first conversion creates the LibreOffice profile; keep it out of the timing.
 soffice -env:UserInstallation="file://$work/lo-profile" --headless --convert-to pdf --outdir "$work/lo-warm" "${files[0]}" >/dev/null 2>&1 || true
@@ -115,11 +118,11 @@ done
 cp "$work/$size-orig.xlsx" "$town/$first"
 "$bin/taizhang" build -q --no-cache "$town" >/dev/null
 pages=$(pdfinfo "$town/out/通报.pdf" 2>/dev/null | awk '/^Pages:/{print $2}')
-read -r build_w build_r < <(median build)
-read -r re_w re_r < <(median rebuild)
-read -r wb_w wb_r < <(median workbook)
-read -r pd_w pd_r < <(median pandas)
-read -r lo_w lo_r < <(median soffice)
+read -r build_w build_r build_c < <(median build)
+read -r re_w re_r re_c < <(median rebuild)
+read -r wb_w wb_r wb_c < <(median workbook)
+read -r pd_w pd_r pd_c < <(median pandas)
+read -r lo_w lo_r lo_c < <(median soffice)
 lo_all=$(awk -v w="$lo_w" -v s="$scale" 'BEGIN{printf "%.2f", w*s}')
 
 mib() { awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}'; }
@@ -131,18 +134,18 @@ cat <<TABLE
 ## $size: $nfiles villages × $tasks tasks = $((nfiles * tasks)) tasks; 通报.pdf ${pages:-?} pages; median of $runs run(s)
 machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | awk '{print $3}')
 
-| command | wall (s) | peak RSS (MiB) |
-|---|---:|---:|
-| taizhang build --no-cache (workbook + $((nfiles + 1)) PDFs + JSON) | $build_w | $(mib "$build_r") |
-| taizhang build after one village's workbook changed (cache) | $re_w | $(mib "$re_r") |
-| taizhang intake + check + consolidate + workbook | $wb_w | $(mib "$wb_r") |
-| pandas + openpyxl merge.py | $pd_w | $(mib "$pd_r") |
-| LibreOffice → PDF, ${#lo_set[@]} of $nfiles workbooks | $lo_w | $(mib "$lo_r") |
-| LibreOffice → PDF, all $nfiles workbooks$([ "$scale" != 1 ] && echo " (extrapolated ×$scale)") | $lo_all | |
+| command | wall (s) | CPU (s) | peak RSS (MiB) |
+|---|---:|---:|---:|
+| taizhang build --no-cache (workbook + $((nfiles + 1)) PDFs + JSON) | $build_w | $build_c | $(mib "$build_r") |
+| taizhang build after one village's workbook changed (cache) | $re_w | $re_c | $(mib "$re_r") |
+| taizhang intake + check + consolidate + workbook | $wb_w | $wb_c | $(mib "$wb_r") |
+| pandas + openpyxl merge.py | $pd_w | $pd_c | $(mib "$pd_r") |
+| LibreOffice → PDF, ${#lo_set[@]} of $nfiles workbooks | $lo_w | $lo_c | $(mib "$lo_r") |
+| LibreOffice → PDF, all $nfiles workbooks$([ "$scale" != 1 ] && echo " (extrapolated ×$scale)") | $lo_all | | |
 
-- whole build vs pandas merge.py: $(ratio "$pd_w" "$build_w") faster (target ≥ 3×)
+- whole build vs pandas merge.py: $(ratio "$pd_w" "$build_w") faster (target ≥ 3×); in CPU time $(ratio "$pd_c" "$build_c")
 - whole build vs LibreOffice: $(ratio "$lo_all" "$build_w") faster (target ≥ 25× at forty)
-- rebuild after one village changed: $(awk -v a="$re_w" -v b="$build_w" 'BEGIN{printf "%.0f%%", 100*a/b}') of a full build (target ≤ 20 % at medium)
+- rebuild after one village changed: $(awk -v a="$re_w" -v b="$build_w" 'BEGIN{printf "%.0f%%", 100*a/b}') of a full build (target ≤ 20 % at medium); in CPU time $(awk -v a="$re_c" -v b="$build_c" 'BEGIN{printf "%.0f%%", 100*a/b}')
 - intake + workbook vs pandas: $(ratio "$pd_w" "$wb_w") faster
 - PDFs (build − workbook part = $pdf_w s, $((nfiles + 1)) PDFs incl. the town notice) vs LibreOffice's $nfiles village PDFs: $(ratio "$lo_all" "$pdf_w") faster
 TABLE

@@ -35,6 +35,7 @@ func main() {
 	mem := flag.String("memprofile", "", "write a heap profile (in use at the end of the largest step) here")
 	verbose := flag.Bool("v", false, "print each step's wall time")
 	noCache := flag.Bool("no-cache", false, "typeset every ledger afresh (build --no-cache)")
+	memStep := flag.String("memstep", "", "with -memprofile and -part build: write the heap profile as this step starts (e.g. 生成汇总台账), not at the end")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tzbench [-part build|workbook] [-cpuprofile F] DIR")
@@ -67,6 +68,9 @@ func main() {
 			Progress: func(step string, done, total int) {
 				if done == 0 && total == 0 {
 					tick(step)
+					if *mem != "" && step == *memStep {
+						writeHeap(*mem)
+					}
 				}
 			}})
 		tick("")
@@ -108,15 +112,20 @@ func main() {
 	default:
 		fail(fmt.Errorf("unknown part %q", *part))
 	}
-	if *mem != "" {
-		f, err := os.Create(*mem)
-		if err != nil {
-			fail(err)
-		}
-		runtime.GC()
-		pprof.WriteHeapProfile(f)
-		f.Close()
+	if *mem != "" && *memStep == "" {
+		writeHeap(*mem)
 	}
+}
+
+// writeHeap writes a heap profile of what is in use now to path.
+func writeHeap(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fail(err)
+	}
+	runtime.GC()
+	pprof.WriteHeapProfile(f)
+	f.Close()
 }
 
 func fail(err error) {

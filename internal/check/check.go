@@ -8,8 +8,11 @@ package check
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/intake"
@@ -84,16 +87,30 @@ func Run(results []*intake.Result, opts Options) *Report {
 	if opts.Config != nil {
 		start = opts.Config.Inspection.From
 	}
+	// Each file's tasks are checked on their own, so the files are checked
+	// on every core; diags[i] is file i's, whatever order they finish in.
 	diags := make([][]ledger.Diagnostic, len(results))
-	for i, res := range results {
-		diags[i] = append([]ledger.Diagnostic(nil), res.Diagnostics...)
-		for j := range res.Items {
-			diags[i] = append(diags[i], checkItem(&res.Items[j], asOf, start)...)
-		}
-		if len(res.Items) == 0 && !ledger.HasError(diags[i]) {
-			diags[i] = append(diags[i], ledger.Diagnostic{Severity: ledger.Error, Code: ledger.CodeNoTasks, File: res.File.Name, Message: NoTasksMessage})
-		}
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range min(runtime.GOMAXPROCS(0), len(results)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(results) {
+					return
+				}
+				res := results[i]
+				diags[i] = append([]ledger.Diagnostic(nil), res.Diagnostics...)
+				for j := range res.Items {
+					diags[i] = append(diags[i], checkItem(&res.Items[j], asOf, start)...)
+				}
+				if len(res.Items) == 0 && !ledger.HasError(diags[i]) {
+					diags[i] = append(diags[i], ledger.Diagnostic{Severity: ledger.Error, Code: ledger.CodeNoTasks, File: res.File.Name, Message: NoTasksMessage})
+				}
+			}
+		})
 	}
+	wg.Wait()
 	villageRules(results, opts.Config, diags)
 
 	for i, res := range results {

@@ -3,6 +3,7 @@ package notice
 import (
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/intake"
+	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/typeset"
 )
 
@@ -125,5 +127,33 @@ func BenchmarkSamplePublish(b *testing.B) {
 		if _, err := Publish(context.Background(), in, discard, PublishOptions{TmpDir: dir, Workers: 2}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkTypesetLedger typesets the sample village with the most tasks
+// into a page set, as a build does for each village whose ledger is not
+// kept: the part of a build that grows with the tasks.
+func BenchmarkTypesetLedger(b *testing.B) {
+	in := sampleInput(b)
+	t, err := prepareTown(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var v ledger.Village
+	most := -1
+	for _, c := range in.Config.Villages {
+		if n := len(t.villageItems(c.Name)); n > most {
+			v, most = c, n
+		}
+	}
+	dir := b.TempDir()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		c, err := typesetLedger(t.fonts, in.Config, v, t.villageItems(v.Name), dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		os.Remove(c.path)
 	}
 }

@@ -1,12 +1,14 @@
 package notice
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"io/fs"
+	"os"
 
 	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -21,7 +23,7 @@ import (
 
 // keyFormat changes whenever what a key covers or what an entry holds
 // changes.
-const keyFormat = "taizhang ledger chunk/1"
+const keyFormat = "taizhang ledger chunk/2"
 
 // gob numbers the types it meets, process-wide, in the order it meets
 // them, and a key's encoding (ledgerKeys) carries those numbers: the key's
@@ -38,6 +40,8 @@ func init() {
 // ledgerKeys are one build's cache keys, by village name.
 type ledgerKeys struct {
 	village map[string]string
+	// file is each village's fileKey, when village files are kept.
+	file map[string]string
 }
 
 // ledgerKeys computes every village's key: a digest of what is the same
@@ -164,8 +168,77 @@ func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
 	}
 	pages := src.Pages()
 	src.Close()
-	if pages != meta.Pages+1 {
+	if pages != meta.Pages {
 		return nil, false
 	}
 	return &ledgerChunk{path: path, pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true
+}
+
+// fileFormat changes whenever what a village file's key covers changes.
+const fileFormat = "taizhang village file/1"
+
+// fileKey is the key of a village's finished file: its ledger's key, which
+// covers the pages and the program that joins them, and the document
+// information the joiner writes (title, author, date, ToUnicode maps).
+func fileKey(ledgerKey string, info pdfjoin.Info) string {
+	h := sha256.New()
+	h.Write([]byte(fileFormat + "\n" + ledgerKey + "\n"))
+	// encoding/json writes map keys sorted: the same info, the same bytes.
+	b, _ := json.Marshal(info)
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// keptFile returns fill, or the bytes kept under key in store when it
+// holds a whole entry: fill again, else, teeing what fill writes into a
+// new entry. Keeping is best effort: a file that cannot be kept is still
+// written, and made anew next time.
+func keptFile(store *cache.Store, key string, fill func(io.Writer) error) func(io.Writer) error {
+	if path, _, ok := store.Get(key); ok {
+		return func(w io.Writer) error {
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(w, f)
+			return err
+		}
+	}
+	return func(w io.Writer) error {
+		tmp, terr := os.CreateTemp(store.Dir(), ".file.*.tmp")
+		if terr != nil {
+			return fill(w)
+		}
+		keep := &bestEffort{w: bufio.NewWriterSize(tmp, 1<<16)}
+		err := fill(io.MultiWriter(w, keep))
+		if err == nil && keep.err == nil {
+			keep.err = keep.w.(*bufio.Writer).Flush()
+		}
+		if cerr := tmp.Close(); keep.err == nil {
+			keep.err = cerr
+		}
+		if err != nil || keep.err != nil {
+			os.Remove(tmp.Name())
+			return err
+		}
+		if _, perr := store.Put(key, tmp.Name(), struct{}{}); perr != nil {
+			os.Remove(tmp.Name())
+		}
+		return nil
+	}
+}
+
+// bestEffort writes to w until the first error, which it keeps instead of
+// returning: a copy whose failure must not fail the write it copies.
+type bestEffort struct {
+	w   io.Writer
+	err error
+}
+
+func (b *bestEffort) Write(p []byte) (int, error) {
+	if b.err == nil {
+		_, b.err = b.w.Write(p)
+	}
+	return len(p), nil
 }

@@ -533,24 +533,6 @@ func mergedUp(prev, it *ledger.Item, c ledger.Column) bool {
 	return false
 }
 
-// reserveLedger reserves (typeset.Document.Reserve) every character the
-// ledger's table draws.
-func reserveLedger(d *typeset.Document, items []ledger.Item, pub config.Publish) {
-	if len(items) == 0 {
-		d.Reserve(noTasks)
-		return
-	}
-	t := ledgerTableOf(items, pub)
-	for _, c := range t.Columns {
-		d.Reserve(c.Header)
-	}
-	for _, row := range t.Rows {
-		d.Reserve(row...)
-	}
-	d.Reserve(t.Sections...)
-	d.Reserve(typeset.Continued)
-}
-
 // landscapeWidth is the text block's width on a landscape page: the
 // portrait block turned with the paper.
 var landscapeWidth = typeset.Official().BlockHeight

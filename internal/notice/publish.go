@@ -51,6 +51,11 @@ type PublishOptions struct {
 	// typeset again, with the same bytes as a, and only the entries this
 	// build used are kept afterwards.
 	Cache *cache.Store
+	// Files, when not nil (and Cache is set), keeps each village's
+	// finished file, 台账/<村>.pdf, under the digest of its ledger's key and
+	// its document information (fileKey): a village whose file is kept
+	// gets those bytes again, without its file being joined anew.
+	Files *cache.Store
 	// Version is the program's version, part of every cache key.
 	Version string
 }
@@ -85,14 +90,13 @@ func Publish(ctx context.Context, in Input, add Sink, opts PublishOptions) (*Pub
 	return pub, nil
 }
 
-// ledgerChunk is a village's ledger typeset once, in a temporary file:
-// its pages, without page numbers and with the label's line left empty,
-// then one page carrying the glyphs of its page numbers (dropped when
-// joined).
+// ledgerChunk is a village's ledger typeset once, in a temporary file: a
+// page set (typeset.NewPageSet) of its pages, without page numbers and
+// with the label's line left empty.
 type ledgerChunk struct {
 	path    string
-	pages   int // without the font carrier page
-	runes   typeset.RuneSet
+	pages   int
+	runes   typeset.RuneSet // every character drawn, and the page numbers'
 	missing []typeset.MissingGlyph
 	kept    bool // path is a cache entry's: never removed here
 }
@@ -106,14 +110,11 @@ var labelStyle = typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typ
 // it would be used.
 func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village, items []ledger.Item, dir string) (*ledgerChunk, error) {
 	layout := typeset.Official()
-	d := typeset.NewDocument(fonts, layout)
+	// A page set: the pages only, their fonts named, not embedded — both
+	// files this ledger is joined into embed fonts of their own.
+	d := typeset.NewPageSet(fonts, layout)
 	d.SetPageNumbers(false)
-	// Every character the ledger draws, so that its PDF embeds the faces
-	// cut down to them: the title, the table, the page numbers (Reserve
-	// adds those).
 	title := breakTitle(AttachmentTitle(v, cfg.Round), titleCapacity(landscapeWidth), v.Org, cfg.Round)
-	d.Reserve(title)
-	reserveLedger(d, items, cfg.Publish)
 	d.NewPage(typeset.Landscape)
 	// The 附件N label's line (one line of the grid, as a paragraph of body
 	// size takes), then the blank line below it.
@@ -122,40 +123,22 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 	d.BlankLines(1)
 	ledgerTable(d, items, cfg.Publish)
 	c := &ledgerChunk{pages: d.Pages(), missing: d.Missing()}
+	// The fonts of the village's own file are cut to this ledger's
+	// characters: its page numbers' too.
 	numbers, err := typeset.NewOverlay(fonts, layout).NumberRunes(typeset.Landscape)
 	if err != nil {
 		return nil, err
 	}
-	d.DrawRunes(numbers)
 	c.runes = d.Runes()
+	c.runes.Add(numbers)
 
-	// fpdf writes the pages uncompressed; the joiner compresses them with
-	// one reused compressor as it copies them to the file.
-	d.SetCompression(false)
-	var raw bytes.Buffer
-	if err := d.Write(&raw); err != nil {
-		return nil, err
-	}
-	src, err := pdfjoin.Open(bytes.NewReader(raw.Bytes()), int64(raw.Len()))
-	if err != nil {
-		return nil, err
-	}
 	f, err := os.CreateTemp(dir, ".chunk.*.tmp")
 	if err != nil {
 		return nil, err
 	}
 	c.path = f.Name()
 	bw := bufio.NewWriterSize(f, 1<<16)
-	j := pdfjoin.NewWriter(bw)
-	j.SetCompression(true)
-	for i := range src.Pages() {
-		if err = j.AddPage(src, i, nil); err != nil {
-			break
-		}
-	}
-	if err == nil {
-		err = j.Close(src, pdfjoin.Info{Producer: "taizhang"})
-	}
+	err = d.Write(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -170,15 +153,19 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 }
 
 // joinVillage writes a village's file from its ledger: the pages numbered
-// from 1, the ledger's own fonts.
+// from 1, the fonts cut to the ledger's characters.
 func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjoin.Info) error {
 	src, err := pdfjoin.OpenFile(c.path)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if src.Pages() != c.pages+1 {
-		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), c.pages+1)
+	if src.Pages() != c.pages {
+		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), c.pages)
+	}
+	fontSrc, err := fontSource(c.runes)
+	if err != nil {
+		return err
 	}
 	ov := typeset.NewOverlay(fonts, typeset.Official())
 	j := pdfjoin.NewWriter(w)
@@ -191,7 +178,17 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjo
 			return err
 		}
 	}
-	return j.Close(src, info)
+	return j.Close(fontSrc, info)
+}
+
+// fontSource is the font source (typeset.WriteFontSource) of a joined PDF
+// whose pages draw rs.
+func fontSource(rs typeset.RuneSet) (*pdfjoin.Source, error) {
+	var b bytes.Buffer
+	if err := typeset.WriteFontSource(&b, rs); err != nil {
+		return nil, err
+	}
+	return pdfjoin.Open(bytes.NewReader(b.Bytes()), int64(b.Len()))
 }
 
 // job is one village's ledger on its way: typeset (or taken from the
@@ -256,6 +253,12 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 		// A cache that cannot be keyed (the program file unreadable) is
 		// not used: the build typesets everything, as with --no-cache.
 		p.keys, _ = t.ledgerKeys(opts.Version)
+		if p.keys != nil && opts.Files != nil && villages {
+			p.keys.file = map[string]string{}
+			for _, v := range cfg.Villages {
+				p.keys.file[v.Name] = fileKey(p.keys.village[v.Name], t.villageInfo(v))
+			}
+		}
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -325,6 +328,13 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 			keep[k] = true
 		}
 		opts.Cache.Keep(keep)
+		if p.keys.file != nil {
+			keep := map[string]bool{}
+			for _, k := range p.keys.file {
+				keep[k] = true
+			}
+			opts.Files.Keep(keep)
+		}
 	}
 	return nil
 }
@@ -353,14 +363,22 @@ func (p *publishRun) run(ctx context.Context, i int) error {
 	}
 	defer j.release()
 	rel := villageFile(j.v.Name)
-	cfg := p.t.in.Config
-	info := p.t.info(AttachmentTitle(j.v, cfg.Round), nil)
-	if err := p.add(rel, func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }); err != nil {
+	info := p.t.villageInfo(j.v)
+	fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
+	if p.keys != nil && p.keys.file != nil {
+		fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
+	}
+	if err := p.add(rel, fill); err != nil {
 		return fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
 	p.diags[i] = missingDiags(j.c.missing, rel, p.t.villageItems(j.v.Name))
 	p.tick()
 	return nil
+}
+
+// villageInfo is the document information of village v's own file.
+func (t *town) villageInfo(v ledger.Village) pdfjoin.Info {
+	return t.info(AttachmentTitle(v, t.in.Config.Round), nil)
 }
 
 // joinTown writes the town notice: the notice's pages, then each ledger's
@@ -408,7 +426,6 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 			return err
 		}
 		runes.Add(jb.c.runes)
-		jb.c.runes = typeset.RuneSet{} // only this goroutine reads it; drop it
 		for _, m := range jb.c.missing {
 			if !seen[m.Rune] {
 				seen[m.Rune] = true
@@ -417,14 +434,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		}
 	}
 	runes.Add(ov.Runes())
-	carrier := typeset.NewDocument(t.fonts, layout)
-	carrier.SetPageNumbers(false)
-	carrier.DrawRunes(runes)
-	var cb bytes.Buffer
-	if err := carrier.Write(&cb); err != nil {
-		return fmt.Errorf("写出 %s 失败：%w", TownFile, err)
-	}
-	fonts, err := pdfjoin.Open(bytes.NewReader(cb.Bytes()), int64(cb.Len()))
+	fonts, err := fontSource(runes)
 	if err != nil {
 		return err
 	}
@@ -442,8 +452,8 @@ func (t *town) joinLedger(j *pdfjoin.Writer, ov *typeset.Overlay, jb *job, k int
 		return err
 	}
 	defer src.Close()
-	if src.Pages() != jb.c.pages+1 {
-		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), jb.c.pages+1)
+	if src.Pages() != jb.c.pages {
+		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), jb.c.pages)
 	}
 	label := "附件" + strconv.Itoa(t.data.Villages[k].Number)
 	for i := 0; i < jb.c.pages; i++ {

@@ -50,14 +50,11 @@ func open(t *testing.T, pdf []byte) *Source {
 	return s
 }
 
-// carrier is a one-page document drawing rs, whose fonts cover rs.
-func carrier(t *testing.T, fs *typeset.FontSet, rs typeset.RuneSet) *Source {
+// carrier is a font source (typeset.WriteFontSource) covering rs.
+func carrier(t *testing.T, rs typeset.RuneSet) *Source {
 	t.Helper()
-	d := typeset.NewDocument(fs, typeset.Official())
-	d.SetPageNumbers(false)
-	d.DrawRunes(rs)
 	var b bytes.Buffer
-	if err := d.Write(&b); err != nil {
+	if err := typeset.WriteFontSource(&b, rs); err != nil {
 		t.Fatal(err)
 	}
 	return open(t, b.Bytes())
@@ -106,7 +103,7 @@ func TestJoin(t *testing.T) {
 		all.Add(ra)
 		all.Add(rb)
 		all.Add(ov.Runes())
-		if err := j.Close(carrier(t, fs, all), Info{Title: "合并测试", Author: "三乡镇", Producer: "taizhang"}); err != nil {
+		if err := j.Close(carrier(t, all), Info{Title: "合并测试", Author: "三乡镇", Producer: "taizhang"}); err != nil {
 			t.Fatal(err)
 		}
 		return out.Bytes()

@@ -16,8 +16,9 @@
 // "+full") as a name, for overlays. The font source must embed every glyph
 // the pages use: the joiner checks the faces, the caller the glyphs.
 //
-// Memory holds offsets, never pages: a source is read object by object,
-// and the output is written as the pages are added.
+// Memory holds offsets, never a joined document's pages: a large source is
+// read object by object (a small file is read whole: OpenFile), and the
+// output is written as the pages are added.
 package pdfjoin
 
 import (
@@ -65,7 +66,13 @@ func Open(r io.ReaderAt, size int64) (*Source, error) {
 	return s, nil
 }
 
-// OpenFile opens the PDF file at path; Close closes it.
+// wholeFile is the size up to which OpenFile reads a file at once: a
+// village's pages are a few hundred kilobytes, and one read is much cheaper
+// than one per object.
+const wholeFile = 16 << 20
+
+// OpenFile opens the PDF file at path; Close closes it. A file of up to
+// wholeFile bytes is read whole; a larger one object by object.
 func OpenFile(path string) (*Source, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -75,6 +82,19 @@ func OpenFile(path string) (*Source, error) {
 	if err != nil {
 		f.Close()
 		return nil, err
+	}
+	if st.Size() <= wholeFile {
+		b := make([]byte, st.Size())
+		_, err := io.ReadFull(f, b)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		s, err := Open(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return s, nil
 	}
 	s, err := Open(f, st.Size())
 	if err != nil {

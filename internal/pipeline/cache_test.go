@@ -11,16 +11,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taizhang/taizhang/internal/config"
+	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/synth"
 )
 
 // cacheDir is where a build keeps its typeset ledgers.
-func cacheDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), "ledgers") }
+func cacheDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), ledgerCache) }
 
 // intakeDir is where a build keeps its workbooks' readings.
-func intakeDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), "intake") }
+func intakeDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), intakeCache) }
 
 // published maps every output under cfg's out folder to its digest,
 // without the out folder's own state (the cache) and the lock.
@@ -44,7 +46,14 @@ func reload(t *testing.T, cfg *config.Config) *config.Config {
 
 func buildWith(t *testing.T, cfg *config.Config, noCache bool) *Result {
 	t.Helper()
-	res, err := Build(context.Background(), Options{Config: cfg, NoCache: noCache})
+	return buildAsOf(t, cfg, noCache, ledger.Date{})
+}
+
+// buildAsOf is buildWith counting deadlines against asOf (--as-of); the
+// zero date is the config's day.
+func buildAsOf(t *testing.T, cfg *config.Config, noCache bool, asOf ledger.Date) *Result {
+	t.Helper()
+	res, err := Build(context.Background(), Options{Config: cfg, NoCache: noCache, AsOf: asOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,11 +98,12 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 
 	// read is how many workbooks the cached build must read; the others'
 	// readings come from the cache.
+	var asOf ledger.Date
 	step := func(what string, typeset, reused, read int) {
 		t.Helper()
 		a, b = reload(t, a), reload(t, b)
-		ra := buildWith(t, a, false)
-		rb := buildWith(t, b, true)
+		ra := buildAsOf(t, a, false, asOf)
+		rb := buildAsOf(t, b, true, asOf)
 		if ra.Typeset != typeset || ra.Reused != reused {
 			t.Errorf("%s: typeset %d, reused %d ledgers; want %d and %d", what, ra.Typeset, ra.Reused, typeset, reused)
 		}
@@ -104,9 +114,9 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Errorf("%s: --no-cache read %d workbooks, %d from the cache", what, rb.Read, rb.ReadFromCache)
 		}
 		sameFiles(t, what, published(t, a), published(t, b))
-		for _, dir := range []string{cacheDir(b), intakeDir(b)} {
-			if des, _ := os.ReadDir(dir); len(des) > 0 {
-				t.Errorf("%s: --no-cache wrote %d cache files in %s", what, len(des), dir)
+		for _, c := range cacheFolders {
+			if des, _ := os.ReadDir(filepath.Join(b.StateDir(), c)); len(des) > 0 {
+				t.Errorf("%s: --no-cache wrote %d cache files in %s", what, len(des), c)
 			}
 		}
 	}
@@ -178,12 +188,25 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	})
 	step("the narrative", 0, 4, 0)
 
+	// Another day to count against (build --as-of): the ledgers' pages stay
+	// (they do not show the day), but every document's date changes, so no
+	// village's file may come from the cache as it was.
+	asOf = ledger.DateOf(time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC))
+	step("the day counted against", 0, 4, 0)
+	asOf = ledger.Date{}
+	step("back to the config's day", 0, 4, 0)
+	step("nothing changed again", 0, 4, 0)
+
 	// Only this build's entries are kept: one ledger chunk and its
 	// metadata per village, one reading and its record per workbook.
 	for _, dir := range []string{cacheDir(a), intakeDir(a)} {
 		if des, _ := os.ReadDir(dir); len(des) != 2*4 {
 			t.Errorf("%s holds %d files, want %d", dir, len(des), 2*4)
 		}
+	}
+	// And one finished village file and its metadata per village.
+	if des, _ := os.ReadDir(filepath.Join(a.StateDir(), fileCache)); len(des) != 2*4 {
+		t.Errorf("village file cache holds %d files, want %d", len(des), 2*4)
 	}
 }
 
@@ -389,4 +412,54 @@ func TestRebuildInANewProcess(t *testing.T) {
 	}
 	build("one village's workbook", "typeset 1 reused 2 read 1 from-cache 2")
 	build("nothing changed again", "typeset 0 reused 3 read 0 from-cache 3")
+}
+
+// TestBadVillageFileEntryIsRebuilt: a kept village file whose bytes
+// changed, or one copied under another village's key, is not published;
+// the village's file is joined again, and the outputs are those of a build
+// from nothing.
+func TestBadVillageFileEntryIsRebuilt(t *testing.T) {
+	cfg := town(t, 3, 6)
+	buildWith(t, cfg, true)
+	want := published(t, cfg)
+	buildWith(t, cfg, false)
+	dir := filepath.Join(cfg.StateDir(), fileCache)
+	keys := func() []string {
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, de := range des {
+			if k, ok := strings.CutSuffix(de.Name(), ".bin"); ok {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) != 3 {
+			t.Fatalf("%d village files kept, want 3", len(keys))
+		}
+		return keys
+	}
+	damage := []struct {
+		what string
+		do   func(k []string)
+	}{
+		{"a byte of a kept file changed", func(k []string) {
+			p := filepath.Join(dir, k[0]+".bin")
+			b, _ := os.ReadFile(p)
+			b[len(b)/2] ^= 0x20
+			os.WriteFile(p, b, 0o644)
+		}},
+		{"another village's file under this key", func(k []string) {
+			for _, ext := range []string{".bin", ".json"} {
+				b, _ := os.ReadFile(filepath.Join(dir, k[1]+ext))
+				os.WriteFile(filepath.Join(dir, k[0]+ext), b, 0o644)
+			}
+		}},
+	}
+	for _, d := range damage {
+		d.do(keys())
+		buildWith(t, cfg, false)
+		sameFiles(t, d.what, published(t, cfg), want)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -75,16 +76,17 @@ func build(t *testing.T, cfg *config.Config, asOf ledger.Date) *Result {
 }
 
 // outputs maps every published file under dir (relative path) to its
-// SHA-256; the lock file, the typeset ledgers and the readings kept in the state folder
-// (a cache, which a failed build may leave, valid by construction) are not
+// SHA-256; the lock file and the caches kept in the state folder
+// (cacheFolders, which a failed build may leave, valid by construction) are not
 // outputs, and anything else in the state folder (staging, a journal) or a
 // temporary beside an output is returned as a temporary.
 func outputs(t *testing.T, dir string) (files map[string][32]byte, temps []string) {
 	t.Helper()
 	files = map[string][32]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() && (filepath.ToSlash(p) == filepath.ToSlash(filepath.Join(dir, ".taizhang", "ledgers")) ||
-			filepath.ToSlash(p) == filepath.ToSlash(filepath.Join(dir, ".taizhang", "intake"))) {
+		if err == nil && d.IsDir() && slices.ContainsFunc(cacheFolders, func(c string) bool {
+			return filepath.ToSlash(p) == filepath.ToSlash(filepath.Join(dir, ".taizhang", c))
+		}) {
 			return filepath.SkipDir
 		}
 		if err != nil || d.IsDir() {

@@ -96,7 +96,7 @@ func (r *run) intake(ctx context.Context) error {
 // uses, so that no part of the config can be forgotten. nil (read every
 // file) when the folder cannot be made: the cache is not an output.
 func (r *run) keptReadings() *intake.Kept {
-	store, err := cache.Open(filepath.Join(r.state, "intake"))
+	store, err := cache.Open(filepath.Join(r.state, intakeCache))
 	if err != nil {
 		return nil
 	}
@@ -159,6 +159,19 @@ func (r *run) workbook(ctx context.Context) error {
 	return r.staged.Add(WorkbookName, func(w io.Writer) error { return workbook.Write(w, in) })
 }
 
+// The caches a build keeps in its state folder, a folder each. They are
+// no outputs: a build that fails may leave entries behind, valid by
+// construction (package cache), and --no-cache neither reads nor writes
+// them.
+const (
+	intakeCache = "intake"  // each workbook's reading (tasks, diagnostics, 读取情况)
+	ledgerCache = "ledgers" // each village's typeset ledger (a page set)
+	fileCache   = "files"   // each village's finished 台账/<村>.pdf
+)
+
+// cacheFolders lists them all.
+var cacheFolders = []string{intakeCache, ledgerCache, fileCache}
+
 func (r *run) notices(ctx context.Context) error {
 	fonts, err := loadFonts(r.cfg)
 	if err != nil {
@@ -197,8 +210,13 @@ func (r *run) notices(ctx context.Context) error {
 	// lock), so that a rebuild typesets only the villages whose inputs
 	// changed.
 	if !r.opts.NoCache {
-		if opts.Cache, err = cache.Open(filepath.Join(r.state, "ledgers")); err != nil {
+		if opts.Cache, err = cache.Open(filepath.Join(r.state, ledgerCache)); err != nil {
 			opts.Cache = nil // not an output: build without it
+		}
+		// And each village's finished file, so that a rebuild joins only
+		// the villages whose ledger or file changed.
+		if opts.Files, err = cache.Open(filepath.Join(r.state, fileCache)); err != nil || opts.Cache == nil {
+			opts.Files = nil
 		}
 	}
 	pub, err := notice.Publish(ctx, in, r.staged.Add, opts)

@@ -195,6 +195,9 @@ func breakLines(text string, width func(line int) float64, measure func(rune) fl
 
 // splitHard splits text at its explicit line breaks.
 func splitHard(text string) []string {
+	if !strings.ContainsAny(text, "\r\n") {
+		return []string{text}
+	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	return strings.Split(text, "\n")
@@ -208,23 +211,37 @@ func breakHard(rs []rune, width func(int) float64, measure func(rune) float64) [
 		return [][]rune{nil}
 	}
 	var lines [][]rune
-	var line []rune
+	// The line being filled is rs[ls:le]: the pieces added to it always
+	// follow each other in rs, so a line is a slice of rs, never a copy.
+	ls, le := 0, 0
 	w := 0.0 // width of line without its trailing spaces
 	trail := 0.0
 	flush := func() {
-		lines = append(lines, line)
-		line, w, trail = nil, 0, 0
+		lines = append(lines, rs[ls:le:le])
+		ls, w, trail = le, 0, 0
 	}
-	add := func(c []rune) {
+	// measureOf is what add needs of a piece: its width without trailing
+	// spaces (leading spaces counted), its trailing spaces' width, and
+	// whether it has anything but spaces.
+	measureOf := func(c []rune) (cw, ctrail float64, ink bool) {
 		for _, r := range c {
 			if isSpace(r) {
-				trail += measure(r)
+				ctrail += measure(r)
 			} else {
-				w += trail + measure(r)
-				trail = 0
+				cw += ctrail + measure(r)
+				ctrail, ink = 0, true
 			}
 		}
-		line = append(line, c...)
+		return cw, ctrail, ink
+	}
+	add := func(n int, cw, ctrail float64, ink bool) {
+		if ink {
+			w += trail + cw
+			trail = ctrail
+		} else {
+			trail += ctrail
+		}
+		le += n
 	}
 	for start := 0; start < len(rs); {
 		end := start + 1
@@ -233,20 +250,12 @@ func breakHard(rs []rune, width func(int) float64, measure func(rune) float64) [
 		}
 		c := rs[start:end]
 		start = end
-		cw, ctrail := 0.0, 0.0
-		for _, r := range c {
-			if isSpace(r) {
-				ctrail += measure(r)
-			} else {
-				cw += ctrail + measure(r)
-				ctrail = 0
-			}
-		}
-		if len(line) > 0 && w+trail+cw > width(len(lines))+widthEps {
+		cw, ctrail, ink := measureOf(c)
+		if le > ls && w+trail+cw > width(len(lines))+widthEps {
 			flush()
 		}
-		if len(line) > 0 || cw <= width(len(lines))+widthEps {
-			add(c)
+		if le > ls || cw <= width(len(lines))+widthEps {
+			add(len(c), cw, ctrail, ink)
 			continue
 		}
 		// A cluster wider than a whole line: split it, preferring the weaker
@@ -262,7 +271,8 @@ func breakHard(rs []rune, width func(int) float64, measure func(rune) float64) [
 				fit++
 			}
 			if fit == len(c) {
-				add(c)
+				cw, ctrail, ink := measureOf(c)
+				add(len(c), cw, ctrail, ink)
 				break
 			}
 			cut := fit
@@ -272,13 +282,16 @@ func breakHard(rs []rune, width func(int) float64, measure func(rune) float64) [
 			if cut == 0 {
 				cut = max1(fit)
 			}
-			add(c[:cut])
+			cw, ctrail, ink := measureOf(c[:cut])
+			add(cut, cw, ctrail, ink)
 			flush()
 			c = c[cut:]
 		}
 	}
-	if len(line) > 0 || len(lines) == 0 {
-		lines = append(lines, line)
+	if le > ls {
+		lines = append(lines, rs[ls:le:le])
+	} else if len(lines) == 0 {
+		lines = append(lines, nil)
 	}
 	return lines
 }

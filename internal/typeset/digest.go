@@ -3,7 +3,6 @@ package typeset
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 )
 
 // What a cache of typeset pages (a village's ledger kept between builds)
@@ -31,13 +30,8 @@ func (fs *FontSet) Digest() string {
 // ByFace lists the characters of s by face key, each list sorted.
 func (s RuneSet) ByFace() map[string][]rune {
 	out := make(map[string][]rune, len(s.m))
-	for f, set := range s.m {
-		rs := make([]rune, 0, len(set))
-		for r := range set {
-			rs = append(rs, r)
-		}
-		slices.Sort(rs)
-		out[f.key] = rs
+	for f := range s.m {
+		out[f.key] = s.runes(f)
 	}
 	return out
 }

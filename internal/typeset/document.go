@@ -53,8 +53,11 @@ const (
 // Documents may share one FontSet.
 type Document struct {
 	pdf *fpdf.Fpdf
-	// c receives the text drawing: the fpdf document, or an overlay's
-	// content stream.
+	// set, when not nil, holds the pages of a page set (NewPageSet),
+	// which has no fpdf document.
+	set *pageSet
+	// c receives the drawing: the fpdf document, a page set's current
+	// page, or an overlay's content stream.
 	c     canvas
 	fonts *FontSet
 	l     Layout
@@ -76,6 +79,9 @@ type Document struct {
 	reserved map[*face][]uint64
 	missing  []MissingGlyph
 	seen     map[rune]bool
+	// advs, xs and stretch are drawLine's scratch space.
+	advs, xs []float64
+	stretch  []bool
 	// text is the font, size and character spacing in the page's graphics
 	// state, so that drawing a run does not repeat them (they were half of
 	// every table page's content stream).
@@ -104,7 +110,11 @@ func (d *Document) setTc(tc float64) {
 	if d.text.tcSet && d.text.tc == tc {
 		return
 	}
-	d.c.RawWriteStr(strconv.FormatFloat(tc/ptToMM, 'f', 4, 64) + " Tc")
+	if pc, ok := d.c.(*pageCanvas); ok {
+		pc.charSpacing(tc / ptToMM)
+	} else {
+		d.c.RawWriteStr(strconv.FormatFloat(tc/ptToMM, 'f', 4, 64) + " Tc")
+	}
 	d.text.tc, d.text.tcSet = tc, true
 }
 
@@ -169,10 +179,17 @@ func (d *Document) SetFirstPageNumber(n int) { d.first = n }
 // SetCompression turns the compression of page content off (it is on by
 // default), for a document whose pages are copied into another PDF that
 // compresses them (pdfjoin.Writer.SetCompression).
-func (d *Document) SetCompression(on bool) { d.pdf.SetCompression(on) }
+func (d *Document) SetCompression(on bool) {
+	if d.pdf != nil {
+		d.pdf.SetCompression(on)
+	}
+}
 
 // SetInfo sets the PDF's title and author metadata.
 func (d *Document) SetInfo(title, author string) {
+	if d.pdf == nil {
+		return // a page set's pages take the info of the PDF they join
+	}
 	d.pdf.SetTitle(title, true)
 	d.pdf.SetAuthor(author, true)
 }
@@ -188,6 +205,9 @@ func (d *Document) Missing() []MissingGlyph { return append([]MissingGlyph(nil),
 func (d *Document) Write(w io.Writer) error {
 	if d.pages == 0 {
 		d.NewPage(Portrait)
+	}
+	if d.set != nil {
+		return d.set.write(w, d.setFaces())
 	}
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("生成 PDF：%w", err)
@@ -216,15 +236,17 @@ func (d *Document) pitch() float64 { return d.l.BlockHeight / float64(d.l.Lines)
 func (d *Document) NewPage(o Orientation) {
 	d.orient = o
 	d.text = textState{} // every page starts from the default graphics state
-	if d.pdf == nil {
+	switch {
+	case d.set != nil:
+		d.set.newPage(d.l, o)
+	case d.pdf == nil:
 		// An overlay: one page, whose stream the Overlay manages.
 		d.pages++
 		d.y = d.frame().y
 		return
-	}
-	if o == Landscape {
+	case o == Landscape:
 		d.pdf.AddPageFormat("L", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
-	} else {
+	default:
 		d.pdf.AddPageFormat("P", fpdf.SizeType{Wd: d.l.PageWidth, Ht: d.l.PageHeight})
 	}
 	d.pages++
@@ -482,7 +504,10 @@ func (d *Document) Text(text string, st Style) {
 // has (or one above U+FFFF, which the PDF library cannot embed) by the
 // placeholder, recording it.
 func (d *Document) clean(rs []rune, role Role) []rune {
-	out := rs[:0:0]
+	if d.drawable(rs, role) {
+		return rs
+	}
+	out := make([]rune, 0, len(rs))
 	for i, r := range rs {
 		if r == '\t' {
 			r = ' '
@@ -504,6 +529,19 @@ func (d *Document) clean(rs []rune, role Role) []rune {
 		}
 	}
 	return out
+}
+
+// drawable reports whether clean would leave rs as it is.
+func (d *Document) drawable(rs []rune, role Role) bool {
+	for _, r := range rs {
+		if r == '\t' || d.fonts.faceFor(role, r) == nil {
+			return false
+		}
+		if _, ok := d.fonts.alias[r]; ok {
+			return false
+		}
+	}
+	return true
 }
 
 // advance is the width of r in f at size points, tracking included, in mm.
@@ -550,14 +588,22 @@ func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align
 		}
 		return st.Role
 	}
-	adv := make([]float64, len(line))
+	// The line's scratch slices are the document's, reused line after
+	// line: drawGlyphs does not keep them.
+	d.advs = grow(d.advs, len(line))
+	d.xs = grow(d.xs, len(line))
+	adv, xs := d.advs, d.xs
+	stretch := d.stretch[:0]
+	for range line {
+		stretch = append(stretch, false)
+	}
+	d.stretch = stretch
 	natural := 0.0
 	for i, r := range line {
 		adv[i] = d.advance(d.fonts.faceFor(role(i), r), r, st.Size)
 		natural += adv[i]
 	}
 	visual := natural - st.Size*ptToMM*d.tracking
-	stretch := make([]bool, len(line))
 	extra := 0.0
 	switch align {
 	case Justify:
@@ -576,7 +622,6 @@ func (d *Document) drawLine(line []rune, st Style, x, avail, base float64, align
 	case Right:
 		x += avail - visual
 	}
-	xs := make([]float64, len(line))
 	for i := range line {
 		if i > 0 {
 			x += adv[i-1]
@@ -652,7 +697,7 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 		if scaled {
 			d.c.RawWriteStr(fmt.Sprintf("%.3f Tz", 100*f.dashScale))
 		}
-		d.c.Text(xs[i], base, string(line[i:j]))
+		d.text1(xs[i], base, line[i:j])
 		if scaled {
 			d.c.RawWriteStr("100 Tz")
 		}
@@ -661,6 +706,24 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 		}
 		i = j
 	}
+}
+
+// text1 draws rs with one text operator at (x, y): straight into a page
+// set's or an overlay's stream, through a string for fpdf.
+func (d *Document) text1(x, y float64, rs []rune) {
+	if pc, ok := d.c.(*pageCanvas); ok {
+		pc.textRunes(x, y, rs)
+		return
+	}
+	d.c.Text(x, y, string(rs))
+}
+
+// grow returns s resized to n, reusing its array when it is large enough.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n, 2*n)
+	}
+	return s[:n]
 }
 
 // drawScaled draws each glyph of a face with a scale enlarged about the
@@ -678,7 +741,7 @@ func (d *Document) drawScaled(f *face, key string, rs []rune, xs []float64, size
 	dy := (f.scale - 1) * mid * sizeMM
 	for k, r := range rs {
 		w := float64(f.adv[r]) / 1000 * sizeMM
-		d.c.Text(xs[k]-(f.scale-1)*w/2, base+dy, string(r))
+		d.text1(xs[k]-(f.scale-1)*w/2, base+dy, rs[k:k+1])
 	}
 	if fake {
 		d.c.RawWriteStr("Q")

@@ -104,6 +104,32 @@ type codeGlyph struct {
 // BMP) and the face's glyphs: a character above U+FFFF gets a private-use
 // code this way (see fallback.go).
 func (f *face) subsetGlyphs(pairs []codeGlyph) ([]byte, error) {
+	b, _, err := f.cutGlyphs(pairs)
+	return b, err
+}
+
+// subsetMap is subset, and the glyph each rune has in the subset.
+func (f *face) subsetMap(runes []rune) ([]byte, map[rune]int, error) {
+	var pairs []codeGlyph
+	for _, r := range runes {
+		if f.covers(r) {
+			pairs = append(pairs, codeGlyph{r, int(f.glyphOf[r])})
+		}
+	}
+	b, cmap, err := f.cutGlyphs(pairs)
+	if err != nil {
+		return nil, nil, err
+	}
+	gids := make(map[rune]int, len(cmap))
+	for _, m := range cmap {
+		gids[m.code] = m.glyph
+	}
+	return b, gids, nil
+}
+
+// cutGlyphs is subsetGlyphs, and the subset's cmap: each code with its
+// glyph in the subset.
+func (f *face) cutGlyphs(pairs []codeGlyph) ([]byte, []codeGlyph, error) {
 	newID := map[int]int{0: 0}
 	old := []int{0}
 	add := func(g int) int {
@@ -126,19 +152,23 @@ func (f *face) subsetGlyphs(pairs []codeGlyph) ([]byte, error) {
 		}
 		cmap = append(cmap, mapping{p.code, add(p.glyph)})
 	}
+	subCmap := make([]codeGlyph, len(cmap))
+	for i, m := range cmap {
+		subCmap[i] = codeGlyph{m.r, m.g}
+	}
 	// Components, breadth first; add appends to old as it goes.
 	for i := 0; i < len(old); i++ {
 		g, err := f.glyph(old[i])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var comp []int
 		if err := components(g, func(at int) { comp = append(comp, int(binary.BigEndian.Uint16(g[at:]))) }); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, c := range comp {
 			if c >= f.numGlyphs {
-				return nil, errBadGlyf
+				return nil, nil, errBadGlyf
 			}
 			add(c)
 		}
@@ -258,5 +288,5 @@ func (f *face) subsetGlyphs(pairs []codeGlyph) ([]byte, error) {
 	font := layoutFont(0x00010000, tables, data)
 	headOff := binary.BigEndian.Uint32(font[12+16*headAt+8:])
 	binary.BigEndian.PutUint32(font[headOff+8:], 0xB1B0AFBA-tableSum(font))
-	return font, nil
+	return font, subCmap, nil
 }

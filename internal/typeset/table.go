@@ -444,9 +444,9 @@ func (tl *tableLayout) draw(page []piece) {
 // drawCell draws a cell's border at (x, top), w × h, and its lines,
 // centred vertically when centre is set.
 func (d *Document) drawCell(lines []wline, x, top, w, h float64, a Align, st Style, lineH float64, centre bool) {
-	d.pdf.SetLineWidth(tableRule)
-	d.pdf.SetDrawColor(0, 0, 0)
-	d.pdf.Rect(x, top, w, h, "D")
+	d.c.SetLineWidth(tableRule)
+	d.c.SetDrawColor(0, 0, 0)
+	d.c.Rect(x, top, w, h, "D")
 	sizeMM := st.Size * ptToMM
 	y := top + cellPadY
 	if centre {
