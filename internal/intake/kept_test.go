@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -149,7 +150,13 @@ func TestKeptEqualsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, paths := keptCorpus(t)
+	dir, paths := keptCorpus(t)
+	before := folderState(t, dir)
+	defer func() {
+		if after := folderState(t, dir); after != before {
+			t.Errorf("the inputs changed:\nbefore %s\nafter  %s", before, after)
+		}
+	}()
 	opts := Options{Villages: villages}
 	fresh := ReadAll(paths, opts)
 
@@ -240,6 +247,26 @@ func TestKeptEqualsFresh(t *testing.T) {
 	if c := count(); len(c) != len(notKept) {
 		t.Errorf("second read parsed %v; want only %v", c, notKept)
 	}
+}
+
+// folderState describes every file in dir: name, mode, time, digest.
+func folderState(t *testing.T, dir string) string {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, de := range des {
+		p := filepath.Join(dir, de.Name())
+		fi, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(p)
+		fmt.Fprintf(&b, "%s %v %d %x; ", de.Name(), fi.Mode(), fi.ModTime().UnixNano(), sha256.Sum256(data))
+	}
+	return b.String()
 }
 
 // equal fails unless got and want are equal in every field.
