@@ -80,8 +80,8 @@ func main() {
 		if res.Errors() > 0 || len(res.Outputs) == 0 {
 			fail(fmt.Errorf("build stopped with %d errors", res.Errors()))
 		}
-		fmt.Printf("build: %d tasks, %d outputs, %d ledgers typeset, %d from the cache, %.2fs\n",
-			len(res.Report.Items), len(res.Outputs), res.Typeset, res.Reused, time.Since(start).Seconds())
+		fmt.Printf("build: %d tasks, %d outputs, %d workbooks read, %d from the cache, %d ledgers typeset, %d from the cache, %.2fs\n",
+			len(res.Report.Items), len(res.Outputs), res.Read, res.ReadFromCache, res.Typeset, res.Reused, time.Since(start).Seconds())
 	case "workbook":
 		tick("读取台账+校验")
 		asOf := cfg.BuildAsOf()
