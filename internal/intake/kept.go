@@ -3,9 +3,11 @@ package intake
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,8 +21,8 @@ import (
 // rebuild after one village's workbook changed reads that one workbook and
 // takes the others' Results from the store. Reading is a pure function of
 // the file's bytes, the name diagnostics call it by, Options and the
-// program's code: the key (Kept.key) is the digest of exactly these, plus
-// what the caller adds (the build's version and whole config). The file's
+// program's code: the key (func key) is the digest of exactly these, plus
+// a format and what the caller adds (the build's version and whole config). The file's
 // bytes are hashed every time — a changed file may keep its size and
 // modification time (a copy with -p, a clock set back, a share's coarse
 // times), and hashing a town's workbooks costs little beside parsing them.
@@ -75,14 +77,7 @@ func (k *Kept) base(opts Options) ([]byte, error) {
 		return nil, err
 	}
 	h := sha256.New()
-	put := func(b []byte) {
-		var n [8]byte
-		for i, l := 0, uint64(len(b)); i < 8; i++ {
-			n[i] = byte(l >> (8 * i))
-		}
-		h.Write(n[:])
-		h.Write(b)
-	}
+	put := func(b []byte) { field(h, b) }
 	put([]byte(keptFormat))
 	put([]byte(prog))
 	for _, s := range k.salt {
@@ -103,18 +98,23 @@ func (k *Kept) base(opts Options) ([]byte, error) {
 	return h.Sum(nil), nil
 }
 
-// key is the file's key: base, the name its diagnostics use, its bytes.
+// key is the file's key: base, the name its diagnostics use, the digest
+// of its bytes. This is the one place a key is made.
 func key(base []byte, name string, sum [32]byte) string {
 	h := sha256.New()
 	h.Write(base)
-	var n [8]byte
-	for i, l := 0, uint64(len(name)); i < 8; i++ {
-		n[i] = byte(l >> (8 * i))
-	}
-	h.Write(n[:])
-	h.Write([]byte(name))
+	field(h, []byte(name))
 	h.Write(sum[:])
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// field writes b to h after its length, so that no two lists of fields
+// write the same bytes.
+func field(h hash.Hash, b []byte) {
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+	h.Write(n[:])
+	h.Write(b)
 }
 
 // reader returns ReadAll's read for opts: Read, with each plain workbook
