@@ -97,7 +97,7 @@ type run struct {
 	kept    *intake.Kept // the readings kept between builds; nil with NoCache
 	items   []ledger.Item
 	staged  *output.Set
-	state   string // the state folder: lock, staging, the typeset ledgers kept
+	state   string // the state folder: lock, staging, the caches (cacheFolders)
 }
 
 // step is one stage of the build.
