@@ -35,7 +35,7 @@ func main() {
 	mem := flag.String("memprofile", "", "write a heap profile (in use at the end of the largest step) here")
 	verbose := flag.Bool("v", false, "print each step's wall time")
 	noCache := flag.Bool("no-cache", false, "typeset every ledger afresh (build --no-cache)")
-	memStep := flag.String("memstep", "", "with -memprofile and -part build: write the heap profile as this step starts (e.g. 生成汇总台账), not at the end")
+	memStep := flag.String("memstep", "", "with -memprofile and -part build: write the heap profile as the step of this name starts, not at the end (a step name as -v prints it)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tzbench [-part build|workbook] [-cpuprofile F] DIR")

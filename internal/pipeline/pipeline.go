@@ -95,6 +95,7 @@ type run struct {
 	res     *Result
 	results []*intake.Result
 	kept    *intake.Kept // the readings kept between builds; nil with NoCache
+	prune   func()       // prunes the notices' caches once published; may be nil
 	items   []ledger.Item
 	staged  *output.Set
 	state   string // the state folder: lock, staging, the caches (cacheFolders)

@@ -224,6 +224,7 @@ func (r *run) notices(ctx context.Context) error {
 		return err
 	}
 	r.res.Typeset, r.res.Reused = pub.Typeset, pub.Reused
+	r.prune = pub.Prune
 	diags := pub.Diagnostics
 	// The same missing glyph or narrative warning may come from several
 	// documents: keep the first of each. A file named by its absolute path
@@ -425,6 +426,9 @@ func (r *run) publish(ctx context.Context) error {
 		// holds the inbox as it is, not every version of it. Failing to
 		// prune costs disk space, not correctness.
 		r.kept.Prune()
+	}
+	if r.prune != nil {
+		r.prune() // the typeset ledgers and village files, likewise
 	}
 	return nil
 }
