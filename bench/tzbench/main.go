@@ -35,7 +35,7 @@ func main() {
 	mem := flag.String("memprofile", "", "write a heap profile (in use at the end of the largest step) here")
 	verbose := flag.Bool("v", false, "print each step's wall time")
 	noCache := flag.Bool("no-cache", false, "typeset every ledger afresh (build --no-cache)")
-	memStep := flag.String("memstep", "", "with -memprofile and -part build: write the heap profile as this step starts (e.g. 生成汇总台账), not at the end")
+	memStep := flag.String("memstep", "", "with -memprofile and -part build: write the heap profile as the step of this name starts, not at the end (a step name as -v prints it)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tzbench [-part build|workbook] [-cpuprofile F] DIR")
@@ -80,8 +80,8 @@ func main() {
 		if res.Errors() > 0 || len(res.Outputs) == 0 {
 			fail(fmt.Errorf("build stopped with %d errors", res.Errors()))
 		}
-		fmt.Printf("build: %d tasks, %d outputs, %d ledgers typeset, %d from the cache, %.2fs\n",
-			len(res.Report.Items), len(res.Outputs), res.Typeset, res.Reused, time.Since(start).Seconds())
+		fmt.Printf("build: %d tasks, %d outputs, %d workbooks read, %d from the cache, %d ledgers typeset, %d from the cache, %.2fs\n",
+			len(res.Report.Items), len(res.Outputs), res.Read, res.ReadFromCache, res.Typeset, res.Reused, time.Since(start).Seconds())
 	case "workbook":
 		tick("读取台账+校验")
 		asOf := cfg.BuildAsOf()

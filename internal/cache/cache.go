@@ -3,7 +3,8 @@
 // can take the file instead of making it again. A build keeps each
 // village's typeset ledger here (package notice), in the out folder's own
 // state (config.StateDir), so that a rebuild after one village's workbook
-// changed typesets one village, not the town.
+// changed typesets one village, not the town; and each workbook's reading
+// (package intake), so that it reads one workbook, not the town's.
 //
 // An entry is two files in the store's folder: KEY.bin, the kept bytes, and
 // KEY.json, written after it, naming the key, the bytes' size and SHA-256,
@@ -76,19 +77,25 @@ func (s *Store) paths(key string) (bin, meta string) {
 	return filepath.Join(s.dir, key+".bin"), filepath.Join(s.dir, key+".json")
 }
 
-// Get returns the path of the bytes kept under key and their metadata, or
-// ok false when there is no whole, valid entry for key.
-func (s *Store) Get(key string) (path string, meta json.RawMessage, ok bool) {
+// record returns key's record and the path of its bytes, when key is valid
+// and its record whole and of this format and key.
+func (s *Store) record(key string) (rec record, bin string, ok bool) {
 	if !validKey(key) {
-		return "", nil, false
+		return rec, "", false
 	}
 	bin, mp := s.paths(key)
 	b, err := os.ReadFile(mp)
-	if err != nil {
-		return "", nil, false
+	if err != nil || json.Unmarshal(b, &rec) != nil || rec.Format != format || rec.Key != key {
+		return rec, "", false
 	}
-	var rec record
-	if json.Unmarshal(b, &rec) != nil || rec.Format != format || rec.Key != key {
+	return rec, bin, true
+}
+
+// Get returns the path of the bytes kept under key and their metadata, or
+// ok false when there is no whole, valid entry for key.
+func (s *Store) Get(key string) (path string, meta json.RawMessage, ok bool) {
+	rec, bin, ok := s.record(key)
+	if !ok {
 		return "", nil, false
 	}
 	f, err := os.Open(bin)
@@ -102,6 +109,44 @@ func (s *Store) Get(key string) (path string, meta json.RawMessage, ok bool) {
 		return "", nil, false
 	}
 	return bin, rec.Meta, true
+}
+
+// GetBytes is Get for small entries: it returns the kept bytes themselves,
+// read once and checked against the record, or ok false.
+func (s *Store) GetBytes(key string) (data []byte, meta json.RawMessage, ok bool) {
+	rec, bin, ok := s.record(key)
+	if !ok {
+		return nil, nil, false
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil || int64(len(data)) != rec.Size {
+		return nil, nil, false
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != rec.SHA256 {
+		return nil, nil, false
+	}
+	return data, rec.Meta, true
+}
+
+// PutBytes keeps data under key with its metadata, as Put keeps a file.
+func (s *Store) PutBytes(key string, data []byte, meta any) error {
+	tmp, err := os.CreateTemp(s.dir, ".put.*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		var at string
+		if at, err = s.Put(key, tmp.Name(), meta); err != nil && at == tmp.Name() {
+			os.Remove(tmp.Name())
+		}
+		return err
+	}
+	os.Remove(tmp.Name())
+	return err
 }
 
 // Put takes the file at src (in Dir, so that this is a rename) in under

@@ -79,3 +79,49 @@ func TestStore(t *testing.T) {
 		t.Error("the entry kept is gone")
 	}
 }
+
+// TestBytes: PutBytes keeps bytes that GetBytes gives back whole; bytes
+// changed, cut short or under another key's record are not given.
+func TestBytes(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "intake"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutBytes(keyA, []byte("读取结果甲"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutBytes(keyB, []byte("读取结果乙"), map[string]int{"n": 2}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _, ok := s.GetBytes(keyA); !ok || string(b) != "读取结果甲" {
+		t.Fatalf("GetBytes(a) = %q, %v", b, ok)
+	}
+	if b, meta, ok := s.GetBytes(keyB); !ok || string(b) != "读取结果乙" || string(meta) != `{"n":2}` {
+		t.Fatalf("GetBytes(b) = %q, %s, %v", b, meta, ok)
+	}
+	if des, _ := os.ReadDir(s.Dir()); len(des) != 4 {
+		t.Errorf("PutBytes left %d files, want 2 entries of 2", len(des))
+	}
+	bin := filepath.Join(s.Dir(), keyA+".bin")
+	os.WriteFile(bin, []byte("读取结果丙"), 0o644)
+	if _, _, ok := s.GetBytes(keyA); ok {
+		t.Error("bytes changed were given")
+	}
+	os.WriteFile(bin, []byte("读取结果"), 0o644)
+	if _, _, ok := s.GetBytes(keyA); ok {
+		t.Error("bytes cut short were given")
+	}
+	for _, ext := range []string{".bin", ".json"} {
+		b, _ := os.ReadFile(filepath.Join(s.Dir(), keyB+ext))
+		os.WriteFile(filepath.Join(s.Dir(), keyA+ext), b, 0o644)
+	}
+	if _, _, ok := s.GetBytes(keyA); ok {
+		t.Error("another key's entry was given")
+	}
+	if err := s.PutBytes("../x", nil, nil); err == nil {
+		t.Error("a key that is no digest was kept")
+	}
+	if des, _ := os.ReadDir(s.Dir()); len(des) != 4 {
+		t.Errorf("a refused PutBytes left a file: %d files", len(des))
+	}
+}

@@ -71,7 +71,7 @@ func NewCmdBuild(s *Streams, runF func(*BuildOptions) error) *cobra.Command {
 	f.StringVar(&opts.Since, "since", "", "与上次生成的 汇总台账.json 对比整改进展")
 	f.BoolVar(&opts.JSON, "json", false, "输出 JSON，供其他程序读取")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "只在出错时输出")
-	f.BoolVar(&opts.NoCache, "no-cache", false, "不用上次生成时保存的各村排版结果，全部重新排版（结果与使用时逐字节相同）")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "不用上次生成时保存的台账读取结果和各村排版结果，全部重新读取、重新排版（结果与使用时逐字节相同）")
 	f.BoolVar(&opts.Final, "final", false, "公开日用：各村（社区）都已报送、没有错误和未登记的个人信息时，生成公开版到 输出/公开-<公开日期>/")
 	f.BoolP("help", "h", false, "显示帮助")
 	return cmd

@@ -61,11 +61,12 @@ func TestReadOnlyInboxIsNeverWrittenTo(t *testing.T) {
 		t.Errorf("the inbox changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 	// The bookkeeping is in the out folder's state folder, and nothing of a
-	// build is left there but the locks and the typeset ledgers it keeps
-	// for the next build (ledgers/).
+	// build is left there but the locks and the caches it keeps for the
+	// next build: typeset ledgers, village files, workbooks' readings
+	// (ledgers/, files/, intake/).
 	ents, _ := os.ReadDir(cfg.StateDir())
 	for _, e := range ents {
-		if n := e.Name(); n != "build.lock" && n != watchLock && n != "ledgers" && !strings.HasPrefix(n, "receipt") && !strings.HasSuffix(n, ".json") {
+		if n := e.Name(); n != "build.lock" && n != watchLock && n != "ledgers" && n != "files" && n != "intake" && !strings.HasPrefix(n, "receipt") && !strings.HasSuffix(n, ".json") {
 			t.Errorf("left in the state folder: %s", n)
 		}
 		if strings.HasPrefix(e.Name(), "staging-") || e.Name() == "publish.json" {

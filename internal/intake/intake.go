@@ -32,10 +32,15 @@ func DefaultLimits() Limits {
 	return Limits{MaxUnzipBytes: 64 << 20, MaxRows: 10000, MaxCellRunes: 32767}
 }
 
-// Options tune reading.
+// Options tune reading. Every field but Kept is part of a kept reading's
+// key (kept.go): a field added here must be added there.
 type Options struct {
 	Villages []ledger.Village // the config's villages; nil when there is no config
 	Limits   Limits           // zero fields take DefaultLimits
+	// Kept, when set, keeps each file's reading between builds, so that
+	// ReadAll reads only the files whose bytes (or name, or these
+	// options, or the program) changed since they were kept.
+	Kept *Kept
 }
 
 // File describes one input file.
@@ -187,6 +192,10 @@ func Discover(paths []string) ([]string, error) {
 // returns their results in input order.
 func ReadAll(paths []string, opts Options) []*Result {
 	results := make([]*Result, len(paths))
+	read := func(path string) *Result { return Read(path, opts) }
+	if opts.Kept != nil {
+		read = opts.Kept.reader(opts)
+	}
 	workers := min(runtime.GOMAXPROCS(0), len(paths))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -195,7 +204,7 @@ func ReadAll(paths []string, opts Options) []*Result {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = Read(paths[i], opts)
+				results[i] = read(paths[i])
 			}
 		}()
 	}
@@ -353,10 +362,19 @@ func (r *reader) readFrom(f io.ReaderAt, size int64) {
 // ReadBytes reads a workbook held in memory, as Read reads a file named
 // name (the name is used for diagnostics and the village).
 func ReadBytes(name string, data []byte, opts Options) (res *Result) {
-	res = &Result{File: File{Path: name, Name: filepath.Base(name)}}
+	return readData(name, data, opts)
+}
+
+// readData reads data, the bytes of the plain workbook file at path, with
+// the result Read(path) would give.
+func readData(path string, data []byte, opts Options) (res *Result) {
+	res = &Result{File: File{Path: path, Name: filepath.Base(path)}}
 	defer res.finish()
 	opts.Limits = orDefault(opts.Limits)
 	r := &reader{res: res, opts: opts}
+	if testHookRead != nil {
+		testHookRead(path)
+	}
 	r.readFrom(bytes.NewReader(data), int64(len(data)))
 	return res
 }

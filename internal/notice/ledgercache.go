@@ -25,6 +25,18 @@ import (
 // changes.
 const keyFormat = "taizhang ledger chunk/2"
 
+// gob numbers the types it meets, process-wide, in the order it meets
+// them, and a key's encoding (ledgerKeys) carries those numbers: the key's
+// types are met here, at init, in a fixed order, so that every process of
+// one program encodes the same tasks alike, whatever it encoded before
+// (intake keeps its readings in gob: a build that read workbooks and one
+// that took them all from the cache would otherwise key ledgers apart).
+func init() {
+	enc := gob.NewEncoder(io.Discard)
+	enc.Encode(ledger.Village{})
+	enc.Encode(&ledger.Item{})
+}
+
 // ledgerKeys are one build's cache keys, by village name.
 type ledgerKeys struct {
 	village map[string]string

@@ -66,6 +66,13 @@ type Published struct {
 	// Typeset and Reused count the village ledgers typeset by this call
 	// and those joined from the cache.
 	Typeset, Reused int
+	// Prune removes from the caches (PublishOptions.Cache and Files) every
+	// entry this call did not use: the caches hold one town's ledgers, not
+	// every version of them. Call it once the files are published, so that
+	// a build that fails after Publish leaves the caches of the last good
+	// one. Nil when there is nothing to prune. Failing to prune costs disk
+	// space, not correctness.
+	Prune func()
 }
 
 // Publish writes the town notice (通报.pdf) and every configured village's
@@ -319,24 +326,25 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 	if pub != nil {
 		pub.Typeset, pub.Reused = int(p.typeset.Load()), int(p.reused.Load())
 	}
-	if p.keys != nil {
-		// Keep what this build used, nothing else: the cache holds one
-		// town's ledgers, not every version of them. Failing to prune
-		// costs disk space, not correctness.
-		keep := map[string]bool{}
-		for _, k := range p.keys.village {
-			keep[k] = true
-		}
-		opts.Cache.Keep(keep)
-		if p.keys.file != nil {
-			keep := map[string]bool{}
-			for _, k := range p.keys.file {
-				keep[k] = true
+	if p.keys != nil && pub != nil {
+		keys := p.keys
+		pub.Prune = func() {
+			opts.Cache.Keep(keySet(keys.village))
+			if keys.file != nil {
+				opts.Files.Keep(keySet(keys.file))
 			}
-			opts.Files.Keep(keep)
 		}
 	}
 	return nil
+}
+
+// keySet is the set of m's values.
+func keySet(m map[string]string) map[string]bool {
+	keep := make(map[string]bool, len(m))
+	for _, k := range m {
+		keep[k] = true
+	}
+	return keep
 }
 
 // run makes the i-th village's ledger and, when villages is set, its file.

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +20,9 @@ import (
 
 // cacheDir is where a build keeps its typeset ledgers.
 func cacheDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), ledgerCache) }
+
+// intakeDir is where a build keeps its workbooks' readings.
+func intakeDir(cfg *config.Config) string { return filepath.Join(cfg.StateDir(), intakeCache) }
 
 // published maps every output under cfg's out folder to its digest,
 // without the out folder's own state (the cache) and the lock.
@@ -71,10 +76,11 @@ func sameFiles(t *testing.T, what string, got, want map[string][32]byte) {
 }
 
 // TestCachedRebuildIsByteIdentical keeps two copies of a town and changes
-// both alike — one village's workbook, the config, the narrative — building
-// one with its cache and the other from nothing (--no-cache) each time:
-// every output must be the same bytes, and the cached build must have
-// typeset exactly the ledgers whose inputs changed.
+// both alike — one village's workbook, a workbook's name, the config, the
+// villages, the narrative — building one with its cache and the other from
+// nothing (--no-cache) each time: every output must be the same bytes, and
+// the cached build must have read exactly the workbooks and typeset exactly
+// the ledgers whose inputs changed.
 func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	a := town(t, 4, 12)
 	bDir := t.TempDir()
@@ -90,26 +96,34 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// read is how many workbooks the cached build must read; the others'
+	// readings come from the cache.
 	var asOf ledger.Date
-	step := func(what string, typeset, reused int) {
+	step := func(what string, typeset, reused, read int) {
 		t.Helper()
 		a, b = reload(t, a), reload(t, b)
 		ra := buildAsOf(t, a, false, asOf)
-		buildAsOf(t, b, true, asOf)
+		rb := buildAsOf(t, b, true, asOf)
 		if ra.Typeset != typeset || ra.Reused != reused {
 			t.Errorf("%s: typeset %d, reused %d ledgers; want %d and %d", what, ra.Typeset, ra.Reused, typeset, reused)
 		}
+		if ra.Read != read || ra.ReadFromCache != 4-read {
+			t.Errorf("%s: read %d workbooks, %d from the cache; want %d and %d", what, ra.Read, ra.ReadFromCache, read, 4-read)
+		}
+		if rb.Read != 4 || rb.ReadFromCache != 0 {
+			t.Errorf("%s: --no-cache read %d workbooks, %d from the cache", what, rb.Read, rb.ReadFromCache)
+		}
 		sameFiles(t, what, published(t, a), published(t, b))
-		if st, err := os.Stat(filepath.Join(b.StateDir(), "ledgers")); err == nil && st.IsDir() {
-			if des, _ := os.ReadDir(filepath.Join(b.StateDir(), "ledgers")); len(des) > 0 {
-				t.Errorf("%s: --no-cache wrote %d cache files", what, len(des))
+		for _, c := range cacheFolders {
+			if des, _ := os.ReadDir(filepath.Join(b.StateDir(), c)); len(des) > 0 {
+				t.Errorf("%s: --no-cache wrote %d cache files in %s", what, len(des), c)
 			}
 		}
 	}
 	both := func(f func(dir string)) { f(a.Dir()); f(b.Dir()) }
 
-	step("first build", 4, 0)
-	step("nothing changed", 0, 4)
+	step("first build", 4, 0, 4)
+	step("nothing changed", 0, 4, 0)
 
 	changed, err := os.ReadFile(paths[1])
 	if err != nil {
@@ -120,7 +134,16 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("one village's workbook", 1, 3)
+	step("one village's workbook", 1, 3, 1)
+
+	// Renamed: the tasks name their file, in the ledger too.
+	both(func(dir string) {
+		from := filepath.Join(dir, filepath.Base(paths[2]))
+		if err := os.Rename(from, strings.TrimSuffix(from, ".xlsx")+"（9月更新）.xlsx"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	step("a workbook renamed", 1, 3, 1)
 
 	both(func(dir string) {
 		p := filepath.Join(dir, config.FileName)
@@ -136,7 +159,25 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("the config", 4, 0)
+	step("the config", 4, 0, 4)
+
+	// The villages are what reading matches a workbook's title against.
+	both(func(dir string) {
+		p := filepath.Join(dir, config.FileName)
+		y, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := a.Villages[3]
+		y2 := strings.Replace(string(y), v.Org, v.Org+"（新）", 1)
+		if y2 == string(y) {
+			t.Fatalf("the synthetic config has no %s to change", v.Org)
+		}
+		if err := os.WriteFile(p, []byte(y2), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	step("a village's organisation", 4, 0, 4)
 
 	both(func(dir string) {
 		n := reload(t, a).NarrativePath()
@@ -145,25 +186,90 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("the narrative", 0, 4)
+	step("the narrative", 0, 4, 0)
 
 	// Another day to count against (build --as-of): the ledgers' pages stay
 	// (they do not show the day), but every document's date changes, so no
 	// village's file may come from the cache as it was.
 	asOf = ledger.DateOf(time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC))
-	step("the day counted against", 0, 4)
+	step("the day counted against", 0, 4, 0)
 	asOf = ledger.Date{}
-	step("back to the config's day", 0, 4)
-	step("nothing changed again", 0, 4)
+	step("back to the config's day", 0, 4, 0)
+	step("nothing changed again", 0, 4, 0)
 
 	// Only this build's entries are kept: one ledger chunk and its
-	// metadata per village.
-	if des, _ := os.ReadDir(cacheDir(a)); len(des) != 2*4 {
-		t.Errorf("cache holds %d files, want %d", len(des), 2*4)
+	// metadata per village, one reading and its record per workbook.
+	for _, dir := range []string{cacheDir(a), intakeDir(a)} {
+		if des, _ := os.ReadDir(dir); len(des) != 2*4 {
+			t.Errorf("%s holds %d files, want %d", dir, len(des), 2*4)
+		}
 	}
 	// And one finished village file and its metadata per village.
 	if des, _ := os.ReadDir(filepath.Join(a.StateDir(), fileCache)); len(des) != 2*4 {
 		t.Errorf("village file cache holds %d files, want %d", len(des), 2*4)
+	}
+}
+
+// TestBadIntakeEntryIsReadAgain damages the kept readings as a disk, a
+// crash or a clerk copying folders can: a byte changed, another
+// workbook's reading under this key with a record to match, cut short, the
+// record gone. The workbook is read again, and the outputs stay those of a
+// build from nothing.
+func TestBadIntakeEntryIsReadAgain(t *testing.T) {
+	cfg := town(t, 4, 8)
+	buildWith(t, cfg, true)
+	want := published(t, cfg)
+	buildWith(t, cfg, false)
+	dir := intakeDir(cfg)
+	keys := func() []string {
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, de := range des {
+			if k, ok := strings.CutSuffix(de.Name(), ".bin"); ok {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) != 4 {
+			t.Fatalf("%d readings kept, want 4", len(keys))
+		}
+		return keys
+	}
+	damage := []struct {
+		what string
+		do   func(k []string)
+	}{
+		{"a byte of the reading changed", func(k []string) {
+			p := filepath.Join(dir, k[0]+".bin")
+			b, _ := os.ReadFile(p)
+			b[len(b)/2] ^= 0x20
+			os.WriteFile(p, b, 0o644)
+		}},
+		{"another workbook's reading, record to match", func(k []string) {
+			b, _ := os.ReadFile(filepath.Join(dir, k[1]+".bin"))
+			os.WriteFile(filepath.Join(dir, k[0]+".bin"), b, 0o644)
+			fixRecord(t, filepath.Join(dir, k[0]+".json"), b)
+		}},
+		{"reading cut short, record to match", func(k []string) {
+			p := filepath.Join(dir, k[0]+".bin")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, b[:len(b)-50], 0o644)
+			fixRecord(t, filepath.Join(dir, k[0]+".json"), b[:len(b)-50])
+		}},
+		{"record gone", func(k []string) { os.Remove(filepath.Join(dir, k[0]+".json")) }},
+	}
+	for _, d := range damage {
+		d.do(keys())
+		res := buildWith(t, cfg, false)
+		if res.Read != 1 || res.ReadFromCache != 3 {
+			t.Errorf("%s: read %d, from the cache %d; want 1 and 3", d.what, res.Read, res.ReadFromCache)
+		}
+		if res.Typeset != 0 {
+			t.Errorf("%s: typeset %d ledgers; the tasks did not change", d.what, res.Typeset)
+		}
+		sameFiles(t, d.what, published(t, cfg), want)
 	}
 }
 
@@ -248,6 +354,64 @@ func fixRecord(t *testing.T, path string, b []byte) {
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rebuildEnv, when set to a workspace, makes the test binary run one build
+// of it with the cache and print its counts: each build of
+// TestRebuildInANewProcess is a process of its own, as each clerk's is.
+const rebuildEnv = "TAIZHANG_REBUILD_BUILD"
+
+func rebuildChild(dir string) {
+	cfg, err := config.Load(filepath.Join(dir, config.FileName))
+	if err == nil {
+		var res *Result
+		if res, err = Build(context.Background(), Options{Config: cfg}); err == nil {
+			fmt.Printf("typeset %d reused %d read %d from-cache %d\n", res.Typeset, res.Reused, res.Read, res.ReadFromCache)
+			os.Exit(0)
+		}
+	}
+	os.Stderr.WriteString(fmt.Sprint(err) + "\n")
+	os.Exit(1)
+}
+
+// TestRebuildInANewProcess: what one process keeps, the next one uses —
+// the cache's keys must not depend on what else a process did before
+// computing them (gob numbers the types it meets in the order it meets
+// them, process-wide: a build that read workbooks and one that took every
+// reading from the cache meet them in other orders).
+func TestRebuildInANewProcess(t *testing.T) {
+	cfg := town(t, 3, 6)
+	dir := cfg.Dir()
+	other := t.TempDir()
+	paths, err := synth.WriteTown(other, synth.Spec{Villages: 3, Tasks: 6, Seed: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(what, want string) {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), rebuildEnv+"="+dir)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v: %s", what, err, stderr.String())
+		}
+		if got := strings.TrimSpace(string(out)); got != want {
+			t.Errorf("%s: %s; want %s", what, got, want)
+		}
+	}
+	build("first build", "typeset 3 reused 0 read 3 from-cache 0")
+	build("nothing changed", "typeset 0 reused 3 read 0 from-cache 3")
+	b, err := os.ReadFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, filepath.Base(paths[1])), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build("one village's workbook", "typeset 1 reused 2 read 1 from-cache 2")
+	build("nothing changed again", "typeset 0 reused 3 read 0 from-cache 3")
 }
 
 // TestBadVillageFileEntryIsRebuilt: a kept village file whose bytes

@@ -32,6 +32,9 @@ const childEnv = "TAIZHANG_FAULT_BUILD"
 var childAsOf = ledger.NewDate(2025, 9, 20)
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(rebuildEnv); dir != "" {
+		rebuildChild(dir)
+	}
 	if dir := os.Getenv(childEnv); dir != "" {
 		cfg, err := config.Load(filepath.Join(dir, "taizhang.yaml"))
 		if err == nil {

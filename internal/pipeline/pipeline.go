@@ -63,8 +63,9 @@ type Options struct {
 	// volume as OutDir. Default: Config.StateDir() when OutDir is the
 	// config's out folder or inside it (build --final), else OutDir/.taizhang.
 	StateDir string
-	// NoCache typesets every village's ledger afresh, ignoring and not
-	// touching the ones kept from earlier builds (build --no-cache).
+	// NoCache reads every workbook and typesets every village's ledger
+	// afresh, ignoring and not touching the readings and ledgers kept from
+	// earlier builds (build --no-cache).
 	NoCache bool
 
 	// Progress, when set, is told each step's name as it starts, and how far
@@ -85,6 +86,9 @@ type Result struct {
 	// Typeset and Reused count the village ledgers typeset by this build
 	// and those joined from the ones kept by an earlier build.
 	Typeset, Reused int
+	// Read and ReadFromCache count the input files read by this build and
+	// those whose reading was kept from an earlier build.
+	Read, ReadFromCache int
 }
 
 // Errors counts the error diagnostics.
@@ -99,10 +103,12 @@ type run struct {
 	cfg     *config.Config
 	res     *Result
 	results []*intake.Result
+	kept    *intake.Kept // the readings kept between builds; nil with NoCache
+	prune   func()       // prunes the notices' caches once published; may be nil
 	items   []ledger.Item
 	wb      *workbook.Draft // the workbook begun beside the notices
 	staged  *output.Set
-	state   string // the state folder: lock, staging, the typeset ledgers kept
+	state   string // the state folder: lock, staging, the caches (cacheFolders)
 }
 
 // step is one stage of the build.

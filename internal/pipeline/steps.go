@@ -41,7 +41,7 @@ const (
 // first two steps of a build, and all of `taizhang check`. A folder is taken
 // to be the whole inbox, so configured villages missing from it are warned of.
 func Check(paths []string, cfg *config.Config, asOf ledger.Date) (*check.Report, error) {
-	results, err := read(paths, cfg)
+	results, err := read(paths, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -54,12 +54,14 @@ func Check(paths []string, cfg *config.Config, asOf ledger.Date) (*check.Report,
 	return check.Run(results, check.Options{Config: cfg, AsOf: asOf, Complete: complete}), nil
 }
 
-func read(paths []string, cfg *config.Config) ([]*intake.Result, error) {
+// read reads the workbooks at paths; kept, when not nil, keeps their
+// readings between builds.
+func read(paths []string, cfg *config.Config, kept *intake.Kept) ([]*intake.Result, error) {
 	files, err := intake.Discover(paths)
 	if err != nil {
 		return nil, err
 	}
-	opts := intake.Options{Limits: intake.DefaultLimits()}
+	opts := intake.Options{Limits: intake.DefaultLimits(), Kept: kept}
 	if cfg != nil {
 		opts.Villages = cfg.Villages
 	}
@@ -74,9 +76,37 @@ func (r *run) intake(ctx context.Context) error {
 	if inputs == nil {
 		inputs = []string{r.cfg.InboxDir()}
 	}
-	results, err := read(inputs, r.cfg)
+	if !r.opts.NoCache {
+		r.kept = r.keptReadings()
+	}
+	results, err := read(inputs, r.cfg, r.kept)
 	r.results = results
+	r.res.Read = len(results)
+	if r.kept != nil {
+		r.res.Read, r.res.ReadFromCache = r.kept.Counts()
+	}
 	return err
+}
+
+// keptReadings is where the workbooks' readings are kept between builds:
+// the state folder's intake/ (under the build's lock), so that a rebuild
+// reads only the workbooks that changed. Their keys cover, besides each
+// file's bytes and name and the reading's options (intake's part), the
+// build's version and the whole config but its place — more than reading
+// uses, so that no part of the config can be forgotten. nil (read every
+// file) when the folder cannot be made: the cache is not an output.
+func (r *run) keptReadings() *intake.Kept {
+	store, err := cache.Open(filepath.Join(r.state, intakeCache))
+	if err != nil {
+		return nil
+	}
+	c := *r.cfg
+	c.Path = "" // a workspace moved or copied keeps its cache
+	cfg, err := json.Marshal(&c)
+	if err != nil {
+		return nil
+	}
+	return intake.NewKept(store, []byte(r.version()), cfg)
 }
 
 func (r *run) check(ctx context.Context) error {
@@ -166,12 +196,13 @@ func (r *run) workbook(ctx context.Context) error {
 // construction (package cache), and --no-cache neither reads nor writes
 // them.
 const (
+	intakeCache = "intake"  // each workbook's reading (tasks, diagnostics, 读取情况)
 	ledgerCache = "ledgers" // each village's typeset ledger (a page set)
 	fileCache   = "files"   // each village's finished 台账/<村>.pdf
 )
 
 // cacheFolders lists them all.
-var cacheFolders = []string{ledgerCache, fileCache}
+var cacheFolders = []string{intakeCache, ledgerCache, fileCache}
 
 func (r *run) notices(ctx context.Context) error {
 	fonts, err := loadFonts(r.cfg)
@@ -225,6 +256,7 @@ func (r *run) notices(ctx context.Context) error {
 		return err
 	}
 	r.res.Typeset, r.res.Reused = pub.Typeset, pub.Reused
+	r.prune = pub.Prune
 	diags := pub.Diagnostics
 	// The same missing glyph or narrative warning may come from several
 	// documents: keep the first of each. A file named by its absolute path
@@ -417,5 +449,14 @@ func (r *run) publish(ctx context.Context) error {
 		return err
 	}
 	r.res.Outputs = r.staged.Files()
+	if r.kept != nil {
+		// Keep the readings this build used, nothing else: the cache
+		// holds the inbox as it is, not every version of it. Failing to
+		// prune costs disk space, not correctness.
+		r.kept.Prune()
+	}
+	if r.prune != nil {
+		r.prune() // the typeset ledgers and village files, likewise
+	}
 	return nil
 }

@@ -1,0 +1,267 @@
+package intake
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"hash"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/taizhang/taizhang/internal/cache"
+	"github.com/taizhang/taizhang/internal/ledger"
+)
+
+// A workbook's reading is kept between builds (Options.Kept) so that a
+// rebuild after one village's workbook changed reads that one workbook and
+// takes the others' Results from the store. Reading is a pure function of
+// the file's bytes, the name diagnostics call it by, Options and the
+// program's code: the key (func key) is the digest of exactly these, plus
+// a format and what the caller adds (the build's version and whole config). The file's
+// bytes are hashed every time — a changed file may keep its size and
+// modification time (a copy with -p, a clock set back, a share's coarse
+// times), and hashing a town's workbooks costs little beside parsing them.
+
+// keptFormat changes whenever what a key covers or how an entry is encoded
+// changes: a field added to Result, File, SheetUse, ledger.Item … is
+// encoded by gob without it, but a kept entry made before it would decode
+// with the field empty.
+const keptFormat = "taizhang intake result/1"
+
+// maxKept is the largest file whose reading is kept: the file is held in
+// memory whole to hash it and read it from the same bytes. A larger file
+// (no real ledger is) is read from disk as without a store.
+const maxKept = 64 << 20
+
+// Kept keeps Results in a cache.Store. Its methods may be called from
+// several goroutines.
+type Kept struct {
+	store *cache.Store
+	salt  [][]byte
+
+	mu   sync.Mutex
+	used map[string]bool // keys read or kept since NewKept
+
+	read, reused atomic.Int32
+}
+
+// NewKept keeps Results in store, under keys that cover salt too: what
+// besides the file, Options and the program the caller's results depend on
+// (a build adds its version and config).
+func NewKept(store *cache.Store, salt ...[]byte) *Kept {
+	return &Kept{store: store, salt: salt, used: map[string]bool{}}
+}
+
+// Counts returns how many files were read and how many Results were taken
+// from the store instead, since NewKept.
+func (k *Kept) Counts() (read, reused int) { return int(k.read.Load()), int(k.reused.Load()) }
+
+// Prune removes from the store every entry not used since NewKept: the
+// store holds the last build's readings, not every version of every file.
+func (k *Kept) Prune() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.store.Keep(k.used)
+}
+
+// base digests what every file's key shares: the format, the program, the
+// caller's salt and opts.
+func (k *Kept) base(opts Options) ([]byte, error) {
+	prog, err := cache.Program()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	put := func(b []byte) { field(h, b) }
+	put([]byte(keptFormat))
+	put([]byte(prog))
+	for _, s := range k.salt {
+		put(s)
+	}
+	// Every Options field but Kept itself, with the defaults reading
+	// applies. Not in gob, whose output carries type numbers that depend
+	// on what the process encoded before: a key must be the same in every
+	// process.
+	o, err := json.Marshal(struct {
+		Villages []ledger.Village
+		Limits   Limits
+	}{opts.Villages, orDefault(opts.Limits)})
+	if err != nil {
+		return nil, err
+	}
+	put(o)
+	return h.Sum(nil), nil
+}
+
+// key is the file's key: base, the name its diagnostics use, the digest
+// of its bytes. This is the one place a key is made.
+func key(base []byte, name string, sum [32]byte) string {
+	h := sha256.New()
+	h.Write(base)
+	field(h, []byte(name))
+	h.Write(sum[:])
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// field writes b to h after its length, so that no two lists of fields
+// write the same bytes.
+func field(h hash.Hash, b []byte) {
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+	h.Write(n[:])
+	h.Write(b)
+}
+
+// reader returns ReadAll's read for opts: Read, with each plain workbook
+// file's Result taken from the store when it holds one under the file's
+// key, and kept there when not.
+func (k *Kept) reader(opts Options) func(path string) *Result {
+	base, err := k.base(opts)
+	if err != nil {
+		// A key that cannot be made (the program file unreadable) keeps
+		// nothing: every file is read, as without a store.
+		return func(path string) *Result {
+			k.read.Add(1)
+			return Read(path, opts)
+		}
+	}
+	return func(path string) *Result { return k.readKept(path, opts, base) }
+}
+
+func (k *Kept) readKept(path string, opts Options, base []byte) *Result {
+	name := filepath.Base(path)
+	// Only a plain workbook file is kept. A link, a file that is not read
+	// (by its name) and a file that cannot be opened give a Result that
+	// depends on more than bytes, and cost nothing to read again.
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || !IsWorkbookName(name) || fi.Size() > maxKept {
+		k.read.Add(1)
+		return Read(path, opts)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		k.read.Add(1)
+		return Read(path, opts)
+	}
+	sum := sha256.Sum256(data)
+	key := key(base, name, sum)
+	if res, ok := k.get(key, path, data, sum); ok {
+		k.reused.Add(1)
+		k.use(key)
+		return res
+	}
+	k.read.Add(1)
+	res := readData(path, data, opts)
+	if k.put(key, res) {
+		k.use(key)
+	}
+	return res
+}
+
+func (k *Kept) use(key string) {
+	k.mu.Lock()
+	k.used[key] = true
+	k.mu.Unlock()
+}
+
+// put keeps res under key, unless the file was rejected (an error). A
+// rejected file's reading follows from the key as much as any other's, but
+// it stops the build, and the clerk replaces the file: kept, it would
+// hardly ever be used again, and a build that stops at check would leave
+// the cache with readings no later build wants. Reading it again costs one
+// file. (A reading that met a bug in this program, CodeInternal, is an
+// error too: the next build tries again.)
+func (k *Kept) put(key string, res *Result) bool {
+	if res.File.Rejected {
+		return false
+	}
+	entry, err := encodeEntry(key, res)
+	// Failing to keep a reading costs the next build a read, no more.
+	return err == nil && k.store.PutBytes(key, entry, nil) == nil
+}
+
+// get returns the Result kept under key for the file at path whose bytes
+// are data, when the store has a whole entry that decodes and names this
+// file (a damaged or foreign entry is not used).
+func (k *Kept) get(key, path string, data []byte, sum [32]byte) (*Result, bool) {
+	b, _, ok := k.store.GetBytes(key)
+	if !ok {
+		return nil, false
+	}
+	res, ok := decodeEntry(key, b)
+	if !ok {
+		return nil, false
+	}
+	f := &res.File
+	if f.Name != filepath.Base(path) || f.Size != int64(len(data)) ||
+		(f.SHA256 != "" && f.SHA256 != hex.EncodeToString(sum[:])) {
+		return nil, false
+	}
+	f.Path = path
+	return res, true
+}
+
+// An entry is a seal, then the Result in gob, which writes every exported
+// field, json:"-" ones too (a task's FromSection, MergedUp and Layout),
+// and nothing unexported (Result has no such field: TestKeptEqualsFresh
+// compares a kept reading with a fresh one, field by field).
+//
+// The seal is the digest of the key and the rest: the store's record says
+// the bytes are whole, the seal that they are the reading made under this
+// key — an entry of another key, or changed, whose record was made to
+// match, is not used. Not a defence against someone who writes the cache
+// on purpose (they can run any program as the clerk), but against the
+// copies and repairs of folders that happen.
+
+// encodeEntry is res's entry under key. Path, as given, is not in the key
+// (a workspace moved keeps its cache): it is left out, and set from the
+// caller's when the entry is used.
+func encodeEntry(key string, res *Result) ([]byte, error) {
+	c := *res
+	c.File.Path = ""
+	var b bytes.Buffer
+	b.Write(make([]byte, sha256.Size))
+	if err := gob.NewEncoder(&b).Encode(&c); err != nil {
+		return nil, err
+	}
+	entry := b.Bytes()
+	copy(entry, sealOf(key, entry[sha256.Size:]))
+	return entry, nil
+}
+
+// decodeEntry is the Result of entry, when it is sealed under key and
+// decodes; its Path is "".
+func decodeEntry(key string, entry []byte) (*Result, bool) {
+	if len(entry) < sha256.Size || !bytes.Equal(entry[:sha256.Size], sealOf(key, entry[sha256.Size:])) {
+		return nil, false
+	}
+	res := new(Result)
+	if gob.NewDecoder(bytes.NewReader(entry[sha256.Size:])).Decode(res) != nil || res.File.Path != "" {
+		return nil, false
+	}
+	shareLayouts(res.Items)
+	return res, true
+}
+
+func sealOf(key string, payload []byte) []byte {
+	h := sha256.New()
+	h.Write([]byte(key))
+	h.Write(payload)
+	return h.Sum(nil)
+}
+
+// shareLayouts points the tasks of one table at one Layout again, as
+// reading does (decoding gives each task its own copy).
+func shareLayouts(items []ledger.Item) {
+	for i := 1; i < len(items); i++ {
+		prev, cur := items[i-1].Source.Layout, items[i].Source.Layout
+		if prev != nil && cur != nil && *prev == *cur {
+			items[i].Source.Layout = prev
+		}
+	}
+}
