@@ -24,36 +24,54 @@ var taskWidths = map[ledger.Column]float64{
 // writeTasks writes 汇总: one row per task, village first, then every
 // canonical column (personal ones included: this is the internal list),
 // then where the task was read. The header row is frozen, filtered and
-// repeated on every printed page; the status cell is coloured.
+// repeated on every printed page; the status cell is coloured. A Draft
+// writes here only the rows of its first chunk (tasksChunk); the others
+// are made beside it (tasksRows) and spliced in when it is saved.
 func (b *book) writeTasks(name string) error {
-	cols := ledger.Columns()
-	widths := []float64{8.5}
-	for _, c := range cols {
-		widths = append(widths, taskWidths[c])
-	}
-	widths = append(widths, 16)
-	last := len(cols) + 2
-	s, err := b.sheet(name, sheetSpec{
-		widths:     widths,
-		freezeCols: 2, freezeRows: 1,
-		filter:    fmt.Sprintf("A1:%s%d", colName(last), len(b.items)+1),
-		titleRows: "$1:$1",
-		header:    b.title("整改任务汇总台账"),
-	})
+	s, err := b.sheet(name, b.tasksSpec())
 	if err != nil {
 		return err
 	}
 	if b.mode == modeAllButTasks {
 		return s.close() // its rows are the Draft's
 	}
-
+	cols := ledger.Columns()
 	s.text(1, 1, villageHeader, b.st.header)
 	for i, c := range cols {
 		s.text(i+2, 1, c.Name(), b.st.header)
 	}
-	s.text(last, 1, sourceHeader, b.st.header)
+	s.text(len(cols)+2, 1, sourceHeader, b.st.header)
+	hi := len(b.items)
+	if b.mode == modeTasksOnly {
+		_, hi = chunkRange(0, len(b.items))
+	}
+	b.taskRows(s, 0, hi)
+	return s.close()
+}
 
-	for i := range b.items {
+// tasksSpec is how 汇总 is set up: its widths, the village and 序号 columns
+// and the header row frozen, the filter over every task.
+func (b *book) tasksSpec() sheetSpec {
+	cols := ledger.Columns()
+	widths := []float64{8.5}
+	for _, c := range cols {
+		widths = append(widths, taskWidths[c])
+	}
+	widths = append(widths, 16)
+	return sheetSpec{
+		widths:     widths,
+		freezeCols: 2, freezeRows: 1,
+		filter:    fmt.Sprintf("A1:%s%d", colName(len(cols)+2), len(b.items)+1),
+		titleRows: "$1:$1",
+		header:    b.title("整改任务汇总台账"),
+	}
+}
+
+// taskRows writes the rows of b.items[lo:hi], each at its own row number.
+func (b *book) taskRows(s *sheet, lo, hi int) {
+	cols := ledger.Columns()
+	last := len(cols) + 2
+	for i := lo; i < hi; i++ {
 		if s.err != nil {
 			break
 		}
@@ -83,7 +101,6 @@ func (b *book) writeTasks(name string) error {
 		}
 		s.text(last, row, sourceText(it.Source), b.st.center)
 	}
-	return s.close()
 }
 
 // sourceText gives "大布村.xlsx 第12行".

@@ -84,7 +84,14 @@ func NewDraft(ctx context.Context, in Input) (*Draft, error) {
 	if in.Summary == nil {
 		in.Summary = consolidate.Summarize(in.Items, in.Villages, in.AsOf) // once, not at every Write
 	}
-	capture := &draftZip{ctx: ctx}
+	if !consolidate.Ordered(in.Items, in.Villages) {
+		in.Items = append([]ledger.Item(nil), in.Items...)
+		consolidate.Order(in.Items, in.Villages)
+	}
+	// The rows after the first chunk's are made meanwhile, on other cores.
+	rest := startChunks(ctx, in)
+	defer rest.stop()
+	capture := &draftZip{ctx: ctx, rest: rest}
 	if err := writeBook(ctx, in, modeTasksOnly, capture); err != nil {
 		capture.remove()
 		return nil, err

@@ -9,9 +9,11 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -603,47 +605,78 @@ func wholeBytes(t *testing.T, in Input) []byte {
 }
 
 // TestDraftGivesTheBytesOfTheWhole: a workbook whose 汇总 was made by
-// NewDraft before the warnings were known is, byte for byte, the workbook
-// made in one go with those warnings — with a comparison sheet, with
-// several warnings and with none, written twice from one draft.
+// NewDraft before the warnings were known, in chunks of rows spliced
+// together, is, byte for byte, the workbook made in one go with those
+// warnings — with a comparison sheet, with several warnings and with none,
+// written twice from one draft, whatever the chunks.
 func TestDraftGivesTheBytesOfTheWhole(t *testing.T) {
 	in := input()
 	in.Comparison = compare.Compare(&compare.Snapshot{AsOf: ledger.NewDate(2025, 6, 30), Items: town()[5:]}, in.Items, nine, asOf)
 	glyph := ledger.Diagnostic{Severity: ledger.Warning, Code: ledger.CodeMissingGlyph, File: "台账/塘敢村.pdf", Message: "字符“𠀋”（U+2000B）所有字体都没有"}
-	d, err := NewDraft(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	for _, warnings := range [][]ledger.Diagnostic{append(in.Warnings, glyph), nil} {
-		var got bytes.Buffer
-		if err := d.Write(&got, warnings); err != nil {
+	saved := tasksChunk
+	t.Cleanup(func() { tasksChunk = saved })
+	// One chunk (the 197 tasks are fewer than a chunk), four, and 29 of
+	// seven tasks each, the last of one.
+	for _, chunk := range []int{saved, 50, 7} {
+		tasksChunk = chunk
+		d, err := NewDraft(context.Background(), in)
+		if err != nil {
 			t.Fatal(err)
 		}
-		want := in
-		want.Warnings = warnings
-		if !bytes.Equal(got.Bytes(), wholeBytes(t, want)) {
-			t.Fatalf("with %d warnings the draft's workbook differs from the whole", len(warnings))
-		}
-		if n := len(rows(t, open(t, got.Bytes()), SheetChecks)) - 1; n != max(len(warnings), 1) {
-			t.Errorf("校验 has %d rows, want one per warning (%d)", n, len(warnings))
+		defer d.Close()
+		for _, warnings := range [][]ledger.Diagnostic{append(in.Warnings, glyph), nil} {
+			var got bytes.Buffer
+			if err := d.Write(&got, warnings); err != nil {
+				t.Fatal(err)
+			}
+			want := in
+			want.Warnings = warnings
+			if !bytes.Equal(got.Bytes(), wholeBytes(t, want)) {
+				t.Fatalf("chunks of %d, %d warnings: the draft's workbook differs from the whole", chunk, len(warnings))
+			}
+			if n := len(rows(t, open(t, got.Bytes()), SheetChecks)) - 1; n != max(len(warnings), 1) {
+				t.Errorf("校验 has %d rows, want one per warning (%d)", n, len(warnings))
+			}
 		}
 	}
 }
 
-// TestCancelledDraftStops: a draft whose context ends stops with its error
-// and leaves no temporary file.
+// TestCancelledDraftStops: a draft whose context ends, before it starts
+// or while its chunks are being made, stops with the context's error (or
+// has finished), leaves no temporary file and no goroutine behind.
 func TestCancelledDraftStops(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
+	saved := tasksChunk
+	t.Cleanup(func() { tasksChunk = saved })
+	tasksChunk = 5 // 40 chunks
+	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := NewDraft(ctx, input()); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
+	for _, after := range []time.Duration{0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), after)
+		d, err := NewDraft(ctx, input())
+		cancel()
+		switch {
+		case err == nil:
+			d.Close()
+		case !errors.Is(err, context.DeadlineExceeded):
+			t.Fatalf("cancelled after %v: err = %v, want the context's", after, err)
+		}
+	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("the cancelled draft left %s", left[0].Name())
 	}
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines left running", runtime.NumGoroutine()-before)
 }
 
 // TestRuneWidthShortcutsAgreeWithTheTable: the ranges runeWidth answers

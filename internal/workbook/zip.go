@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
 	"hash"
@@ -180,9 +181,13 @@ func (z *sortedZip) cleanup() {
 }
 
 // draftZip is the zip writer a Draft saves its workbook through: it keeps
-// the 汇总 sheet, compressed as sortedZip would, and drops every other part.
+// the 汇总 sheet, with the rows of the other chunks spliced in, compressed
+// as sortedZip would, and drops every other part.
 type draftZip struct {
 	ctx     context.Context
+	rest    *chunks      // the rows after the first chunk's
+	sheet   bytes.Buffer // 汇总 as excelize wrote it, the first chunk's rows
+	seen    bool
 	tasks   *heldPart
 	written int
 }
@@ -191,26 +196,43 @@ func (z *draftZip) parts() int { return z.written }
 
 func (z *draftZip) Create(name string) (io.Writer, error) {
 	z.written++
-	if name != tasksPart || z.tasks != nil {
+	if name != tasksPart || z.seen {
 		return io.Discard, nil
 	}
-	p, err := newHeldPart(name)
-	if err != nil {
-		return nil, err
-	}
-	p.ctx = z.ctx
-	z.tasks = p
-	return p, nil
+	z.seen = true
+	return &z.sheet, nil
 }
 
 func (z *draftZip) AddFS(fs.FS) error { return nil }
 
-// Close ends the kept sheet's compressed stream.
+// Close compresses the kept sheet: its head and first rows, every other
+// chunk's rows in order as they come, then its tail.
 func (z *draftZip) Close() error {
-	if z.tasks == nil {
+	if !z.seen {
 		return nil
 	}
-	return z.tasks.finish()
+	rows, head, tail, err := splitRows(z.sheet.Bytes())
+	if err != nil {
+		return err
+	}
+	p, err := newHeldPart(tasksPart)
+	if err != nil {
+		return err
+	}
+	p.ctx = z.ctx
+	z.tasks = p
+	p.Write(head)
+	p.Write(rows)
+	for k := range z.rest.count() {
+		more, err := z.rest.next(k)
+		if err != nil {
+			return err
+		}
+		p.Write(more)
+	}
+	p.Write(tail)
+	z.sheet = bytes.Buffer{}
+	return p.finish()
 }
 
 // remove removes the kept sheet, after a failure.
