@@ -421,21 +421,24 @@ func writeSnapshot(w io.Writer, snap *Snapshot) error {
 		bw.WriteString("  \"items\": [],\n")
 	} else {
 		bw.WriteString("  \"items\": [\n")
-		enc.SetIndent("    ", "  ")
+		// Each task encoded compact, then indented in one pass.
+		compact := json.NewEncoder(&item)
+		compact.SetEscapeHTML(false)
+		var indented []byte
 		for i := range snap.Items {
 			item.Reset()
-			if err := enc.Encode(&snap.Items[i]); err != nil {
+			if err := compact.Encode(&snap.Items[i]); err != nil {
 				return err
 			}
+			indented = appendIndented(indented[:0], bytes.TrimSuffix(item.Bytes(), []byte("\n")), "    ", "  ")
 			bw.WriteString("    ")
-			bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+			bw.Write(indented)
 			if i < len(snap.Items)-1 {
 				bw.WriteString(",")
 			}
 			bw.WriteString("\n")
 		}
 		bw.WriteString("  ],\n")
-		enc.SetIndent("  ", "  ")
 	}
 	if err := field("statistics", snap.Statistics, true); err != nil {
 		return err
