@@ -14,7 +14,7 @@ import (
 func TestAppendIndentedIsJSONIndent(t *testing.T) {
 	values := []any{
 		map[string]any{"a": []any{}, "b": map[string]any{}, "c": `x,{}[]:"\` + "\u2028\n\t<&>", "d": []any{1, map[string]any{"e": nil}, 2.5, true, false}},
-		[]any{[]any{}, []any{[]any{map[string]any{}}}, "", "\\", `\"`, "“第一议题”，（一）：；"},
+		[]any{[]any{}, []any{[]any{map[string]any{}}}, "", "\\", `\"`, `\\"`, `"\`, `a\\\"b"`, "“第一议题”，（一）：；"},
 		"just a string", 42, nil, []any{}, map[string]any{},
 		ledger.Item{Village: "大布村", Seq: "（2）", Problem: "“第一议题”制度执行不严格<>&\\\"", Progress: "第一行\n第二行",
 			Deadline: ledger.Deadline{Kind: ledger.DeadlineOn, Date: ledger.NewDate(2025, 3, 31)}, Status: ledger.StatusDone,
