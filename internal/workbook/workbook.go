@@ -53,9 +53,11 @@ type Input struct {
 	Comparison *compare.Result // nil when the build has no --since
 }
 
-// Write writes the workbook to w. Every sheet is streamed: its rows go to a
-// temporary file as they are made, and the workbook is zipped straight into
-// w, so memory does not grow with the number of tasks. It is NewDraft then
+// Write writes the workbook to w. Every sheet is streamed: 汇总's rows are
+// made in chunks of tasksChunk tasks, a few on every core at once, and
+// compressed into a temporary file in order; the other sheets' rows go
+// to excelize's stream writer; the workbook is zipped straight into w. So
+// memory does not grow with the number of tasks. It is NewDraft then
 // Draft.Write with in.Warnings.
 func Write(w io.Writer, in Input) error {
 	d, err := NewDraft(context.Background(), in)
