@@ -138,6 +138,11 @@ func TestKilledBuildLeavesEveryOutputWhole(t *testing.T) {
 		t.Fatalf("the child build should rewrite the same files with other bytes: %d vs %d files", len(fresh), len(old))
 	}
 
+	// The children's temporary folder: a killed build must leave nothing
+	// there either (its temporary files are in its staging folder, which
+	// the next build clears).
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	killed := 0
 	for _, delay := range []time.Duration{5, 40, 80, 120, 180, 250, 350, 500} {
 		if runChild(t, cfg.Dir(), delay*time.Millisecond) {
@@ -172,6 +177,9 @@ func TestKilledBuildLeavesEveryOutputWhole(t *testing.T) {
 
 	runChild(t, cfg.Dir(), 0)
 	sameOutputs(t, out, fresh, "after the final build (against a clean build's)")
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("the killed builds left %s in the temporary folder", left[0].Name())
+	}
 }
 
 // sameOutputs checks that out holds no temporaries and every file of want

@@ -159,7 +159,7 @@ func (r *run) draft(ctx context.Context) error {
 			RowsRead: f.RowsRead, Tasks: f.Items,
 		})
 	}
-	d, err := workbook.NewDraft(ctx, in)
+	d, err := workbook.NewDraft(ctx, in, r.staged.TempDir())
 	r.wb = d
 	return err
 }
@@ -188,7 +188,10 @@ func (c ctxWriter) Write(b []byte) (int, error) {
 // workbook writes 汇总台账.xlsx from the draft, its 校验 listing every
 // warning, the notices' too; no errors reach this step.
 func (r *run) workbook(ctx context.Context) error {
-	return r.staged.Add(WorkbookName, func(w io.Writer) error { return r.wb.Write(w, r.res.Diagnostics) })
+	err := r.staged.Add(WorkbookName, func(w io.Writer) error { return r.wb.Write(w, r.res.Diagnostics) })
+	r.wb.Close() // its temporary file, in the staging folder, goes before the publish
+	r.wb = nil
+	return err
 }
 
 // The caches a build keeps in its state folder, a folder each. They are

@@ -60,7 +60,7 @@ type Input struct {
 // memory does not grow with the number of tasks. It is NewDraft then
 // Draft.Write with in.Warnings.
 func Write(w io.Writer, in Input) error {
-	d, err := NewDraft(context.Background(), in)
+	d, err := NewDraft(context.Background(), in, "")
 	if err != nil {
 		return err
 	}
@@ -75,13 +75,16 @@ func Write(w io.Writer, in Input) error {
 // then. The bytes are those of a workbook made in one go.
 type Draft struct {
 	in    Input
+	dir   string
 	tasks *heldPart // 汇总, compressed
 }
 
 // NewDraft makes the 汇总 sheet of in, everything of in but its Warnings
-// (Draft.Write takes them), and stops early when ctx ends. Close removes
-// its temporary file.
-func NewDraft(ctx context.Context, in Input) (*Draft, error) {
+// (Draft.Write takes them), and stops early when ctx ends. Its temporary
+// files go in dir ("" for the system's; a build gives its staging folder,
+// which the next build clears should this one be killed). Close removes
+// them.
+func NewDraft(ctx context.Context, in Input, dir string) (*Draft, error) {
 	in.Warnings = nil
 	if in.Summary == nil {
 		in.Summary = consolidate.Summarize(in.Items, in.Villages, in.AsOf) // once, not at every Write
@@ -93,7 +96,7 @@ func NewDraft(ctx context.Context, in Input) (*Draft, error) {
 	// The rows after the first chunk's are made meanwhile, on other cores.
 	rest := startChunks(ctx, in)
 	defer rest.stop()
-	capture := &draftZip{ctx: ctx, rest: rest}
+	capture := &draftZip{ctx: ctx, dir: dir, rest: rest}
 	if err := writeBook(ctx, in, modeTasksOnly, capture); err != nil {
 		capture.remove()
 		return nil, err
@@ -101,7 +104,7 @@ func NewDraft(ctx context.Context, in Input) (*Draft, error) {
 	if capture.tasks == nil {
 		return nil, fmt.Errorf("workbook: excelize did not write the sheet %s as %s", SheetTasks, tasksPart)
 	}
-	return &Draft{in: in, tasks: capture.tasks}, nil
+	return &Draft{in: in, dir: dir, tasks: capture.tasks}, nil
 }
 
 // Write writes the workbook, its 校验 listing warnings, to w. It may be
@@ -109,7 +112,7 @@ func NewDraft(ctx context.Context, in Input) (*Draft, error) {
 func (d *Draft) Write(w io.Writer, warnings []ledger.Diagnostic) error {
 	in := d.in
 	in.Warnings = warnings
-	zw := newSortedZip(w, d.tasks)
+	zw := newSortedZip(w, d.dir, d.tasks)
 	defer zw.cleanup()
 	return writeBook(context.Background(), in, modeAllButTasks, zw)
 }

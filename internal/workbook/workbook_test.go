@@ -596,7 +596,7 @@ func TestControlCharactersAreDropped(t *testing.T) {
 func wholeBytes(t *testing.T, in Input) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	zw := newSortedZip(&buf)
+	zw := newSortedZip(&buf, "")
 	defer zw.cleanup()
 	if err := writeBook(context.Background(), in, modeWhole, zw); err != nil {
 		t.Fatal(err)
@@ -619,7 +619,7 @@ func TestDraftGivesTheBytesOfTheWhole(t *testing.T) {
 	// seven tasks each, the last of one.
 	for _, chunk := range []int{saved, 50, 7} {
 		tasksChunk = chunk
-		d, err := NewDraft(context.Background(), in)
+		d, err := NewDraft(context.Background(), in, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -653,12 +653,12 @@ func TestCancelledDraftStops(t *testing.T) {
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := NewDraft(ctx, input()); !errors.Is(err, context.Canceled) {
+	if _, err := NewDraft(ctx, input(), ""); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	for _, after := range []time.Duration{0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond} {
 		ctx, cancel := context.WithTimeout(context.Background(), after)
-		d, err := NewDraft(ctx, input())
+		d, err := NewDraft(ctx, input(), "")
 		cancel()
 		switch {
 		case err == nil:

@@ -37,14 +37,15 @@ type zipWriter interface {
 // writes under their names.
 type sortedZip struct {
 	zw      *zip.Writer
+	dir     string // for the temporary files; "" for the system's
 	held    []*heldPart
 	ready   []*heldPart // not ours: never removed here
 	written int         // parts written, held or not
 	closed  bool
 }
 
-func newSortedZip(w io.Writer, ready ...*heldPart) *sortedZip {
-	return &sortedZip{zw: zip.NewWriter(w), ready: ready}
+func newSortedZip(w io.Writer, dir string, ready ...*heldPart) *sortedZip {
+	return &sortedZip{zw: zip.NewWriter(w), dir: dir, ready: ready}
 }
 
 func (z *sortedZip) parts() int { return z.written }
@@ -67,8 +68,8 @@ type heldPart struct {
 	err   error
 }
 
-func newHeldPart(name string) (*heldPart, error) {
-	tmp, err := os.CreateTemp("", "taizhang-sheet-")
+func newHeldPart(dir, name string) (*heldPart, error) {
+	tmp, err := os.CreateTemp(dir, "taizhang-sheet-")
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func (z *sortedZip) Create(name string) (io.Writer, error) {
 	if !strings.HasPrefix(name, "xl/worksheets/sheet") {
 		return z.zw.Create(name)
 	}
-	p, err := newHeldPart(name)
+	p, err := newHeldPart(z.dir, name)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +186,7 @@ func (z *sortedZip) cleanup() {
 // as sortedZip would, and drops every other part.
 type draftZip struct {
 	ctx     context.Context
+	dir     string       // for the temporary file; "" for the system's
 	rest    *chunks      // the rows after the first chunk's
 	sheet   bytes.Buffer // 汇总 as excelize wrote it, the first chunk's rows
 	seen    bool
@@ -215,7 +217,7 @@ func (z *draftZip) Close() error {
 	if err != nil {
 		return err
 	}
-	p, err := newHeldPart(tasksPart)
+	p, err := newHeldPart(z.dir, tasksPart)
 	if err != nil {
 		return err
 	}
