@@ -117,8 +117,11 @@ func TestDeskInARealBrowser(t *testing.T) {
 	screenshot(t, ctx, "desk-village.png")
 
 	// 生成: build, then fetch 通报.pdf as the page links it.
-	run("build", chromedp.Navigate(h.url+"/build"), chromedp.WaitVisible(chromedp.ID(`#build-work`)),
-		chromedp.Click(chromedp.ID(`#build-work`)),
+	// Clicked by script, as the card: a live redraw may replace the button
+	// between the protocol's query and its click.
+	run("build page", chromedp.Navigate(h.url+"/build"), chromedp.WaitVisible(chromedp.ID(`#build-work`)))
+	value("build", chromedp.Evaluate[string](`document.getElementById('build-work').click(), "ok"`))
+	run("build",
 		chromedp.WaitVisible(chromedp.CSS(`#build-answer[data-ok="true"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#build-answer a[href="/files/%E9%80%9A%E6%8A%A5.pdf"]`)))
 	pdfHead := value("fetch 通报.pdf", chromedp.Evaluate[string](`fetch(document.querySelector('#build-answer a[href="/files/%E9%80%9A%E6%8A%A5.pdf"]').href).then(r => r.arrayBuffer()).then(b => String.fromCharCode(...new Uint8Array(b.slice(0, 5))))`, chromedp.EvalAwaitPromise))
@@ -126,8 +129,8 @@ func TestDeskInARealBrowser(t *testing.T) {
 		t.Errorf("通报.pdf fetched from the page starts %q", pdfHead)
 	}
 	// 定稿 refuses and says why: 桥头村's ledger was returned.
-	run("final", chromedp.Click(chromedp.ID(`build-final`)),
-		chromedp.WaitVisible(chromedp.CSS(`#build-answer[data-ok="false"]`)))
+	value("final", chromedp.Evaluate[string](`document.getElementById('build-final').click(), "ok"`))
+	run("final", chromedp.WaitVisible(chromedp.CSS(`#build-answer[data-ok="false"]`)))
 	if why := value("refusal", chromedp.Text(chromedp.ID("build-answer"))); !strings.Contains(why, "还不能定稿") || !strings.Contains(why, "桥头村") {
 		t.Errorf("final refusal shows %q", why)
 	}

@@ -11,7 +11,7 @@ import (
 // strconv's %.2f writes, for page coordinates, ties, negatives, tiny
 // negatives (-0.00) and huge values.
 func TestNumIsStrconvs(t *testing.T) {
-	vals := []float64{0, -0.0, 1, -1, 0.005, 0.015, 0.125, 2.675, -2.675, -0.001, -0.004, 0.004999999,
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.005, 0.015, 0.125, 2.675, -2.675, -0.001, -0.004, 0.004999999,
 		1e15, -1e17, 841.8897637795275, 595.2755905511812, 123.455, 99.995, math.Nextafter(0.125, 1)}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 200000 {
