@@ -174,13 +174,29 @@ func WithMachineFonts(in Input) (Input, []typeset.FoundFace, error) {
 // looked for only when a character is missing.
 func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item, pub config.Publish) (*typeset.FontSet, []typeset.FoundFace) {
 	var lack []rune
+	// Each character is looked up once: a bit per BMP character, a map
+	// for the few above it.
+	var looked [0x10000 / 64]uint64
 	seen := map[rune]bool{}
 	scan := func(s string) {
 		for _, r := range s {
-			if r > ' ' && !seen[r] && (r > 0xFFFF || !fonts.Covers(r)) {
+			switch {
+			case r <= ' ':
+				continue
+			case r <= 0xFFFF:
+				if looked[r>>6]&(1<<(uint(r)&63)) != 0 {
+					continue
+				}
+				looked[r>>6] |= 1 << (uint(r) & 63)
+				if fonts.Covers(r) {
+					continue
+				}
+			case seen[r]:
+				continue
+			default:
 				seen[r] = true
-				lack = append(lack, r)
 			}
+			lack = append(lack, r)
 		}
 	}
 	for _, t := range texts {
