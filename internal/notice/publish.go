@@ -211,7 +211,13 @@ type job struct {
 
 // release drops one user of the job's file.
 func (j *job) release() {
-	if j.refs.Add(-1) == 0 && j.c != nil && !j.c.kept {
+	if j.refs.Add(-1) != 0 || j.c == nil {
+		return
+	}
+	// The last user: its characters are in both files now. Dropping them
+	// keeps a big town's memory to the ledgers still being joined.
+	j.c.runes = typeset.RuneSet{}
+	if !j.c.kept {
 		os.Remove(j.c.path)
 	}
 }
@@ -430,15 +436,17 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		}
 		v := t.data.Villages[k]
 		outline = append(outline, pdfjoin.Bookmark{Title: "附件" + strconv.Itoa(v.Number) + "　" + v.Name, Page: j.Pages()})
-		if err := t.joinLedger(j, ov, jb, k); err != nil {
-			return err
-		}
+		// What the town takes of the chunk besides its pages, before
+		// joinLedger releases it.
 		runes.Add(jb.c.runes)
 		for _, m := range jb.c.missing {
 			if !seen[m.Rune] {
 				seen[m.Rune] = true
 				missing = append(missing, m)
 			}
+		}
+		if err := t.joinLedger(j, ov, jb, k); err != nil {
+			return err
 		}
 	}
 	runes.Add(ov.Runes())

@@ -221,31 +221,13 @@ func TestBadIntakeEntryIsReadAgain(t *testing.T) {
 	want := published(t, cfg)
 	buildWith(t, cfg, false)
 	dir := intakeDir(cfg)
-	keys := func() []string {
-		des, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var keys []string
-		for _, de := range des {
-			if k, ok := strings.CutSuffix(de.Name(), ".bin"); ok {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) != 4 {
-			t.Fatalf("%d readings kept, want 4", len(keys))
-		}
-		return keys
-	}
+	keys := func() []string { return keptKeys(t, dir, 4, "readings") }
 	damage := []struct {
 		what string
 		do   func(k []string)
 	}{
 		{"a byte of the reading changed", func(k []string) {
-			p := filepath.Join(dir, k[0]+".bin")
-			b, _ := os.ReadFile(p)
-			b[len(b)/2] ^= 0x20
-			os.WriteFile(p, b, 0o644)
+			flipByte(filepath.Join(dir, k[0]+".bin"))
 		}},
 		{"another workbook's reading, record to match", func(k []string) {
 			b, _ := os.ReadFile(filepath.Join(dir, k[1]+".bin"))
@@ -284,28 +266,10 @@ func TestBadCacheEntryIsRebuilt(t *testing.T) {
 	want := published(t, cfg)
 	buildWith(t, cfg, false)
 	dir := cacheDir(cfg)
-	entries := func() []string {
-		des, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var keys []string
-		for _, de := range des {
-			if k, ok := strings.CutSuffix(de.Name(), ".bin"); ok {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) != 4 {
-			t.Fatalf("%d entries, want 4", len(keys))
-		}
-		return keys
-	}
+	entries := func() []string { return keptKeys(t, dir, 4, "ledgers") }
 	damage := map[string]func(keys []string){
 		"a byte of the kept pages changed": func(k []string) {
-			p := filepath.Join(dir, k[0]+".bin")
-			b, _ := os.ReadFile(p)
-			b[len(b)/2] ^= 0x20
-			os.WriteFile(p, b, 0o644)
+			flipByte(filepath.Join(dir, k[0]+".bin"))
 		},
 		"another village's entry under this key": func(k []string) {
 			for _, ext := range []string{".bin", ".json"} {
@@ -424,31 +388,13 @@ func TestBadVillageFileEntryIsRebuilt(t *testing.T) {
 	want := published(t, cfg)
 	buildWith(t, cfg, false)
 	dir := filepath.Join(cfg.StateDir(), fileCache)
-	keys := func() []string {
-		des, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var keys []string
-		for _, de := range des {
-			if k, ok := strings.CutSuffix(de.Name(), ".bin"); ok {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) != 3 {
-			t.Fatalf("%d village files kept, want 3", len(keys))
-		}
-		return keys
-	}
+	keys := func() []string { return keptKeys(t, dir, 3, "village files") }
 	damage := []struct {
 		what string
 		do   func(k []string)
 	}{
 		{"a byte of a kept file changed", func(k []string) {
-			p := filepath.Join(dir, k[0]+".bin")
-			b, _ := os.ReadFile(p)
-			b[len(b)/2] ^= 0x20
-			os.WriteFile(p, b, 0o644)
+			flipByte(filepath.Join(dir, k[0]+".bin"))
 		}},
 		{"another village's file under this key", func(k []string) {
 			for _, ext := range []string{".bin", ".json"} {
@@ -462,4 +408,32 @@ func TestBadVillageFileEntryIsRebuilt(t *testing.T) {
 		buildWith(t, cfg, false)
 		sameFiles(t, d.what, published(t, cfg), want)
 	}
+}
+
+// keptKeys lists the keys of the entries in a cache folder, failing unless
+// there are n (what they are, for the message).
+func keptKeys(t *testing.T, dir string, n int, what string) []string {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, de := range des {
+		if k, ok := strings.CutSuffix(de.Name(), ".bin"); ok {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) != n {
+		t.Fatalf("%d %s kept, want %d", len(keys), what, n)
+	}
+	return keys
+}
+
+// flipByte changes one byte in the middle of the file at path, as a
+// failing disk might.
+func flipByte(path string) {
+	b, _ := os.ReadFile(path)
+	b[len(b)/2] ^= 0x20
+	os.WriteFile(path, b, 0o644)
 }
