@@ -2,8 +2,6 @@ package intake
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/taizhang/taizhang/internal/cache"
+	"github.com/taizhang/taizhang/internal/cache/cachetest"
 	"github.com/taizhang/taizhang/internal/intake/testbuild"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/synth"
@@ -374,22 +373,22 @@ func TestKeptBadEntry(t *testing.T) {
 			b, _ := os.ReadFile(bin)
 			b[len(b)/2] ^= 0x01
 			os.WriteFile(bin, b, 0o644)
-			fixRecord(t, rec, b)
+			cachetest.FixRecord(t, rec, b)
 		},
 		"cut short, record to match": func(bin, rec string) {
 			b, _ := os.ReadFile(bin)
 			os.WriteFile(bin, b[:len(b)-7], 0o644)
-			fixRecord(t, rec, b[:len(b)-7])
+			cachetest.FixRecord(t, rec, b[:len(b)-7])
 		},
 		"not a reading, record to match": func(bin, rec string) {
 			os.WriteFile(bin, []byte("%PDF-1.7 a typeset ledger"), 0o644)
-			fixRecord(t, rec, []byte("%PDF-1.7 a typeset ledger"))
+			cachetest.FixRecord(t, rec, []byte("%PDF-1.7 a typeset ledger"))
 		},
 		"another file's reading, record to match": func(bin, rec string) {
 			k := entry("塘敢村.xlsx")
 			b, _ := os.ReadFile(filepath.Join(sdir, k+".bin"))
 			os.WriteFile(bin, b, 0o644)
-			fixRecord(t, rec, b)
+			cachetest.FixRecord(t, rec, b)
 		},
 		"bytes changed": func(bin, rec string) {
 			b, _ := os.ReadFile(bin)
@@ -414,27 +413,6 @@ func TestKeptBadEntry(t *testing.T) {
 		if c := count(); c["大布村.xlsx"] != 1 {
 			t.Errorf("%s: the damaged entry was used (parsed %v)", what, c)
 		}
-	}
-}
-
-// fixRecord makes an entry's record describe b, as if b had been kept.
-func fixRecord(t *testing.T, path string, b []byte) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rec map[string]any
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(b)
-	rec["size"], rec["sha256"] = len(b), hex.EncodeToString(sum[:])
-	if raw, err = json.Marshal(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

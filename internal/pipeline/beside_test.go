@@ -10,10 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/taizhang/taizhang/internal/ledger"
-	"github.com/taizhang/taizhang/internal/workbook"
 )
 
 // besideStep replaces, for one test, the do and the work beside it of the
@@ -141,15 +138,7 @@ func TestWorkbookListsTheNoticesMissingGlyph(t *testing.T) {
 	if glyph == nil {
 		t.Fatalf("the build reports no missing glyph U+323AF: %v", res.Diagnostics)
 	}
-	f, err := excelize.OpenFile(filepath.Join(res.OutDir, WorkbookName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(workbook.SheetChecks)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := checkRows(t, res)
 	for _, r := range rows[1:] {
 		if len(r) >= 8 && r[7] == glyph.Code && r[6] == glyph.Message && r[2] == glyph.File {
 			return

@@ -2,9 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/taizhang/taizhang/internal/cache/cachetest"
 	"github.com/taizhang/taizhang/internal/config"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/synth"
@@ -232,13 +230,13 @@ func TestBadIntakeEntryIsReadAgain(t *testing.T) {
 		{"another workbook's reading, record to match", func(k []string) {
 			b, _ := os.ReadFile(filepath.Join(dir, k[1]+".bin"))
 			os.WriteFile(filepath.Join(dir, k[0]+".bin"), b, 0o644)
-			fixRecord(t, filepath.Join(dir, k[0]+".json"), b)
+			cachetest.FixRecord(t, filepath.Join(dir, k[0]+".json"), b)
 		}},
 		{"reading cut short, record to match", func(k []string) {
 			p := filepath.Join(dir, k[0]+".bin")
 			b, _ := os.ReadFile(p)
 			os.WriteFile(p, b[:len(b)-50], 0o644)
-			fixRecord(t, filepath.Join(dir, k[0]+".json"), b[:len(b)-50])
+			cachetest.FixRecord(t, filepath.Join(dir, k[0]+".json"), b[:len(b)-50])
 		}},
 		{"record gone", func(k []string) { os.Remove(filepath.Join(dir, k[0]+".json")) }},
 	}
@@ -288,7 +286,7 @@ func TestBadCacheEntryIsRebuilt(t *testing.T) {
 			p := filepath.Join(dir, k[0]+".bin")
 			b, _ := os.ReadFile(p)
 			os.WriteFile(p, b[:len(b)-200], 0o644)
-			fixRecord(t, filepath.Join(dir, k[0]+".json"), b[:len(b)-200])
+			cachetest.FixRecord(t, filepath.Join(dir, k[0]+".json"), b[:len(b)-200])
 		},
 	}
 	for what, f := range damage {
@@ -298,25 +296,6 @@ func TestBadCacheEntryIsRebuilt(t *testing.T) {
 			t.Errorf("%s: typeset %d, reused %d; want 1 and 3", what, res.Typeset, res.Reused)
 		}
 		sameFiles(t, what, published(t, cfg), want)
-	}
-}
-
-// fixRecord makes an entry's record describe b, as if b had been kept.
-func fixRecord(t *testing.T, path string, b []byte) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rec map[string]any
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(b)
-	rec["size"], rec["sha256"] = len(b), hex.EncodeToString(sum[:])
-	raw, _ = json.Marshal(rec)
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -21,15 +21,7 @@ func TestWorkbookListsEveryWarningOfTheBuild(t *testing.T) {
 	if res.Warnings() == 0 {
 		t.Fatal("the synthetic town should give at least the narrative warning")
 	}
-	f, err := excelize.OpenFile(filepath.Join(res.OutDir, WorkbookName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(workbook.SheetChecks)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := checkRows(t, res)
 	listed := map[string]bool{}
 	for _, r := range rows[1:] {
 		if len(r) >= 8 {
@@ -76,4 +68,20 @@ func TestFinalRefusesAMissingCharacter(t *testing.T) {
 	if _, err := Build(context.Background(), Options{Config: cfg, AsOf: cfg.BuildAsOf(), OutDir: out, Final: true}); err != nil {
 		t.Errorf("acknowledged, the set is still refused: %v", err)
 	}
+}
+
+// checkRows reads the 校验 sheet of the workbook res published, its header
+// row first.
+func checkRows(t *testing.T, res *Result) [][]string {
+	t.Helper()
+	f, err := excelize.OpenFile(filepath.Join(res.OutDir, WorkbookName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(workbook.SheetChecks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -1,0 +1,34 @@
+// Package cachetest helps tests damage a cache (package cache) the ways a
+// disk, a crash or a clerk copying folders can.
+package cachetest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// FixRecord rewrites the entry record at path so that it describes b (its
+// size and SHA-256), as if b had been kept: the case where bytes and record
+// agree and only the contents can tell the entry is bad.
+func FixRecord(t testing.TB, path string, b []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	rec["size"], rec["sha256"] = len(b), hex.EncodeToString(sum[:])
+	if raw, err = json.Marshal(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
