@@ -27,8 +27,12 @@ func FuzzParse(f *testing.F) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
-			if m := yamlEnglish.FindString(strings.ReplaceAll(ce.Msg, "taizhang.yaml", "")); m != "" {
-				t.Fatalf("English %q reaches the clerk: %s", m, ce.Msg)
+			// The clerk's own words may be quoted back ("读到的却是“into”"):
+			// English the input holds is theirs, not a library's.
+			for _, m := range yamlEnglish.FindAllString(strings.ReplaceAll(ce.Msg, "taizhang.yaml", ""), -1) {
+				if !strings.Contains(strings.ToLower(string(data)), m) {
+					t.Fatalf("English %q reaches the clerk: %s", m, ce.Msg)
+				}
 			}
 			return
 		}
