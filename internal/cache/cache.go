@@ -18,16 +18,28 @@ package cache
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 )
+
+// Field writes b to a key's hash h after its length, so that no two lists
+// of fields write the same bytes. Every key of every cache is made of such
+// fields.
+func Field(h hash.Hash, b []byte) {
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+	h.Write(n[:])
+	h.Write(b)
+}
 
 // Store is a folder of entries. Its methods may be called from several
 // goroutines; two processes must not share a store at once (a build holds

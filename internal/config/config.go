@@ -6,6 +6,7 @@ package config
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -283,6 +284,15 @@ func keyLine(root *yaml.Node, key string) int {
 		return n.Line
 	}
 	return 0
+}
+
+// KeyJSON is the config as the build's cache keys see it: every field, in
+// JSON, but not where the file lies — a workspace moved or copied keeps
+// its caches.
+func (c *Config) KeyJSON() ([]byte, error) {
+	k := *c
+	k.Path = ""
+	return json.Marshal(&k)
 }
 
 // Dir is the folder relative paths are resolved against.

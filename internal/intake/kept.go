@@ -3,11 +3,9 @@ package intake
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
-	"hash"
 	"os"
 	"path/filepath"
 	"sync"
@@ -77,7 +75,7 @@ func (k *Kept) base(opts Options) ([]byte, error) {
 		return nil, err
 	}
 	h := sha256.New()
-	put := func(b []byte) { field(h, b) }
+	put := func(b []byte) { cache.Field(h, b) }
 	put([]byte(keptFormat))
 	put([]byte(prog))
 	for _, s := range k.salt {
@@ -103,18 +101,9 @@ func (k *Kept) base(opts Options) ([]byte, error) {
 func key(base []byte, name string, sum [32]byte) string {
 	h := sha256.New()
 	h.Write(base)
-	field(h, []byte(name))
+	cache.Field(h, []byte(name))
 	h.Write(sum[:])
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// field writes b to h after its length, so that no two lists of fields
-// write the same bytes.
-func field(h hash.Hash, b []byte) {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
-	h.Write(n[:])
-	h.Write(b)
 }
 
 // reader returns ReadAll's read for opts: Read, with each plain workbook

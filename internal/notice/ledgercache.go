@@ -55,23 +55,12 @@ func (t *town) ledgerKeys(version string) (*ledgerKeys, error) {
 		return nil, err
 	}
 	h := sha256.New()
-	put := func(b []byte) {
-		var n [8]byte
-		for i, l := 0, uint64(len(b)); i < 8; i++ {
-			n[i] = byte(l >> (8 * i))
-		}
-		h.Write(n[:])
-		h.Write(b)
-	}
+	put := func(b []byte) { cache.Field(h, b) }
 	put([]byte(keyFormat))
 	put([]byte(version))
 	put([]byte(prog))
 	put([]byte(t.fonts.Digest()))
-	// Where the config lies is no input: a workspace moved or copied keeps
-	// its cache.
-	c := *t.in.Config
-	c.Path = ""
-	cfg, err := json.Marshal(&c)
+	cfg, err := t.in.Config.KeyJSON()
 	if err != nil {
 		return nil, err
 	}

@@ -100,9 +100,7 @@ func (r *run) keptReadings() *intake.Kept {
 	if err != nil {
 		return nil
 	}
-	c := *r.cfg
-	c.Path = "" // a workspace moved or copied keeps its cache
-	cfg, err := json.Marshal(&c)
+	cfg, err := r.cfg.KeyJSON()
 	if err != nil {
 		return nil
 	}
