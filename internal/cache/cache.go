@@ -3,8 +3,10 @@
 // can take the file instead of making it again. A build keeps each
 // village's typeset ledger here (package notice), in the out folder's own
 // state (config.StateDir), so that a rebuild after one village's workbook
-// changed typesets one village, not the town; and each workbook's reading
-// (package intake), so that it reads one workbook, not the town's.
+// changed typesets one village, not the town; each village's finished
+// file (package notice), copied instead of joined again; and each
+// workbook's reading (package intake), so that it reads one workbook, not
+// the town's.
 //
 // An entry is two files in the store's folder: KEY.bin, the kept bytes, and
 // KEY.json, written after it, naming the key, the bytes' size and SHA-256,
@@ -103,28 +105,9 @@ func (s *Store) record(key string) (rec record, bin string, ok bool) {
 	return rec, bin, true
 }
 
-// Get returns the path of the bytes kept under key and their metadata, or
-// ok false when there is no whole, valid entry for key.
-func (s *Store) Get(key string) (path string, meta json.RawMessage, ok bool) {
-	rec, bin, ok := s.record(key)
-	if !ok {
-		return "", nil, false
-	}
-	f, err := os.Open(bin)
-	if err != nil {
-		return "", nil, false
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil || n != rec.Size || hex.EncodeToString(h.Sum(nil)) != rec.SHA256 {
-		return "", nil, false
-	}
-	return bin, rec.Meta, true
-}
-
-// GetBytes is Get for small entries: it returns the kept bytes themselves,
-// read once and checked against the record, or ok false.
+// GetBytes returns the bytes kept under key and their metadata, read once
+// and checked against the record, or ok false when there is no whole,
+// valid entry for key.
 func (s *Store) GetBytes(key string) (data []byte, meta json.RawMessage, ok bool) {
 	rec, bin, ok := s.record(key)
 	if !ok {
@@ -138,6 +121,14 @@ func (s *Store) GetBytes(key string) (data []byte, meta json.RawMessage, ok bool
 		return nil, nil, false
 	}
 	return data, rec.Meta, true
+}
+
+// Path is where the bytes of key's entry lie, for a caller that checked
+// the entry with GetBytes and reads the file again later (under the same
+// lock, so that it is the file checked).
+func (s *Store) Path(key string) string {
+	bin, _ := s.paths(key)
+	return bin
 }
 
 // PutBytes keeps data under key with its metadata, as Put keeps a file.

@@ -37,21 +37,24 @@ func TestStore(t *testing.T) {
 	}
 	put(t, s, keyA, "页面甲")
 	put(t, s, keyB, "页面乙乙")
-	path, meta, ok := s.Get(keyA)
+	data, meta, ok := s.GetBytes(keyA)
 	var m map[string]int
-	if !ok || json.Unmarshal(meta, &m) != nil || m["pages"] != len("页面甲") {
-		t.Fatalf("Get(a) = %q, %s, %v", path, meta, ok)
+	if !ok || string(data) != "页面甲" || json.Unmarshal(meta, &m) != nil || m["pages"] != len("页面甲") {
+		t.Fatalf("GetBytes(a) = %q, %s, %v", data, meta, ok)
 	}
-	if _, _, ok := s.Get("../../etc/passwd"); ok {
+	if b, _ := os.ReadFile(s.Path(keyA)); string(b) != "页面甲" {
+		t.Errorf("Path(a) holds %q", b)
+	}
+	if _, _, ok := s.GetBytes("../../etc/passwd"); ok {
 		t.Error("a key that is no digest was looked up")
 	}
-	if _, _, ok := s.Get(strings.Repeat("0", 32)); ok {
+	if _, _, ok := s.GetBytes(strings.Repeat("0", 32)); ok {
 		t.Error("an absent key was found")
 	}
 
 	// The same length, other bytes.
 	os.WriteFile(filepath.Join(s.Dir(), keyA+".bin"), []byte("页面丙"), 0o644)
-	if _, _, ok := s.Get(keyA); ok {
+	if _, _, ok := s.GetBytes(keyA); ok {
 		t.Error("an entry whose bytes changed was used")
 	}
 	// b's entry copied under a's key.
@@ -59,7 +62,7 @@ func TestStore(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(s.Dir(), keyB+ext))
 		os.WriteFile(filepath.Join(s.Dir(), keyA+ext), b, 0o644)
 	}
-	if _, _, ok := s.Get(keyA); ok {
+	if _, _, ok := s.GetBytes(keyA); ok {
 		t.Error("another key's entry was used")
 	}
 	put(t, s, keyA, "页面甲")
@@ -75,7 +78,7 @@ func TestStore(t *testing.T) {
 	if strings.Join(names, " ") != keyB+".bin "+keyB+".json" {
 		t.Errorf("after Keep(b): %v", names)
 	}
-	if _, _, ok := s.Get(keyB); !ok {
+	if _, _, ok := s.GetBytes(keyB); !ok {
 		t.Error("the entry kept is gone")
 	}
 }

@@ -2,6 +2,7 @@ package notice
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
@@ -139,7 +140,8 @@ func (t *town) ledger(v ledger.Village, keys *ledgerKeys, opts PublishOptions) (
 // kept returns the chunk kept under key, when there is a whole one that
 // opens as the metadata says.
 func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
-	path, raw, ok := store.Get(key)
+	// One read: the bytes checked against the record are the bytes opened.
+	data, raw, ok := store.GetBytes(key)
 	if !ok {
 		return nil, false
 	}
@@ -151,16 +153,11 @@ func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
 	if !ok {
 		return nil, false
 	}
-	src, err := pdfjoin.OpenFile(path)
-	if err != nil {
+	src, err := pdfjoin.Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil || src.Pages() != meta.Pages {
 		return nil, false
 	}
-	pages := src.Pages()
-	src.Close()
-	if pages != meta.Pages {
-		return nil, false
-	}
-	return &ledgerChunk{path: path, pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true
+	return &ledgerChunk{path: store.Path(key), pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true
 }
 
 // fileFormat changes whenever what a village file's key covers changes.
@@ -183,14 +180,9 @@ func fileKey(ledgerKey string, info pdfjoin.Info) string {
 // new entry. Keeping is best effort: a file that cannot be kept is still
 // written, and made anew next time.
 func keptFile(store *cache.Store, key string, fill func(io.Writer) error) func(io.Writer) error {
-	if path, _, ok := store.Get(key); ok {
+	if data, _, ok := store.GetBytes(key); ok {
 		return func(w io.Writer) error {
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(w, f)
+			_, err := w.Write(data)
 			return err
 		}
 	}
