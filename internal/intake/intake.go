@@ -219,13 +219,11 @@ func ReadAll(paths []string, opts Options) []*Result {
 // Read reads one workbook. It never panics and never modifies the file: a
 // file it cannot read gives a Result with one error naming it.
 func Read(path string, opts Options) (res *Result) {
-	res = &Result{File: File{Path: path, Name: filepath.Base(path)}}
+	r := newReader(path, opts)
+	res = r.res
 	defer res.finish()
-	opts.Limits = orDefault(opts.Limits)
-	r := &reader{res: res, opts: opts}
-	if testHookRead != nil {
-		testHookRead(path)
-	}
+	hookRead(path)
+	opts = r.opts
 	if reason := linkReason(path); reason != "" {
 		r.fileError(ledger.CodeLink, "“%s”是%s，程序不会跟随它去读取收件箱以外的文件：请把台账文件本身（而不是快捷方式）放进收件箱", res.File.Name, reason)
 		return res
@@ -368,15 +366,27 @@ func ReadBytes(name string, data []byte, opts Options) (res *Result) {
 // readData reads data, the bytes of the plain workbook file at path, with
 // the result Read(path) would give.
 func readData(path string, data []byte, opts Options) (res *Result) {
-	res = &Result{File: File{Path: path, Name: filepath.Base(path)}}
+	r := newReader(path, opts)
+	res = r.res
 	defer res.finish()
+	hookRead(path)
+	r.readFrom(bytes.NewReader(data), int64(len(data)))
+	return res
+}
+
+// newReader starts a reading of the file at path: its Result, and the
+// options with their default limits. Read and readData both start here.
+func newReader(path string, opts Options) *reader {
 	opts.Limits = orDefault(opts.Limits)
-	r := &reader{res: res, opts: opts}
+	return &reader{res: &Result{File: File{Path: path, Name: filepath.Base(path)}}, opts: opts}
+}
+
+// hookRead calls testHookRead, when a test set it, inside the reading's
+// recover (a panicking hook stands for a bug met while reading).
+func hookRead(path string) {
 	if testHookRead != nil {
 		testHookRead(path)
 	}
-	r.readFrom(bytes.NewReader(data), int64(len(data)))
-	return res
 }
 
 // finish recovers from a bug met while reading (one error naming the file)
