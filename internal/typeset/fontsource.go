@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 
 	"github.com/klauspost/compress/zlib"
@@ -20,19 +19,7 @@ import (
 // BaseFont "utf8" + the face's key, as pages set by fpdf, page sets and
 // overlays all name them. The page itself is blank.
 func WriteFontSource(w io.Writer, rs RuneSet) error {
-	faces := make([]*face, 0, len(rs.m))
-	for f := range rs.m {
-		faces = append(faces, f)
-	}
-	slices.SortFunc(faces, func(a, b *face) int {
-		if a.key < b.key {
-			return -1
-		}
-		if a.key > b.key {
-			return 1
-		}
-		return 0
-	})
+	faces := rs.faces()
 	p := &pdfOut{w: w}
 	p.put("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 	// 1 the page tree, 2 the resources, 3 the page, 4 the catalog, then
@@ -105,14 +92,18 @@ func writeFont(p *pdfOut, n int, f *face, runes []rune, deflate func([]byte) ([]
 			i++
 			continue
 		}
-		j := i
 		b = strconv.AppendInt(append(b, ' '), int64(runes[i]), 10)
 		b = append(b, " ["...)
-		for ; j < len(runes) && runes[j] == runes[i]+rune(j-i) && f.pdfWidth(runes[j]) != 1000; j++ {
+		j := i
+		for ; j < len(runes) && runes[j] == runes[i]+rune(j-i); j++ {
+			w := f.pdfWidth(runes[j])
+			if w == 1000 {
+				break
+			}
 			if j > i {
 				b = append(b, ' ')
 			}
-			b = strconv.AppendInt(b, int64(f.pdfWidth(runes[j])), 10)
+			b = strconv.AppendInt(b, int64(w), 10)
 		}
 		b = append(b, ']')
 		i = j

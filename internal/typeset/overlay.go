@@ -3,6 +3,8 @@ package typeset
 import (
 	"bytes"
 	"math/bits"
+	"slices"
+	"strings"
 )
 
 // Pages typeset once can be joined into several PDFs (package pdfjoin): a
@@ -84,6 +86,16 @@ func (s RuneSet) Len() int {
 		}
 	}
 	return n
+}
+
+// faces lists the faces of s, by key.
+func (s RuneSet) faces() []*face {
+	out := make([]*face, 0, len(s.m))
+	for f := range s.m {
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b *face) int { return strings.Compare(a.key, b.key) })
+	return out
 }
 
 // runes lists f's characters in s, ascending.

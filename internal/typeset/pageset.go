@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 
 	"github.com/klauspost/compress/zlib"
@@ -347,10 +346,9 @@ func appendUTF16Rune(b []byte, r rune) []byte {
 
 // setFaces is the keys of the faces a page set draws with, sorted.
 func (d *Document) setFaces() []string {
-	keys := make([]string, 0, len(d.used.m))
-	for f := range d.used.m {
+	var keys []string
+	for _, f := range d.used.faces() {
 		keys = append(keys, f.key)
 	}
-	slices.Sort(keys)
 	return keys
 }
