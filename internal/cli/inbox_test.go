@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taizhang/taizhang/internal/pipeline"
 )
 
 // listing is every entry under dir with its size and time, to see that
@@ -66,7 +69,7 @@ func TestReadOnlyInboxIsNeverWrittenTo(t *testing.T) {
 	// (ledgers/, files/, intake/).
 	ents, _ := os.ReadDir(cfg.StateDir())
 	for _, e := range ents {
-		if n := e.Name(); n != "build.lock" && n != watchLock && n != "ledgers" && n != "files" && n != "intake" && !strings.HasPrefix(n, "receipt") && !strings.HasSuffix(n, ".json") {
+		if n := e.Name(); n != "build.lock" && n != watchLock && !slices.Contains(pipeline.CacheFolders(), n) && !strings.HasPrefix(n, "receipt") && !strings.HasSuffix(n, ".json") {
 			t.Errorf("left in the state folder: %s", n)
 		}
 		if strings.HasPrefix(e.Name(), "staging-") || e.Name() == "publish.json" {

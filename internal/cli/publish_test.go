@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/taizhang/taizhang/internal/pipeline"
 )
 
 // TestBuildWithABlockedOutputSaysWhichAndReplacesNothing: 通报.pdf cannot
@@ -43,7 +45,7 @@ func TestBuildWithABlockedOutputSaysWhichAndReplacesNothing(t *testing.T) {
 // isCacheEntry reports whether rel, under the out folder, is in one of the
 // caches a build keeps in its state folder.
 func isCacheEntry(rel string) bool {
-	for _, c := range []string{"ledgers", "files", "intake"} {
+	for _, c := range pipeline.CacheFolders() {
 		if strings.HasPrefix(filepath.ToSlash(rel), ".taizhang/"+c+"/") {
 			return true
 		}

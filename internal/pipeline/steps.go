@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -204,6 +205,10 @@ const (
 
 // cacheFolders lists them all.
 var cacheFolders = []string{intakeCache, ledgerCache, fileCache}
+
+// CacheFolders names the caches' folders in the state folder, for a caller
+// that looks at the state folder and must tell the caches from the rest.
+func CacheFolders() []string { return slices.Clone(cacheFolders) }
 
 func (r *run) notices(ctx context.Context) error {
 	fonts, err := loadFonts(r.cfg)
