@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -24,19 +23,7 @@ import (
 
 // keyFormat changes whenever what a key covers or what an entry holds
 // changes.
-const keyFormat = "taizhang ledger chunk/2"
-
-// gob numbers the types it meets, process-wide, in the order it meets
-// them, and a key's encoding (ledgerKeys) carries those numbers: the key's
-// types are met here, at init, in a fixed order, so that every process of
-// one program encodes the same tasks alike, whatever it encoded before
-// (intake keeps its readings in gob: a build that read workbooks and one
-// that took them all from the cache would otherwise key ledgers apart).
-func init() {
-	enc := gob.NewEncoder(io.Discard)
-	enc.Encode(ledger.Village{})
-	enc.Encode(&ledger.Item{})
-}
+const keyFormat = "taizhang ledger chunk/3"
 
 // ledgerKeys are one build's cache keys, by village name.
 type ledgerKeys struct {
@@ -49,7 +36,7 @@ type ledgerKeys struct {
 // for all of them — the program (its version and its executable's bytes,
 // which hold the code and the embedded faces), the faces the build uses,
 // the whole config, the templates — and of the village's own entry and
-// tasks (every field, the layout facts included).
+// tasks (ledger.VillageDigests: every field, the layout facts included).
 func (t *town) ledgerKeys(version string) (*ledgerKeys, error) {
 	prog, err := cache.Program()
 	if err != nil {
@@ -82,25 +69,17 @@ func (t *town) ledgerKeys(version string) (*ledgerKeys, error) {
 	}
 	base := h.Sum(nil)
 
+	digests := t.in.VillageDigests
+	if digests == nil {
+		if digests, err = ledger.VillageDigests(t.in.Config.Villages, t.in.Items); err != nil {
+			return nil, err
+		}
+	}
 	k := &ledgerKeys{village: map[string]string{}}
 	for _, v := range t.in.Config.Villages {
 		h := sha256.New()
 		h.Write(base)
-		// gob writes every exported field, json:"-" ones too (a task's
-		// FromSection and MergedUp change the table), in a fixed order.
-		enc := gob.NewEncoder(h)
-		if err := enc.Encode(v); err != nil {
-			return nil, err
-		}
-		items := t.villageItems(v.Name)
-		if err := enc.Encode(len(items)); err != nil {
-			return nil, err
-		}
-		for i := range items {
-			if err := enc.Encode(&items[i]); err != nil {
-				return nil, err
-			}
-		}
+		cache.Field(h, []byte(digests[v.Name]))
 		k.village[v.Name] = hex.EncodeToString(h.Sum(nil))
 	}
 	return k, nil

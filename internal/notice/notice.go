@@ -26,6 +26,9 @@ type Input struct {
 	Templates     fs.FS                // nil = the embedded templates
 	Fonts         *typeset.FontSet     // nil = the embedded faces
 	Since         *compare.Result      // comparison with an earlier snapshot (build --since); may be nil
+	// VillageDigests are ledger.VillageDigests of Config.Villages and
+	// Items, computed when nil.
+	VillageDigests map[string]string
 
 	// NarrativeWarnings are what reading the narrative found (tracked
 	// changes, comments); Input.ReadNarrative fills them.

@@ -106,7 +106,8 @@ type run struct {
 	kept    *intake.Kept // the readings kept between builds; nil with NoCache
 	prune   func()       // prunes the notices' caches once published; may be nil
 	items   []ledger.Item
-	wb      *workbook.Draft // the workbook begun beside the notices
+	digests map[string]string // each village's ledger.VillageDigests, for the caches' keys
+	wb      *workbook.Draft   // the workbook begun beside the notices
 	staged  *output.Set
 	state   string // the state folder: lock, staging, the caches (cacheFolders)
 }

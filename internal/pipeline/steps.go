@@ -123,7 +123,9 @@ func (r *run) consolidate(ctx context.Context) error {
 	r.items = r.res.Report.Items
 	consolidate.Order(r.items, r.cfg.Villages)
 	r.res.Summary = consolidate.Summarize(r.items, r.cfg.Villages, r.res.AsOf)
-	return nil
+	var err error
+	r.digests, err = ledger.VillageDigests(r.cfg.Villages, r.items)
+	return err
 }
 
 func (r *run) compare(ctx context.Context) error {
@@ -226,6 +228,8 @@ func (r *run) notices(ctx context.Context) error {
 		Templates: tmpl,
 		Fonts:     fonts,
 		Since:     r.res.Comparison,
+
+		VillageDigests: r.digests,
 	}
 	if err = in.ReadNarrative(); err != nil {
 		return err
