@@ -128,3 +128,43 @@ func TestBytes(t *testing.T) {
 		t.Errorf("a refused PutBytes left a file: %d files", len(des))
 	}
 }
+
+// TestBytesUnhashed: GetBytesUnhashed checks an entry's record — there,
+// of this key, of this size — but leaves the bytes' digest to the caller's
+// own seal: bytes changed in place are given, bytes cut short, a record
+// gone or another key's record are not.
+func TestBytesUnhashed(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "intake"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PutBytes(keyA, []byte("读取结果甲"), nil)
+	s.PutBytes(keyB, []byte("读取结果乙"), nil)
+	if b, _, ok := s.GetBytesUnhashed(keyA); !ok || string(b) != "读取结果甲" {
+		t.Fatalf("GetBytesUnhashed(a) = %q, %v", b, ok)
+	}
+	bin := filepath.Join(s.Dir(), keyA+".bin")
+	os.WriteFile(bin, []byte("读取结果丙"), 0o644)
+	if b, _, ok := s.GetBytesUnhashed(keyA); !ok || string(b) != "读取结果丙" {
+		t.Errorf("bytes of the record's size: %q, %v; want them given, unhashed", b, ok)
+	}
+	if _, _, ok := s.GetBytes(keyA); ok {
+		t.Error("GetBytes gave bytes changed")
+	}
+	os.WriteFile(bin, []byte("读取结果"), 0o644)
+	if _, _, ok := s.GetBytesUnhashed(keyA); ok {
+		t.Error("bytes cut short were given")
+	}
+	b, _ := os.ReadFile(filepath.Join(s.Dir(), keyB+".json"))
+	os.WriteFile(filepath.Join(s.Dir(), keyA+".json"), b, 0o644)
+	if _, _, ok := s.GetBytesUnhashed(keyA); ok {
+		t.Error("another key's record was taken")
+	}
+	os.Remove(filepath.Join(s.Dir(), keyB+".json"))
+	if _, _, ok := s.GetBytesUnhashed(keyB); ok {
+		t.Error("bytes without a record were given")
+	}
+	if _, _, ok := s.GetBytesUnhashed("../x"); ok {
+		t.Error("a key that is no digest was looked up")
+	}
+}

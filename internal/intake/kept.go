@@ -1,9 +1,7 @@
 package intake
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -26,10 +24,9 @@ import (
 // times), and hashing a town's workbooks costs little beside parsing them.
 
 // keptFormat changes whenever what a key covers or how an entry is encoded
-// changes: a field added to Result, File, SheetUse, ledger.Item … is
-// encoded by gob without it, but a kept entry made before it would decode
-// with the field empty.
-const keptFormat = "taizhang intake result/1"
+// (entry.go) changes. A field added to Result, File, SheetUse, ledger.Item …
+// changes every key by itself (entryShape is in the key).
+const keptFormat = "taizhang intake result/2"
 
 // maxKept is the largest file whose reading is kept: the file is held in
 // memory whole to hash it and read it from the same bytes. A larger file
@@ -77,14 +74,13 @@ func (k *Kept) base(opts Options) ([]byte, error) {
 	h := sha256.New()
 	put := func(b []byte) { cache.Field(h, b) }
 	put([]byte(keptFormat))
+	put([]byte(entryShape))
 	put([]byte(prog))
 	for _, s := range k.salt {
 		put(s)
 	}
 	// Every Options field but Kept itself, with the defaults reading
-	// applies. Not in gob, whose output carries type numbers that depend
-	// on what the process encoded before: a key must be the same in every
-	// process.
+	// applies, in JSON: a key must be the same in every process.
 	o, err := json.Marshal(struct {
 		Villages []ledger.Village
 		Limits   Limits
@@ -178,7 +174,8 @@ func (k *Kept) put(key string, res *Result) bool {
 // are data, when the store has a whole entry that decodes and names this
 // file (a damaged or foreign entry is not used).
 func (k *Kept) get(key, path string, data []byte, sum [32]byte) (*Result, bool) {
-	b, _, ok := k.store.GetBytes(key)
+	// The entry's seal is its digest: the store's would be a second.
+	b, _, ok := k.store.GetBytesUnhashed(key)
 	if !ok {
 		return nil, false
 	}
@@ -193,64 +190,4 @@ func (k *Kept) get(key, path string, data []byte, sum [32]byte) (*Result, bool) 
 	}
 	f.Path = path
 	return res, true
-}
-
-// An entry is a seal, then the Result in gob, which writes every exported
-// field, json:"-" ones too (a task's FromSection, MergedUp and Layout),
-// and nothing unexported (Result has no such field: TestKeptEqualsFresh
-// compares a kept reading with a fresh one, field by field).
-//
-// The seal is the digest of the key and the rest: the store's record says
-// the bytes are whole, the seal that they are the reading made under this
-// key — an entry of another key, or changed, whose record was made to
-// match, is not used. Not a defence against someone who writes the cache
-// on purpose (they can run any program as the clerk), but against the
-// copies and repairs of folders that happen.
-
-// encodeEntry is res's entry under key. Path, as given, is not in the key
-// (a workspace moved keeps its cache): it is left out, and set from the
-// caller's when the entry is used.
-func encodeEntry(key string, res *Result) ([]byte, error) {
-	c := *res
-	c.File.Path = ""
-	var b bytes.Buffer
-	b.Write(make([]byte, sha256.Size))
-	if err := gob.NewEncoder(&b).Encode(&c); err != nil {
-		return nil, err
-	}
-	entry := b.Bytes()
-	copy(entry, sealOf(key, entry[sha256.Size:]))
-	return entry, nil
-}
-
-// decodeEntry is the Result of entry, when it is sealed under key and
-// decodes; its Path is "".
-func decodeEntry(key string, entry []byte) (*Result, bool) {
-	if len(entry) < sha256.Size || !bytes.Equal(entry[:sha256.Size], sealOf(key, entry[sha256.Size:])) {
-		return nil, false
-	}
-	res := new(Result)
-	if gob.NewDecoder(bytes.NewReader(entry[sha256.Size:])).Decode(res) != nil || res.File.Path != "" {
-		return nil, false
-	}
-	shareLayouts(res.Items)
-	return res, true
-}
-
-func sealOf(key string, payload []byte) []byte {
-	h := sha256.New()
-	h.Write([]byte(key))
-	h.Write(payload)
-	return h.Sum(nil)
-}
-
-// shareLayouts points the tasks of one table at one Layout again, as
-// reading does (decoding gives each task its own copy).
-func shareLayouts(items []ledger.Item) {
-	for i := 1; i < len(items); i++ {
-		prev, cur := items[i-1].Source.Layout, items[i].Source.Layout
-		if prev != nil && cur != nil && *prev == *cur {
-			items[i].Source.Layout = prev
-		}
-	}
 }
