@@ -113,6 +113,22 @@ func Run(results []*intake.Result, opts Options) *Report {
 	wg.Wait()
 	villageRules(results, opts.Config, diags)
 
+	nItems, nDiags := 0, 0
+	for i, res := range results {
+		nItems += len(res.Items)
+		nDiags += len(diags[i])
+	}
+	// Each list grown once (the town's tasks are thousands of copies);
+	// an empty one stays nil, as appending leaves it.
+	if len(results) > 0 {
+		rep.Files = make([]FileReport, 0, len(results))
+	}
+	if nItems > 0 {
+		rep.Items = make([]ledger.Item, 0, nItems)
+	}
+	if nDiags > 0 {
+		rep.Diagnostics = make([]ledger.Diagnostic, 0, nDiags)
+	}
 	for i, res := range results {
 		sortDiagnostics(diags[i])
 		f := res.File
@@ -222,8 +238,8 @@ func checkItem(it *ledger.Item, asOf, start ledger.Date) []ledger.Diagnostic {
 				"临期：距整改时限%s还有%d天，整改状态为“%s”", it.Deadline.Date.Chinese(), days, it.Status))
 		}
 	}
-	for _, col := range ledger.Columns() {
-		if col.Private() {
+	for _, col := range publishedColumns {
+		if fewDigits(it, col) {
 			continue
 		}
 		for _, f := range FindPersonalData(it.Text(col)) {
@@ -232,6 +248,35 @@ func checkItem(it *ledger.Item, asOf, start ledger.Date) []ledger.Diagnostic {
 		}
 	}
 	return ds
+}
+
+// publishedColumns are the columns a published notice shows, searched
+// for personal data.
+var publishedColumns = func() []ledger.Column {
+	var out []ledger.Column
+	for _, c := range ledger.Columns() {
+		if !c.Private() {
+			out = append(out, c)
+		}
+	}
+	return out
+}()
+
+// fewDigits reports, for the columns whose text is formatted from a date
+// (整改时限, 完成时间), that the text has fewer digits than any personal
+// data (minPersonalDigits): a date of a four-digit year formats as
+// 2025-03-31, eight digits, and need not be formatted to be searched.
+func fewDigits(it *ledger.Item, col ledger.Column) bool {
+	small := func(d ledger.Date) bool {
+		return d.Year >= 0 && d.Year <= 9999 && d.Month >= 0 && d.Month <= 99 && d.Day >= 0 && d.Day <= 99
+	}
+	switch col {
+	case ledger.ColDeadline:
+		return it.Deadline.Kind == ledger.DeadlineOn && small(it.Deadline.Date)
+	case ledger.ColDone:
+		return small(it.Done)
+	}
+	return false
 }
 
 // villageRules: two workbooks for one village is an error on both; so is a

@@ -355,3 +355,69 @@ func TestPerFileRules(t *testing.T) {
 		}
 	}
 }
+
+// TestHasDigitsCountsAsRunesDo: the word-at-a-time count of digits agrees
+// with counting runes, ASCII and full-width, for every cut of strings that
+// mix digits with CJK text, full-width punctuation (EF BC 8C …), other
+// EF-led characters and broken UTF-8 — at every threshold.
+func TestHasDigitsCountsAsRunesDo(t *testing.T) {
+	parts := []string{"1", "9", "０", "９", "整改", "，", "（", "：", "\uFF5E", "\uFFFD", "\xef", "\xef\xbc", "\xef\xbc\x99"[:2] + "9", "a", "/", ":", " ", "\u3000", "𠀋"}
+	rng := uint64(1)
+	next := func(n int) int {
+		rng = rng*6364136223846793005 + 1442695040888963407
+		return int(rng>>33) % n
+	}
+	count := func(s string) int {
+		c := 0
+		for _, r := range s {
+			if r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+				c++
+			}
+		}
+		return c
+	}
+	for range 3000 {
+		var b strings.Builder
+		for range next(40) {
+			b.WriteString(parts[next(len(parts))])
+		}
+		s := b.String()
+		for cut := 0; cut <= len(s); cut += 1 + next(5) {
+			sub := s[cut:]
+			c := count(sub)
+			for n := 1; n <= c+2; n++ {
+				if got := hasDigits(sub, n); got != (c >= n) {
+					t.Fatalf("hasDigits(%q, %d) = %v; the string has %d digits", sub, n, got, c)
+				}
+			}
+		}
+	}
+}
+
+// TestPersonalDataAtTheFewestDigits: each kind is found with the fewest
+// digits it can have, so no text that could hold one is skipped unseen
+// (minPersonalDigits), and a date column's text is searched when its date
+// is not of the usual size.
+func TestPersonalDataAtTheFewestDigits(t *testing.T) {
+	for text, kind := range map[string]string{
+		"座机020-2345678":         "固定电话",
+		"手机13800138000":         "手机号码",
+		"１３８００１３８０００":         "手机号码",
+		"身份证440102199001011234": "身份证号码",
+	} {
+		if got := FindPersonalData(text); len(got) != 1 || got[0].Kind != kind {
+			t.Errorf("%q: %+v, want one %s", text, got, kind)
+		}
+	}
+	if got := FindPersonalData("020-234567"); len(got) != 0 {
+		t.Errorf("nine digits: %+v", got)
+	}
+	it := &ledger.Item{Deadline: ledger.Deadline{Kind: ledger.DeadlineOn, Date: ledger.Date{Year: 2025, Month: 3, Day: 31}}, Done: ledger.Date{Year: 2025, Month: 3, Day: 1}}
+	if !fewDigits(it, ledger.ColDeadline) || !fewDigits(it, ledger.ColDone) || fewDigits(it, ledger.ColProgress) {
+		t.Error("a usual date is searched, or a text column is not")
+	}
+	it.Done.Year = 138001
+	if fewDigits(it, ledger.ColDone) {
+		t.Errorf("a date that formats as %s (10 digits) is not searched", it.Done)
+	}
+}
