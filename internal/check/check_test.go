@@ -402,7 +402,7 @@ func TestPersonalDataAtTheFewestDigits(t *testing.T) {
 	for text, kind := range map[string]string{
 		"座机020-2345678":         "固定电话",
 		"手机13800138000":         "手机号码",
-		"１３８００１３８０００":         "手机号码",
+		"１３８００１３８０００":           "手机号码",
 		"身份证440102199001011234": "身份证号码",
 	} {
 		if got := FindPersonalData(text); len(got) != 1 || got[0].Kind != kind {
