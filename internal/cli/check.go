@@ -65,7 +65,7 @@ func runCheck(s *Streams, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := pipeline.Check(opts.Paths, cfg, asOf)
+	rep, _, err := pipeline.CheckKept(opts.Paths, cfg, asOf)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}

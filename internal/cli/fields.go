@@ -73,7 +73,7 @@ func runFields(s *Streams, opts *FieldsOptions) error {
 		return err
 	}
 	// The figures a build would print: the same check, order and summary.
-	rep, err := pipeline.Check([]string{cfg.InboxDir()}, cfg, asOf)
+	rep, _, err := pipeline.CheckKept([]string{cfg.InboxDir()}, cfg, asOf)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}

@@ -84,7 +84,7 @@ func inboxStatus(cfg *config.Config, today ledger.Date) (*workspace.Status, int,
 	if err := os.MkdirAll(inbox, 0o755); err != nil {
 		return nil, 0, &ExitError{Code: ExitUsage, Err: err}
 	}
-	rep, err := pipeline.Check([]string{inbox}, cfg, checkAsOf(cfg))
+	rep, _, err := pipeline.CheckKept([]string{inbox}, cfg, checkAsOf(cfg))
 	if err != nil {
 		return nil, 0, &ExitError{Code: ExitUsage, Err: err}
 	}

@@ -144,7 +144,7 @@ func newDesk(cfg *config.Config, log io.Writer, interval time.Duration) (*watch.
 // own report, with every per-file rule check applies ("village missing" is
 // about the others and is not in it).
 func checkOne(cfg *config.Config, path string) (*watch.Verdict, error) {
-	rep, err := pipeline.Check([]string{path}, cfg, checkAsOf(cfg))
+	rep, _, err := pipeline.CheckKept([]string{path}, cfg, checkAsOf(cfg))
 	if err != nil {
 		return nil, explained(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -36,8 +37,9 @@ const maxKept = 64 << 20
 // Kept keeps Results in a cache.Store. Its methods may be called from
 // several goroutines.
 type Kept struct {
-	store *cache.Store
-	salt  [][]byte
+	store    *cache.Store
+	salt     [][]byte
+	readOnly bool // NewKeptReadOnly: take readings, keep none, prune nothing
 
 	mu   sync.Mutex
 	used map[string]bool // keys read or kept since NewKept
@@ -52,6 +54,18 @@ func NewKept(store *cache.Store, salt ...[]byte) *Kept {
 	return &Kept{store: store, salt: salt, used: map[string]bool{}}
 }
 
+// NewKeptReadOnly is NewKept for a reader beside the builds (check,
+// status, the desk), which holds no lock on the store: it takes the
+// readings a build kept, and neither keeps one nor prunes. A build may be
+// writing or pruning the store meanwhile; an entry met half written or
+// half gone fails its record or its seal and the file is read, as any bad
+// entry is.
+func NewKeptReadOnly(store *cache.Store, salt ...[]byte) *Kept {
+	k := NewKept(store, salt...)
+	k.readOnly = true
+	return k
+}
+
 // Counts returns how many files were read and how many Results were taken
 // from the store instead, since NewKept.
 func (k *Kept) Counts() (read, reused int) { return int(k.read.Load()), int(k.reused.Load()) }
@@ -59,6 +73,9 @@ func (k *Kept) Counts() (read, reused int) { return int(k.read.Load()), int(k.re
 // Prune removes from the store every entry not used since NewKept: the
 // store holds the last build's readings, not every version of every file.
 func (k *Kept) Prune() error {
+	if k.readOnly {
+		return errors.New("intake: a read-only Kept prunes nothing")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.store.Keep(k.used)
@@ -162,7 +179,7 @@ func (k *Kept) use(key string) {
 // file. (A reading that met a bug in this program, CodeInternal, is an
 // error too: the next build tries again.)
 func (k *Kept) put(key string, res *Result) bool {
-	if res.File.Rejected {
+	if res.File.Rejected || k.readOnly {
 		return false
 	}
 	entry, err := encodeEntry(key, res)

@@ -454,3 +454,35 @@ func TestOptionsAreInTheKey(t *testing.T) {
 		t.Errorf("Options has fields %s: put the new one in Kept.base's key", got)
 	}
 }
+
+// TestKeptReadOnly: a read-only Kept takes the readings kept by another
+// and writes nothing: a file not kept is read and not kept, nothing is
+// pruned, and the store's folder is as it was, byte for byte.
+func TestKeptReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	a := testbuild.Write(t, dir, "大布村.xlsx", testbuild.Ledger(title, okRow(1, "问")))
+	b := testbuild.Write(t, dir, "塘敢村.xlsx", testbuild.Ledger(title, okRow(1, "别")))
+	sdir := filepath.Join(t.TempDir(), "intake")
+	store, err := cache.Open(sdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ReadAll([]string{a}, Options{Kept: NewKept(store)})
+	before := folderState(t, sdir)
+	count := parses(t)
+	k := NewKeptReadOnly(store)
+	got := ReadAll([]string{a, b}, Options{Kept: k})
+	equal(t, "read-only", got, ReadAll([]string{a, b}, Options{}))
+	if read, reused := k.Counts(); read != 1 || reused != 1 {
+		t.Errorf("%d read, %d reused; want 1 and 1", read, reused)
+	}
+	if c := count(); c["大布村.xlsx"] != 1 || c["塘敢村.xlsx"] != 2 {
+		t.Errorf("parsed %v: want 大布村 once (the fresh read) and 塘敢村 twice", c)
+	}
+	if err := k.Prune(); err == nil {
+		t.Error("a read-only Kept pruned")
+	}
+	if after := folderState(t, sdir); after != before {
+		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+	}
+}

@@ -42,7 +42,36 @@ const (
 // first two steps of a build, and all of `taizhang check`. A folder is taken
 // to be the whole inbox, so configured villages missing from it are warned of.
 func Check(paths []string, cfg *config.Config, asOf ledger.Date) (*check.Report, error) {
-	results, err := read(paths, cfg, nil)
+	return checkWith(paths, cfg, asOf, nil)
+}
+
+// CheckKept is Check taking the readings the last build kept in the
+// config's state folder, read-only, for check, status and the desk: a
+// workbook unchanged since that build is not read again. It writes
+// nothing there — not a reading, not a folder — and prunes nothing, and
+// needs no lock: a build writing the store meanwhile costs it a read
+// (intake.NewKeptReadOnly). It returns how many readings it took so.
+func CheckKept(paths []string, cfg *config.Config, asOf ledger.Date) (rep *check.Report, fromCache int, err error) {
+	var kept *intake.Kept
+	if cfg != nil {
+		dir := filepath.Join(cfg.StateDir(), intakeCache)
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			if store, err := cache.Open(dir); err == nil {
+				if salt, err := intakeSalt(buildinfo.Version(), cfg); err == nil {
+					kept = intake.NewKeptReadOnly(store, salt...)
+				}
+			}
+		}
+	}
+	rep, err = checkWith(paths, cfg, asOf, kept)
+	if kept != nil {
+		_, fromCache = kept.Counts()
+	}
+	return rep, fromCache, err
+}
+
+func checkWith(paths []string, cfg *config.Config, asOf ledger.Date, kept *intake.Kept) (*check.Report, error) {
+	results, err := read(paths, cfg, kept)
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +130,22 @@ func (r *run) keptReadings() *intake.Kept {
 	if err != nil {
 		return nil
 	}
-	cfg, err := r.cfg.KeyJSON()
+	salt, err := intakeSalt(r.version(), r.cfg)
 	if err != nil {
 		return nil
 	}
-	return intake.NewKept(store, []byte(r.version()), cfg)
+	return intake.NewKept(store, salt...)
+}
+
+// intakeSalt is what the readings' keys cover besides intake's part: the
+// build's version and the config (keptReadings). CheckKept finds the
+// build's readings under the same keys.
+func intakeSalt(version string, cfg *config.Config) ([][]byte, error) {
+	c, err := cfg.KeyJSON()
+	if err != nil {
+		return nil, err
+	}
+	return [][]byte{[]byte(version), c}, nil
 }
 
 func (r *run) check(ctx context.Context) error {
