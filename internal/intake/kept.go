@@ -121,21 +121,16 @@ func key(base []byte, name string, sum [32]byte) string {
 
 // reader returns ReadAll's read for opts: Read, with each plain workbook
 // file's Result taken from the store when it holds one under the file's
-// key, and kept there when not.
+// key, and kept there when not. The keys' common part, which digests the
+// program file (once per process, tens of megabytes), is made beside the
+// first files' reading and hashing, which do not need it.
 func (k *Kept) reader(opts Options) func(path string) *Result {
-	base, err := k.base(opts)
-	if err != nil {
-		// A key that cannot be made (the program file unreadable) keeps
-		// nothing: every file is read, as without a store.
-		return func(path string) *Result {
-			k.read.Add(1)
-			return Read(path, opts)
-		}
-	}
+	base := sync.OnceValues(func() ([]byte, error) { return k.base(opts) })
+	go base()
 	return func(path string) *Result { return k.readKept(path, opts, base) }
 }
 
-func (k *Kept) readKept(path string, opts Options, base []byte) *Result {
+func (k *Kept) readKept(path string, opts Options, base func() ([]byte, error)) *Result {
 	name := filepath.Base(path)
 	// Only a plain workbook file is kept. A link, a file that is not read
 	// (by its name) and a file that cannot be opened give a Result that
@@ -151,7 +146,14 @@ func (k *Kept) readKept(path string, opts Options, base []byte) *Result {
 		return Read(path, opts)
 	}
 	sum := sha256.Sum256(data)
-	key := key(base, name, sum)
+	b, err := base()
+	if err != nil {
+		// A key that cannot be made (the program file unreadable) keeps
+		// nothing: every file is read, as without a store.
+		k.read.Add(1)
+		return readData(path, data, opts)
+	}
+	key := key(b, name, sum)
 	if res, ok := k.get(key, path, data, sum); ok {
 		k.reused.Add(1)
 		k.use(key)
