@@ -29,6 +29,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 )
@@ -251,10 +252,10 @@ var (
 	programErr  error
 )
 
-// Program identifies the running program: the SHA-256 of its executable,
-// read once per process. A cache key that includes it changes with every
-// build of the program, released or not, so that no entry made by one
-// program's code is used by another's.
+// Program identifies the running program: a digest of its executable
+// (fileDigest), read once per process. A cache key that includes it
+// changes with every build of the program, released or not, so that no
+// entry made by one program's code is used by another's.
 func Program() (string, error) {
 	programOnce.Do(func() {
 		exe, err := os.Executable()
@@ -262,21 +263,67 @@ func Program() (string, error) {
 			programErr = err
 			return
 		}
-		f, err := os.Open(exe)
-		if err != nil {
-			programErr = err
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			programErr = err
-			return
-		}
-		programSum = hex.EncodeToString(h.Sum(nil))
+		programSum, programErr = fileDigest(exe, runtime.GOMAXPROCS(0))
 	})
 	if programErr != nil {
 		return "", errors.Join(errors.New("无法读取程序文件"), programErr)
 	}
 	return programSum, nil
+}
+
+// digestPart is the size of the parts fileDigest hashes apart.
+const digestPart = 4 << 20
+
+// fileDigest is the hex SHA-256 of the file's size and of the SHA-256 of
+// each of its digestPart-byte parts, in order: a digest of every byte that
+// workers goroutines make together (an executable is tens of megabytes,
+// and every build waits for its digest before it takes anything from its
+// caches). The parts do not depend on workers: every process digests a
+// file alike.
+func fileDigest(path string, workers int) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	size := fi.Size()
+	parts := int((size + digestPart - 1) / digestPart)
+	sums := make([][sha256.Size]byte, parts)
+	errs := make([]error, parts)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(workers, parts)) {
+		wg.Go(func() {
+			buf := make([]byte, 256<<10)
+			for i := range next {
+				h := sha256.New()
+				n, err := io.CopyBuffer(h, io.NewSectionReader(f, int64(i)*digestPart, digestPart), buf)
+				if err == nil && n != min(digestPart, size-int64(i)*digestPart) {
+					err = io.ErrUnexpectedEOF // the file changed size while read
+				}
+				copy(sums[i][:], h.Sum(nil))
+				errs[i] = err
+			}
+		})
+	}
+	for i := range parts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(size))
+	h.Write(n[:])
+	for i := range sums {
+		h.Write(sums[i][:])
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

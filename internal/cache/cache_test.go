@@ -1,6 +1,9 @@
 package cache
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -166,5 +169,53 @@ func TestBytesUnhashed(t *testing.T) {
 	}
 	if _, _, ok := s.GetBytesUnhashed("../x"); ok {
 		t.Error("a key that is no digest was looked up")
+	}
+}
+
+// TestFileDigest: a file's digest covers its size and every byte, part by
+// part, and is the same whatever the number of goroutines that make it —
+// so every process digests the program alike — and Program is the
+// running executable's.
+func TestFileDigest(t *testing.T) {
+	dir := t.TempDir()
+	data := make([]byte, 2*digestPart+123)
+	for i := range data {
+		data[i] = byte(i * 7 / 5)
+	}
+	want := func(b []byte) string {
+		h := sha256.New()
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		for off := 0; off < len(b); off += digestPart {
+			s := sha256.Sum256(b[off:min(off+digestPart, len(b))])
+			h.Write(s[:])
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	for name, b := range map[string][]byte{"empty": nil, "one part": data[:100], "three parts": data, "two whole parts": data[:2*digestPart]} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, b, 0o644)
+		for _, workers := range []int{1, 2, 7} {
+			got, err := fileDigest(p, workers)
+			if err != nil || got != want(b) {
+				t.Errorf("%s with %d workers: %s, %v; want %s", name, workers, got, err, want(b))
+			}
+		}
+	}
+	before, _ := fileDigest(filepath.Join(dir, "three parts"), 2)
+	p := filepath.Join(dir, "changed")
+	data[digestPart+5] ^= 1
+	os.WriteFile(p, data, 0o644)
+	if got, _ := fileDigest(p, 2); got == before {
+		t.Error("a byte changed leaves the digest as it was")
+	}
+	if _, err := fileDigest(filepath.Join(dir, "absent"), 2); err == nil {
+		t.Error("an absent file has a digest")
+	}
+	exe, _ := os.Executable()
+	prog, err := Program()
+	if d, _ := fileDigest(exe, 1); err != nil || prog != d {
+		t.Errorf("Program() = %s, %v; the executable's digest is %s", prog, err, d)
 	}
 }
