@@ -123,6 +123,15 @@ func (s *Store) GetBytes(key string) (data []byte, meta json.RawMessage, ok bool
 	return data, rec.Meta, true
 }
 
+// Digest returns the SHA-256 (hex) and size its record gives the bytes
+// kept under key, without reading them, or ok false when key has no valid
+// record. It says what the bytes were when kept, not that they are still
+// whole: a caller that uses the bytes reads them with GetBytes.
+func (s *Store) Digest(key string) (sha256 string, size int64, ok bool) {
+	rec, _, ok := s.record(key)
+	return rec.SHA256, rec.Size, ok
+}
+
 // Path is where the bytes of key's entry lie, for a caller that checked
 // the entry with GetBytes and reads the file again later (under the same
 // lock, so that it is the file checked).

@@ -56,6 +56,13 @@ type PublishOptions struct {
 	// its document information (fileKey): a village whose file is kept
 	// gets those bytes again, without its file being joined anew.
 	Files *cache.Store
+	// Standing, when not nil (and Files is set), is asked first about a
+	// village whose file is kept: whether the file already published
+	// under that name holds the very bytes kept (output.Set.Standing, which
+	// then takes it as this build's). When it does, the village's file is
+	// neither joined nor copied: a rebuild writes only the files that
+	// changed.
+	Standing func(rel, sha256 string, size int64) bool
 	// Version is the program's version, part of every cache key.
 	Version string
 }
@@ -377,17 +384,29 @@ func (p *publishRun) run(ctx context.Context, i int) error {
 	}
 	defer j.release()
 	rel := villageFile(j.v.Name)
-	info := p.t.villageInfo(j.v)
-	fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
-	if p.keys != nil && p.keys.file != nil {
-		fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
-	}
-	if err := p.add(rel, fill); err != nil {
-		return fmt.Errorf("写出 %s 失败：%w", rel, err)
+	if !p.standing(rel, j.v) {
+		info := p.t.villageInfo(j.v)
+		fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
+		if p.keys != nil && p.keys.file != nil {
+			fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
+		}
+		if err := p.add(rel, fill); err != nil {
+			return fmt.Errorf("写出 %s 失败：%w", rel, err)
+		}
 	}
 	p.diags[i] = missingDiags(j.c.missing, rel, p.t.villageItems(j.v.Name))
 	p.tick()
 	return nil
+}
+
+// standing reports whether village v's file, rel, is kept and already
+// published with the kept bytes (PublishOptions.Standing).
+func (p *publishRun) standing(rel string, v ledger.Village) bool {
+	if p.opts.Standing == nil || p.keys == nil || p.keys.file == nil {
+		return false
+	}
+	sum, size, ok := p.opts.Files.Digest(p.keys.file[v.Name])
+	return ok && p.opts.Standing(rel, sum, size)
 }
 
 // villageInfo is the document information of village v's own file.

@@ -260,6 +260,9 @@ func (r *run) notices(ctx context.Context) error {
 		if opts.Files, err = cache.Open(filepath.Join(r.state, fileCache)); err != nil || opts.Cache == nil {
 			opts.Files = nil
 		}
+		// A village file already published with the kept bytes stays
+		// as it is.
+		opts.Standing = r.staged.Standing
 	}
 	pub, err := notice.Publish(ctx, in, r.staged.Add, opts)
 	if err != nil {
