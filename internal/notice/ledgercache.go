@@ -136,7 +136,7 @@ func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
 	if err != nil || src.Pages() != meta.Pages {
 		return nil, false
 	}
-	return &ledgerChunk{path: store.Path(key), pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true
+	return &ledgerChunk{path: store.Path(key), pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true, src: src}, true
 }
 
 // fileFormat changes whenever what a village file's key covers changes.
