@@ -196,8 +196,9 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	step("nothing changed again", 0, 4, 0)
 
 	// Only this build's entries are kept: one ledger chunk and its
-	// metadata per village, one reading and its record per workbook.
-	for _, dir := range []string{cacheDir(a), intakeDir(a)} {
+	// metadata per village, one reading and its record per workbook, one
+	// village's tasks in 汇总台账.json and their record per village.
+	for _, dir := range []string{cacheDir(a), intakeDir(a), filepath.Join(a.StateDir(), tasksCache)} {
 		if des, _ := os.ReadDir(dir); len(des) != 2*4 {
 			t.Errorf("%s holds %d files, want %d", dir, len(des), 2*4)
 		}
