@@ -244,7 +244,7 @@ type publishRun struct {
 	add      Sink
 	keys     *ledgerKeys // nil: no cache
 	jobs     []*job
-	ahead    chan struct{} // one per ledger started and not yet joined into the town notice
+	ahead    chan struct{}         // one per ledger started and not yet joined into the town notice
 	diags    [][]ledger.Diagnostic // each village file's
 	done     atomic.Int32          // files written
 	total    int
