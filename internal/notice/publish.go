@@ -205,7 +205,7 @@ func fontSource(rs typeset.RuneSet) (*pdfjoin.Source, error) {
 	if err := typeset.WriteFontSource(&b, rs); err != nil {
 		return nil, err
 	}
-	return pdfjoin.Open(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	return pdfjoin.OpenBytes(b.Bytes())
 }
 
 // job is one village's ledger on its way: typeset (or taken from the
@@ -450,7 +450,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 	for _, m := range missing {
 		seen[m.Rune] = true
 	}
-	src, err := pdfjoin.Open(bytes.NewReader(body.Bytes()), int64(body.Len()))
+	src, err := pdfjoin.OpenBytes(body.Bytes())
 	if err != nil {
 		return err
 	}

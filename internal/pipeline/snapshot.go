@@ -208,11 +208,13 @@ func writeSnapshot(w io.Writer, snap *Snapshot, kept *keptTasks) error {
 
 // tasksEncoder encodes tasks as 汇总台账.json lists them: each encoded
 // compact, then indented in one pass, with a comma and a line break
-// between them, none after the last.
+// between them, none after the last. What encode returns is good until
+// its next call.
 type tasksEncoder struct {
 	compact  *json.Encoder
 	item     bytes.Buffer
 	indented []byte
+	out      []byte
 }
 
 func (e *tasksEncoder) encode(tasks []ledger.Item) ([]byte, error) {
@@ -220,7 +222,7 @@ func (e *tasksEncoder) encode(tasks []ledger.Item) ([]byte, error) {
 		e.compact = json.NewEncoder(&e.item)
 		e.compact.SetEscapeHTML(false)
 	}
-	var out []byte
+	out := e.out[:0]
 	for i := range tasks {
 		e.item.Reset()
 		if err := e.compact.Encode(&tasks[i]); err != nil {
@@ -233,5 +235,6 @@ func (e *tasksEncoder) encode(tasks []ledger.Item) ([]byte, error) {
 			out = append(out, ",\n"...)
 		}
 	}
+	e.out = out
 	return out, nil
 }
