@@ -1,14 +1,12 @@
 package notice
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -38,9 +36,6 @@ type Sink func(rel string, fill func(io.Writer) error) error
 
 // PublishOptions say where and how Publish works.
 type PublishOptions struct {
-	// TmpDir holds the temporary files (.chunk.*.tmp, removed when joined);
-	// put it beside the outputs.
-	TmpDir string
 	// Workers is how many ledgers are typeset at once (at least 1).
 	Workers int
 	// Progress, when not nil, is told how many of the files are written.
@@ -84,8 +79,9 @@ type Published struct {
 
 // Publish writes the town notice (通报.pdf) and every configured village's
 // ledger (台账/<村>.pdf) through add. Each ledger is typeset once (or
-// taken from the cache), on opts.Workers goroutines, into a file of its own;
-// the town notice is the notice's own pages followed by every ledger's
+// taken from the cache), on opts.Workers goroutines, into pages held in
+// memory until both files it goes into have them (a few ledgers at a
+// time); the town notice is the notice's own pages followed by every ledger's
 // pages, its page numbers and 附件N labels drawn over them, and one set of
 // fonts covering them all; a village's file is its ledger's pages numbered
 // from 1 with the ledger's own fonts. Nothing holds a whole document in
@@ -104,28 +100,27 @@ func Publish(ctx context.Context, in Input, add Sink, opts PublishOptions) (*Pub
 	return pub, nil
 }
 
-// ledgerChunk is a village's ledger typeset once, in a temporary file: a
-// page set (typeset.NewPageSet) of its pages, without page numbers and
-// with the label's line left empty.
+// ledgerChunk is a village's ledger typeset once: a page set
+// (typeset.NewPageSet) of its pages, without page numbers and with the
+// label's line left empty, held in memory until both files it goes into
+// are joined (publishRun.ahead bounds how many are).
 type ledgerChunk struct {
-	path    string
+	// src is the pages, opened on their bytes. A Source is read-only once
+	// opened: the village's file and the town notice join from it at once.
+	src     *pdfjoin.Source
+	data    []byte // src's bytes
 	pages   int
 	runes   typeset.RuneSet // every character drawn, and the page numbers'
 	missing []typeset.MissingGlyph
-	kept    bool // path is a cache entry's: never removed here
-	// src, when not nil, is the kept pages as opened to check them,
-	// for the town notice to join without reading them again.
-	src *pdfjoin.Source
 }
 
 // labelStyle is the 附件N label's: 黑体 三号, flush left, on the first line.
 var labelStyle = typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typeset.Left}
 
-// typesetLedger typesets village v's ledger into a new temporary file in
-// dir. Everything it reads is in its arguments, and ledgerKey digests them
-// all: a new input must be added there too, or a kept ledger made without
-// it would be used.
-func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village, items []ledger.Item, dir string) (*ledgerChunk, error) {
+// typesetLedger typesets village v's ledger. Everything it reads is in its
+// arguments, and ledgerKey digests them all: a new input must be added
+// there too, or a kept ledger made without it would be used.
+func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village, items []ledger.Item) (*ledgerChunk, error) {
 	layout := typeset.Official()
 	// A page set: the pages only, their fonts named, not embedded — both
 	// files this ledger is joined into embed fonts of their own.
@@ -149,21 +144,12 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 	c.runes = d.Runes()
 	c.runes.Add(numbers)
 
-	f, err := os.CreateTemp(dir, ".chunk.*.tmp")
-	if err != nil {
+	var b bytes.Buffer
+	if err := d.Write(&b); err != nil {
 		return nil, err
 	}
-	c.path = f.Name()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	err = d.Write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(c.path)
+	c.data = b.Bytes()
+	if c.src, err = pdfjoin.OpenBytes(c.data); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -172,11 +158,7 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 // joinVillage writes a village's file from its ledger: the pages numbered
 // from 1, the fonts cut to the ledger's characters.
 func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjoin.Info) error {
-	src, err := pdfjoin.OpenFile(c.path)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
+	src := c.src
 	if src.Pages() != c.pages {
 		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), c.pages)
 	}
@@ -210,7 +192,7 @@ func fontSource(rs typeset.RuneSet) (*pdfjoin.Source, error) {
 
 // job is one village's ledger on its way: typeset (or taken from the
 // cache), then joined into the village's file and the town notice,
-// whichever comes last removing its temporary file.
+// whichever comes last dropping its pages.
 type job struct {
 	v     ledger.Village
 	c     *ledgerChunk
@@ -219,17 +201,16 @@ type job struct {
 	refs  atomic.Int32
 }
 
-// release drops one user of the job's file.
+// release drops one user of the job's ledger.
 func (j *job) release() {
 	if j.refs.Add(-1) != 0 || j.c == nil {
 		return
 	}
-	// The last user: its characters are in both files now. Dropping them
-	// keeps a big town's memory to the ledgers still being joined.
+	// The last user: its pages and characters are in both files now.
+	// Dropping them keeps a big town's memory to the ledgers still being
+	// joined.
 	j.c.runes = typeset.RuneSet{}
-	if !j.c.kept {
-		os.Remove(j.c.path)
-	}
+	j.c.src, j.c.data = nil, nil
 }
 
 // aheadPerWorker bounds, per worker, how many ledgers may be ready or on
@@ -337,13 +318,6 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 	}
 	gerr := g.Wait()
 	terr := <-townErr
-	// Whatever was not joined is removed here.
-	for _, j := range p.jobs {
-		<-j.ready
-		if j.c != nil && !j.c.kept && j.refs.Load() > 0 {
-			os.Remove(j.c.path)
-		}
-	}
 	// The first error that is not another's cancelling.
 	for _, err := range []error{gerr, terr, ctx.Err()} {
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -504,14 +478,6 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 func (t *town) joinLedger(j *pdfjoin.Writer, ov *typeset.Overlay, jb *job, k int) error {
 	defer jb.release()
 	src := jb.c.src
-	jb.c.src = nil // the pages go once joined
-	if src == nil {
-		var err error
-		if src, err = pdfjoin.OpenFile(jb.c.path); err != nil {
-			return err
-		}
-	}
-	defer src.Close()
 	if src.Pages() != jb.c.pages {
 		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), jb.c.pages)
 	}

@@ -232,11 +232,10 @@ func (r *run) notices(ctx context.Context) error {
 	}
 	r.res.Fonts = in.Fonts.Describe()
 
-	// Each village's ledger is typeset once, on every core, into a
-	// temporary file in the staging folder, and joined into both 通报.pdf and
-	// 台账/<村>.pdf.
+	// Each village's ledger is typeset once, on every core, and joined
+	// into both 通报.pdf and 台账/<村>.pdf.
 	opts := notice.PublishOptions{
-		TmpDir: r.staged.TempDir(), Workers: runtime.GOMAXPROCS(0), Version: r.version(),
+		Workers: runtime.GOMAXPROCS(0), Version: r.version(),
 		Progress: func(done, total int) { r.progress("生成通报", done, total) },
 	}
 	// Typeset ledgers are kept in the state folder (under the build's
