@@ -31,7 +31,8 @@ import (
 	"strings"
 )
 
-// Source is an opened PDF.
+// Source is an opened PDF. It is read-only once open: any number of
+// Writers may copy pages from it at once.
 type Source struct {
 	r     io.ReaderAt
 	size  int64
