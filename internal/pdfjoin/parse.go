@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -144,7 +145,10 @@ func (p *parser) value(depth int) (value, error) {
 		return value{}, errShort
 	case c == '<' && p.pos+1 < len(p.b) && p.b[p.pos+1] == '<':
 		p.pos += 2
-		var d []entry
+		// Collected on the stack, then kept at their exact size: most
+		// dictionaries (a page, a stream's) have a handful of entries.
+		var buf [8]entry
+		d := buf[:0]
 		for {
 			p.skip()
 			if p.pos+1 >= len(p.b) {
@@ -152,7 +156,7 @@ func (p *parser) value(depth int) (value, error) {
 			}
 			if p.b[p.pos] == '>' && p.b[p.pos+1] == '>' {
 				p.pos += 2
-				return value{kind: kDict, dict: d}, nil
+				return value{kind: kDict, dict: slices.Clip(slices.Clone(d))}, nil
 			}
 			if p.b[p.pos] != '/' {
 				return value{}, fmt.Errorf("dictionary key expected at byte %d", p.pos)
@@ -174,7 +178,8 @@ func (p *parser) value(depth int) (value, error) {
 		return value{kind: kString, raw: p.b[start:p.pos:p.pos]}, nil
 	case c == '[':
 		p.pos++
-		var a []value
+		var buf [8]value
+		a := buf[:0]
 		for {
 			p.skip()
 			if p.pos >= len(p.b) {
@@ -182,7 +187,7 @@ func (p *parser) value(depth int) (value, error) {
 			}
 			if p.b[p.pos] == ']' {
 				p.pos++
-				return value{kind: kArray, arr: a}, nil
+				return value{kind: kArray, arr: slices.Clip(slices.Clone(a))}, nil
 			}
 			v, err := p.value(depth + 1)
 			if err != nil {
