@@ -1,6 +1,8 @@
 package cache
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +11,11 @@ import (
 )
 
 const keyA, keyB = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
 
 func put(t *testing.T, s *Store, key, content string) {
 	t.Helper()
@@ -44,6 +51,12 @@ func TestStore(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(s.Path(keyA)); string(b) != "页面甲" {
 		t.Errorf("Path(a) holds %q", b)
+	}
+	if sum, size, ok := s.Digest(keyA); !ok || size != int64(len("页面甲")) || sum != sha256Hex("页面甲") {
+		t.Errorf("Digest(a) = %s, %d, %v: want the kept bytes' SHA-256 and size", sum, size, ok)
+	}
+	if _, _, ok := s.Digest(strings.Repeat("0", 32)); ok {
+		t.Error("Digest found an absent key")
 	}
 	if _, _, ok := s.GetBytes("../../etc/passwd"); ok {
 		t.Error("a key that is no digest was looked up")

@@ -2,7 +2,6 @@ package notice
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -132,11 +131,11 @@ func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
 	if !ok {
 		return nil, false
 	}
-	src, err := pdfjoin.Open(bytes.NewReader(data), int64(len(data)))
+	src, err := pdfjoin.OpenBytes(data)
 	if err != nil || src.Pages() != meta.Pages {
 		return nil, false
 	}
-	return &ledgerChunk{path: store.Path(key), pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true
+	return &ledgerChunk{path: store.Path(key), pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true, src: src}, true
 }
 
 // fileFormat changes whenever what a village file's key covers changes.

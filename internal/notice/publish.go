@@ -56,6 +56,13 @@ type PublishOptions struct {
 	// its document information (fileKey): a village whose file is kept
 	// gets those bytes again, without its file being joined anew.
 	Files *cache.Store
+	// Standing, when not nil (and Files is set), is asked first about a
+	// village whose file is kept: whether the file already published
+	// under that name holds the very bytes kept (output.Set.Standing, which
+	// then takes it as this build's). When it does, the village's file is
+	// neither joined nor copied: a rebuild writes only the files that
+	// changed.
+	Standing func(rel, sha256 string, size int64) bool
 	// Version is the program's version, part of every cache key.
 	Version string
 }
@@ -106,6 +113,9 @@ type ledgerChunk struct {
 	runes   typeset.RuneSet // every character drawn, and the page numbers'
 	missing []typeset.MissingGlyph
 	kept    bool // path is a cache entry's: never removed here
+	// src, when not nil, is the kept pages as opened to check them,
+	// for the town notice to join without reading them again.
+	src *pdfjoin.Source
 }
 
 // labelStyle is the 附件N label's: 黑体 三号, flush left, on the first line.
@@ -195,7 +205,7 @@ func fontSource(rs typeset.RuneSet) (*pdfjoin.Source, error) {
 	if err := typeset.WriteFontSource(&b, rs); err != nil {
 		return nil, err
 	}
-	return pdfjoin.Open(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	return pdfjoin.OpenBytes(b.Bytes())
 }
 
 // job is one village's ledger on its way: typeset (or taken from the
@@ -222,6 +232,10 @@ func (j *job) release() {
 	}
 }
 
+// aheadPerWorker bounds, per worker, how many ledgers may be ready or on
+// their way beyond the one the town notice is joining.
+var aheadPerWorker = 8 // a test makes it 1
+
 // publishRun is one publish's shared state.
 type publishRun struct {
 	t        *town
@@ -230,6 +244,7 @@ type publishRun struct {
 	add      Sink
 	keys     *ledgerKeys // nil: no cache
 	jobs     []*job
+	ahead    chan struct{}         // one per ledger started and not yet joined into the town notice
 	diags    [][]ledger.Diagnostic // each village file's
 	done     atomic.Int32          // files written
 	total    int
@@ -249,7 +264,8 @@ func (p *publishRun) tick() {
 // (res gets its page count and every diagnostic, pub the counts).
 func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, add Sink, res *Result, pub *Published) error {
 	cfg := t.in.Config
-	p := &publishRun{t: t, opts: opts, villages: villages, add: add, total: 1}
+	p := &publishRun{t: t, opts: opts, villages: villages, add: add, total: 1,
+		ahead: make(chan struct{}, aheadPerWorker*max(opts.Workers, 1))}
 	p.jobs = make([]*job, len(cfg.Villages))
 	p.diags = make([][]ledger.Diagnostic, len(cfg.Villages))
 	for i, v := range cfg.Villages {
@@ -284,7 +300,7 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 	// ctx too.
 	townErr := make(chan error, 1)
 	go func() {
-		err := add(TownFile, func(w io.Writer) error { return t.joinTown(ctx, w, p.jobs, res) })
+		err := add(TownFile, func(w io.Writer) error { return t.joinTown(ctx, w, p.jobs, p.ahead, res) })
 		if err != nil {
 			cancel()
 		} else {
@@ -293,9 +309,20 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 		townErr <- err
 	}()
 	for i := range p.jobs {
-		if gctx.Err() != nil {
+		// A ledger starts only when the town notice has joined all but
+		// the last few before it (p.ahead, taken here in order): kept
+		// ledgers come much faster than the town joins them, and each
+		// holds its pages in memory until it is joined.
+		var err error
+		select {
+		case p.ahead <- struct{}{}:
+			err = gctx.Err()
+		case <-gctx.Done():
+			err = gctx.Err()
+		}
+		if err != nil {
 			for _, j := range p.jobs[i:] {
-				j.err = gctx.Err()
+				j.err = err
 				close(j.ready)
 			}
 			break
@@ -377,17 +404,29 @@ func (p *publishRun) run(ctx context.Context, i int) error {
 	}
 	defer j.release()
 	rel := villageFile(j.v.Name)
-	info := p.t.villageInfo(j.v)
-	fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
-	if p.keys != nil && p.keys.file != nil {
-		fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
-	}
-	if err := p.add(rel, fill); err != nil {
-		return fmt.Errorf("写出 %s 失败：%w", rel, err)
+	if !p.standing(rel, j.v) {
+		info := p.t.villageInfo(j.v)
+		fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
+		if p.keys != nil && p.keys.file != nil {
+			fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
+		}
+		if err := p.add(rel, fill); err != nil {
+			return fmt.Errorf("写出 %s 失败：%w", rel, err)
+		}
 	}
 	p.diags[i] = missingDiags(j.c.missing, rel, p.t.villageItems(j.v.Name))
 	p.tick()
 	return nil
+}
+
+// standing reports whether village v's file, rel, is kept and already
+// published with the kept bytes (PublishOptions.Standing).
+func (p *publishRun) standing(rel string, v ledger.Village) bool {
+	if p.opts.Standing == nil || p.keys == nil || p.keys.file == nil {
+		return false
+	}
+	sum, size, ok := p.opts.Files.Digest(p.keys.file[v.Name])
+	return ok && p.opts.Standing(rel, sum, size)
 }
 
 // villageInfo is the document information of village v's own file.
@@ -398,7 +437,7 @@ func (t *town) villageInfo(v ledger.Village) pdfjoin.Info {
 // joinTown writes the town notice: the notice's pages, then each ledger's
 // as its chunk is ready, and at the end the fonts, subset to every
 // character drawn on any page.
-func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Result) error {
+func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-chan struct{}, res *Result) error {
 	res.Diagnostics = append([]ledger.Diagnostic(nil), t.diags...)
 	d := t.typesetBody()
 	var body bytes.Buffer
@@ -411,7 +450,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 	for _, m := range missing {
 		seen[m.Rune] = true
 	}
-	src, err := pdfjoin.Open(bytes.NewReader(body.Bytes()), int64(body.Len()))
+	src, err := pdfjoin.OpenBytes(body.Bytes())
 	if err != nil {
 		return err
 	}
@@ -448,6 +487,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		if err := t.joinLedger(j, ov, jb, k); err != nil {
 			return err
 		}
+		<-ahead
 	}
 	runes.Add(ov.Runes())
 	fonts, err := fontSource(runes)
@@ -463,9 +503,13 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 // numbered on, 附件N on the first.
 func (t *town) joinLedger(j *pdfjoin.Writer, ov *typeset.Overlay, jb *job, k int) error {
 	defer jb.release()
-	src, err := pdfjoin.OpenFile(jb.c.path)
-	if err != nil {
-		return err
+	src := jb.c.src
+	jb.c.src = nil // the pages go once joined
+	if src == nil {
+		var err error
+		if src, err = pdfjoin.OpenFile(jb.c.path); err != nil {
+			return err
+		}
 	}
 	defer src.Close()
 	if src.Pages() != jb.c.pages {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pdftest"
 )
@@ -170,5 +171,40 @@ func TestPublishFailureLeavesNothing(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Errorf("cancelled: temporary files left: %v", left)
+	}
+}
+
+// TestKeptLedgersWaitForTheTownNotice: with room for a single ledger
+// ahead of the town notice, kept and typeset ledgers alike are joined in
+// order — no ledger waits forever on another — and the files are those of
+// a publish without the cache.
+func TestKeptLedgersWaitForTheTownNotice(t *testing.T) {
+	defer func(n int) { aheadPerWorker = n }(aheadPerWorker)
+	aheadPerWorker = 1
+	in := townInput(t, testConfig())
+	if len(in.Config.Villages) < 2 {
+		t.Fatalf("the test town has %d villages; the bound needs more than one to bite", len(in.Config.Villages))
+	}
+	want, _ := publish(t, in, 1)
+	store, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, round := range []string{"typeset", "kept"} {
+		for _, workers := range []int{1, 2} {
+			var sink memSink
+			pub, err := Publish(context.Background(), in, sink.add, PublishOptions{TmpDir: t.TempDir(), Workers: workers, Cache: store, Version: "test"})
+			if err != nil {
+				t.Fatalf("%s, %d workers: %v", round, workers, err)
+			}
+			if round == "kept" && pub.Reused != len(in.Config.Villages) {
+				t.Errorf("%s: %d ledgers reused, want %d", round, pub.Reused, len(in.Config.Villages))
+			}
+			for rel, b := range want {
+				if !bytes.Equal(sink.files[rel], b) {
+					t.Errorf("%s, %d workers: %s differs from a publish without the cache", round, workers, rel)
+				}
+			}
+		}
 	}
 }

@@ -93,7 +93,7 @@ func (p *parser) regular() []byte {
 	for p.pos < len(p.b) && !isSpace(p.b[p.pos]) && !isDelim(p.b[p.pos]) {
 		p.pos++
 	}
-	return p.b[start:p.pos]
+	return p.b[start:p.pos:p.pos]
 }
 
 // keyword reads the next token if it is a keyword, else returns "".
@@ -124,7 +124,7 @@ func (p *parser) value(depth int) (value, error) {
 	case c == '/':
 		p.pos++
 		p.regular()
-		return value{kind: kName, raw: p.b[start:p.pos]}, nil
+		return value{kind: kName, raw: p.b[start:p.pos:p.pos]}, nil
 	case c == '(':
 		n := 0
 		for p.pos < len(p.b) {
@@ -138,7 +138,7 @@ func (p *parser) value(depth int) (value, error) {
 			}
 			p.pos++
 			if n == 0 {
-				return value{kind: kString, raw: p.b[start:p.pos]}, nil
+				return value{kind: kString, raw: p.b[start:p.pos:p.pos]}, nil
 			}
 		}
 		return value{}, errShort
@@ -171,7 +171,7 @@ func (p *parser) value(depth int) (value, error) {
 			return value{}, errShort
 		}
 		p.pos += end + 1
-		return value{kind: kString, raw: p.b[start:p.pos]}, nil
+		return value{kind: kString, raw: p.b[start:p.pos:p.pos]}, nil
 	case c == '[':
 		p.pos++
 		var a []value

@@ -225,8 +225,9 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	step("nothing changed again", 0, 4, 0, 0)
 
 	// Only this build's entries are kept: one ledger chunk and its
-	// metadata per village, one reading and its record per workbook.
-	for _, dir := range []string{cacheDir(a), intakeDir(a)} {
+	// metadata per village, one reading and its record per workbook, one
+	// village's tasks in 汇总台账.json and their record per village.
+	for _, dir := range []string{cacheDir(a), intakeDir(a), filepath.Join(a.StateDir(), tasksCache)} {
 		if des, _ := os.ReadDir(dir); len(des) != 2*4 {
 			t.Errorf("%s holds %d files, want %d", dir, len(des), 2*4)
 		}
@@ -416,6 +417,10 @@ func TestBadVillageFileEntryIsRebuilt(t *testing.T) {
 	}
 	for _, d := range damage {
 		d.do(keys())
+		// Without its published file, which would stand (see
+		// TestUnchangedVillageFilesStand), the build must take the
+		// village's file from the cache or join it again.
+		removeVillageFiles(t, cfg)
 		buildWith(t, cfg, false)
 		sameFiles(t, d.what, published(t, cfg), want)
 	}
@@ -452,6 +457,87 @@ func TestBadRowsEntryIsMadeAgain(t *testing.T) {
 			t.Errorf("%s: made %d villages' rows, reused %d; want 1 and 2", d.what, res.RowsMade, res.RowsReused)
 		}
 		sameFiles(t, d.what, published(t, cfg), want)
+	}
+}
+
+func removeVillageFiles(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(cfg.OutDir(), LedgerDir, "*.pdf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no village files published: %v", err)
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestUnchangedVillageFilesStand: a rebuild leaves a village's published
+// file as it is — the same file, not rewritten — when it holds the bytes
+// the build would write, and writes the file of the village that changed;
+// a published file someone edited since is written again, and the outputs
+// are those of a build from nothing throughout.
+func TestUnchangedVillageFilesStand(t *testing.T) {
+	cfg := town(t, 3, 6)
+	other := t.TempDir()
+	paths, err := synth.WriteTown(other, synth.Spec{Villages: 3, Tasks: 6, Seed: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buildWith(t, cfg, false)
+	villageFiles := func() map[string]os.FileInfo {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(cfg.OutDir(), LedgerDir, "*.pdf"))
+		out := map[string]os.FileInfo{}
+		for _, f := range files {
+			st, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[filepath.Base(f)] = st
+		}
+		if len(out) != 3 {
+			t.Fatalf("%d village files published, want 3", len(out))
+		}
+		return out
+	}
+	before := villageFiles()
+
+	// One village's workbook changes: its file is written, the others stand.
+	changed, err := os.ReadFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.Dir(), filepath.Base(paths[1])), changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buildWith(t, reload(t, cfg), false)
+	after := villageFiles()
+	var stood []string
+	for name, st := range after {
+		if os.SameFile(st, before[name]) {
+			stood = append(stood, name)
+		}
+	}
+	if len(stood) != 2 {
+		t.Errorf("files left in place: %v; want the two villages that did not change", stood)
+	}
+	rebuilt := published(t, cfg)
+	buildWith(t, reload(t, cfg), true)
+	sameFiles(t, "one village changed", rebuilt, published(t, cfg))
+	want := published(t, cfg)
+
+	// Someone edited a published file (the same size): it is written anew.
+	buildWith(t, reload(t, cfg), false) // the cache as a cached build leaves it
+	name := stood[0]
+	path := filepath.Join(cfg.OutDir(), LedgerDir, name)
+	flipByte(path)
+	edited, _ := os.Stat(path)
+	buildWith(t, reload(t, cfg), false)
+	sameFiles(t, "a published file edited", published(t, cfg), want)
+	if st, _ := os.Stat(path); os.SameFile(st, edited) {
+		t.Error("the edited file was left in place")
 	}
 }
 

@@ -108,11 +108,13 @@ type run struct {
 	results []*intake.Result
 	kept    *intake.Kept // the readings kept between builds; nil with NoCache
 	prune   func()       // prunes the notices' caches once published; may be nil
-	items   []ledger.Item
-	digests map[string]string // each village's ledger.VillageDigests, for the caches' keys
-	wb      *workbook.Draft   // the workbook begun beside the notices
-	staged  *output.Set
-	state   string // the state folder: lock, staging, the caches (cacheFolders)
+	// pruneTasks prunes the kept tasks of 汇总台账.json once published; may be nil
+	pruneTasks func()
+	items      []ledger.Item
+	digests    map[string]string // each village's ledger.VillageDigests, for the caches' keys
+	wb         *workbook.Draft   // the workbook begun beside the notices
+	staged     *output.Set
+	state      string // the state folder: lock, staging, the caches (cacheFolders)
 
 	pruneRows func() // prunes the workbook's kept rows once published; may be nil
 }

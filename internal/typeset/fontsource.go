@@ -6,8 +6,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-
-	"github.com/klauspost/compress/zlib"
 )
 
 // WriteFontSource writes a one-page PDF whose resources embed, for each
@@ -38,7 +36,8 @@ func WriteFontSource(w io.Writer, rs RuneSet) error {
 	p.begin(4)
 	p.put("<</Type /Catalog /Pages 1 0 R>>\nendobj\n")
 	var zbuf bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&zbuf, zlib.BestSpeed)
+	zw := getDeflater(&zbuf)
+	defer putDeflater(zw)
 	deflate := func(b []byte) ([]byte, error) {
 		zbuf.Reset()
 		zw.Reset(&zbuf)
