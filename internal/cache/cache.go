@@ -6,7 +6,8 @@
 // changed typesets one village, not the town; each village's finished
 // file (package notice), copied instead of joined again; and each
 // workbook's reading (package intake), so that it reads one workbook, not
-// the town's.
+// the town's; and each village's rows of 汇总台账.xlsx, deflated (package
+// workbook), so that it makes one village's rows, not the town's.
 //
 // An entry is two files in the store's folder: KEY.bin, the kept bytes, and
 // KEY.json, written after it, naming the key, the bytes' size, their

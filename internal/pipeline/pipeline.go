@@ -86,6 +86,9 @@ type Result struct {
 	// Typeset and Reused count the village ledgers typeset by this build
 	// and those joined from the ones kept by an earlier build.
 	Typeset, Reused int
+	// RowsMade and RowsReused count the villages whose rows of 汇总 this
+	// build made and those taken from the ones kept by an earlier build.
+	RowsMade, RowsReused int
 	// Read and ReadFromCache count the input files read by this build and
 	// those whose reading was kept from an earlier build.
 	Read, ReadFromCache int
@@ -112,6 +115,8 @@ type run struct {
 	wb         *workbook.Draft   // the workbook begun beside the notices
 	staged     *output.Set
 	state      string // the state folder: lock, staging, the caches (cacheFolders)
+
+	pruneRows func() // prunes the workbook's kept rows once published; may be nil
 }
 
 // step is one stage of the build.

@@ -157,8 +157,21 @@ func (r *run) draft(ctx context.Context) error {
 			RowsRead: f.RowsRead, Tasks: f.Items,
 		})
 	}
-	d, err := workbook.NewDraft(ctx, in, r.staged.TempDir())
+	opts := workbook.DraftOptions{Dir: r.staged.TempDir(), Version: r.version(), Digests: r.digests}
+	// Each village's rows are kept in the state folder (under the build's
+	// lock), so that a rebuild makes only those of the villages that
+	// changed; pruned once the build is published.
+	if !r.opts.NoCache {
+		if store, err := cache.Open(filepath.Join(r.state, rowsCache)); err == nil {
+			opts.Rows = store // else not an output: build without it
+		}
+	}
+	d, err := workbook.NewDraft(ctx, in, opts)
 	r.wb = d
+	if d != nil {
+		r.res.RowsMade, r.res.RowsReused = d.Made, d.Reused
+		r.pruneRows = func() { _ = d.Prune() }
+	}
 	return err
 }
 
@@ -194,10 +207,11 @@ const (
 	ledgerCache = "ledgers" // each village's typeset ledger (a page set)
 	fileCache   = "files"   // each village's finished 台账/<村>.pdf
 	tasksCache  = "tasks"   // each village's tasks as 汇总台账.json lists them
+	rowsCache   = "rows"    // each village's rows of 汇总, deflated
 )
 
 // cacheFolders lists them all.
-var cacheFolders = []string{intakeCache, ledgerCache, fileCache, tasksCache}
+var cacheFolders = []string{intakeCache, ledgerCache, fileCache, tasksCache, rowsCache}
 
 // CacheFolders names the caches' folders in the state folder, for a caller
 // that looks at the state folder and must tell the caches from the rest.
@@ -399,6 +413,9 @@ func (r *run) publish(ctx context.Context) error {
 	}
 	if r.pruneTasks != nil {
 		r.pruneTasks() // and the villages' tasks in 汇总台账.json
+	}
+	if r.pruneRows != nil {
+		r.pruneRows() // and the villages' rows of 汇总
 	}
 	return nil
 }
