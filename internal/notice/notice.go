@@ -159,19 +159,6 @@ func (t *town) typesetBody() *typeset.Document {
 	return d
 }
 
-// WithMachineFonts returns in with its fonts completed from the machine's
-// font folders (typeset.FontDirs) for the characters its notice and ledgers
-// draw that the faces lack (生僻字), and which faces it took: so that the
-// build can say which faces it used. Publish does the same by itself.
-func WithMachineFonts(in Input) (Input, []typeset.FoundFace, error) {
-	t, err := prepareTown(in)
-	if err != nil {
-		return in, nil, err
-	}
-	in.Fonts = t.fonts
-	return in, t.found, nil
-}
-
 // withFallback adds to fonts faces of the machine's fonts (typeset.FontDirs)
 // for the characters of texts and items' published columns it lacks —
 // looked for only when a character is missing.

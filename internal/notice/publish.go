@@ -65,6 +65,10 @@ type PublishOptions struct {
 // Published is what Publish did besides writing its files.
 type Published struct {
 	Diagnostics []ledger.Diagnostic
+	// Fonts are the faces the files were set in: Input.Fonts (or the
+	// embedded faces) with faces of the machine's fonts for the
+	// characters they lack (生僻字).
+	Fonts *typeset.FontSet
 	// Typeset and Reused count the village ledgers typeset by this call
 	// and those joined from the cache.
 	Typeset, Reused int
@@ -92,7 +96,7 @@ func Publish(ctx context.Context, in Input, add Sink, opts PublishOptions) (*Pub
 		return nil, err
 	}
 	res := &Result{}
-	pub := &Published{}
+	pub := &Published{Fonts: t.fonts}
 	if err := t.publish(ctx, opts, true, add, res, pub); err != nil {
 		return nil, err
 	}

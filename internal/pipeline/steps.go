@@ -239,12 +239,6 @@ func (r *run) notices(ctx context.Context) error {
 	if err = in.ReadNarrative(); err != nil {
 		return err
 	}
-	// 生僻字 the faces lack, from the machine's fonts; the build says which
-	// faces it used.
-	if in, _, err = notice.WithMachineFonts(in); err != nil {
-		return err
-	}
-	r.res.Fonts = in.Fonts.Describe()
 
 	// Each village's ledger is typeset once, on every core, and joined
 	// into both 通报.pdf and 台账/<村>.pdf.
@@ -272,6 +266,9 @@ func (r *run) notices(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The faces it set the notices in: the build says which, 生僻字 taken
+	// from the machine's fonts included.
+	r.res.Fonts = pub.Fonts.Describe()
 	r.res.Typeset, r.res.Reused = pub.Typeset, pub.Reused
 	r.prune = pub.Prune
 	diags := pub.Diagnostics
