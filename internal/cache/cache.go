@@ -258,10 +258,11 @@ var (
 	programErr  error
 )
 
-// Program identifies the running program: the SHA-256 of its executable,
-// read once per process. A cache key that includes it changes with every
-// build of the program, released or not, so that no entry made by one
-// program's code is used by another's.
+// Program identifies the running program: the XXH64 of its executable
+// (tens of megabytes, the faces included), read once per process. A cache
+// key that includes it changes with every build of the program, released
+// or not, so that no entry made by one program's code is used by
+// another's.
 func Program() (string, error) {
 	programOnce.Do(func() {
 		exe, err := os.Executable()
@@ -275,12 +276,12 @@ func Program() (string, error) {
 			return
 		}
 		defer f.Close()
-		h := sha256.New()
+		h := xxhash.New()
 		if _, err := io.Copy(h, f); err != nil {
 			programErr = err
 			return
 		}
-		programSum = hex.EncodeToString(h.Sum(nil))
+		programSum = xxh64(h.Sum64())
 	})
 	if programErr != nil {
 		return "", errors.Join(errors.New("无法读取程序文件"), programErr)
