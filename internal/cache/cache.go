@@ -6,12 +6,16 @@
 // changed typesets one village, not the town; each village's finished
 // file (package notice), copied instead of joined again; and each
 // workbook's reading (package intake), so that it reads one workbook, not
-// the town's.
+// the town's; and each village's rows of 汇总台账.xlsx, deflated (package
+// workbook), so that it makes one village's rows, not the town's.
 //
 // An entry is two files in the store's folder: KEY.bin, the kept bytes, and
-// KEY.json, written after it, naming the key, the bytes' size and SHA-256,
-// and the caller's own metadata. An entry is used only when both are there
-// and agree — the right key, the right size, the right digest — so an entry
+// KEY.json, written after it, naming the key, the bytes' size, their
+// XXH64 and SHA-256, and the caller's own metadata. An entry is used only
+// when both are there and agree — the right key, the right size, the right
+// XXH64 (a checksum some twenty times faster than SHA-256 that no damage a
+// disk or a crash does passes unseen; the SHA-256 is what Digest tells a
+// caller who publishes the bytes) — so an entry
 // cut short by a crash, damaged on disk or copied from another key is
 // ignored (and made again by the caller), never used. The cache is not an
 // output: writing it does not touch the out folder's published files, and
@@ -29,9 +33,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // Field writes b to a key's hash h after its length, so that no two lists
@@ -65,15 +70,23 @@ func (s *Store) Dir() string { return s.dir }
 
 // format is written into every entry's metadata; an entry of another
 // format is not used.
-const format = "taizhang-cache/1"
+const format = "taizhang-cache/2"
 
 type record struct {
 	Format string          `json:"format"`
 	Key    string          `json:"key"`
 	Size   int64           `json:"size"`
+	XXH64  string          `json:"xxh64"`
 	SHA256 string          `json:"sha256"`
 	Meta   json.RawMessage `json:"meta"`
 }
+
+// xxh64 writes an XXH64 checksum as a record holds it.
+func xxh64(sum uint64) string { return fmt.Sprintf("%016x", sum) }
+
+// Checksum is the XXH64 a record gives b, for a test that writes a record
+// of its own.
+func Checksum(b []byte) string { return xxh64(xxhash.Sum64(b)) }
 
 // validKey accepts keys that are safe file names: lower-case hex digests.
 func validKey(key string) bool {
@@ -118,26 +131,19 @@ func (s *Store) GetBytes(key string) (data []byte, meta json.RawMessage, ok bool
 	if err != nil || int64(len(data)) != rec.Size {
 		return nil, nil, false
 	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != rec.SHA256 {
+	if Checksum(data) != rec.XXH64 {
 		return nil, nil, false
 	}
 	return data, rec.Meta, true
 }
 
-// GetBytesUnhashed is GetBytes for a caller whose entries carry their own
-// seal over all their bytes (package intake), which it checks: the record
-// is checked — format, key, size — but the bytes are not hashed, which
-// would be the second digest of every entry a rebuild reads.
-func (s *Store) GetBytesUnhashed(key string) (data []byte, meta json.RawMessage, ok bool) {
-	rec, bin, ok := s.record(key)
-	if !ok {
-		return nil, nil, false
-	}
-	data, err := os.ReadFile(bin)
-	if err != nil || int64(len(data)) != rec.Size {
-		return nil, nil, false
-	}
-	return data, rec.Meta, true
+// Digest returns the SHA-256 (hex) and size its record gives the bytes
+// kept under key, without reading them, or ok false when key has no valid
+// record. It says what the bytes were when kept, not that they are still
+// whole: a caller that uses the bytes reads them with GetBytes.
+func (s *Store) Digest(key string) (sha256 string, size int64, ok bool) {
+	rec, _, ok := s.record(key)
+	return rec.SHA256, rec.Size, ok
 }
 
 // Path is where the bytes of key's entry lie, for a caller that checked
@@ -185,13 +191,13 @@ func (s *Store) Put(key, src string, meta any) (string, error) {
 	if err != nil {
 		return src, err
 	}
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	h, x := sha256.New(), xxhash.New()
+	n, err := io.Copy(io.MultiWriter(h, x), f)
 	f.Close()
 	if err != nil {
 		return src, err
 	}
-	rb, err := json.Marshal(record{Format: format, Key: key, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Meta: mb})
+	rb, err := json.Marshal(record{Format: format, Key: key, Size: n, XXH64: xxh64(x.Sum64()), SHA256: hex.EncodeToString(h.Sum(nil)), Meta: mb})
 	if err != nil {
 		return src, err
 	}
@@ -252,10 +258,11 @@ var (
 	programErr  error
 )
 
-// Program identifies the running program: a digest of its executable
-// (fileDigest), read once per process. A cache key that includes it
-// changes with every build of the program, released or not, so that no
-// entry made by one program's code is used by another's.
+// Program identifies the running program: the XXH64 of its executable
+// (tens of megabytes, the faces included), read once per process. A cache
+// key that includes it changes with every build of the program, released
+// or not, so that no entry made by one program's code is used by
+// another's.
 func Program() (string, error) {
 	programOnce.Do(func() {
 		exe, err := os.Executable()
@@ -263,67 +270,21 @@ func Program() (string, error) {
 			programErr = err
 			return
 		}
-		programSum, programErr = fileDigest(exe, runtime.GOMAXPROCS(0))
+		f, err := os.Open(exe)
+		if err != nil {
+			programErr = err
+			return
+		}
+		defer f.Close()
+		h := xxhash.New()
+		if _, err := io.Copy(h, f); err != nil {
+			programErr = err
+			return
+		}
+		programSum = xxh64(h.Sum64())
 	})
 	if programErr != nil {
 		return "", errors.Join(errors.New("无法读取程序文件"), programErr)
 	}
 	return programSum, nil
-}
-
-// digestPart is the size of the parts fileDigest hashes apart.
-const digestPart = 4 << 20
-
-// fileDigest is the hex SHA-256 of the file's size and of the SHA-256 of
-// each of its digestPart-byte parts, in order: a digest of every byte that
-// workers goroutines make together (an executable is tens of megabytes,
-// and every build waits for its digest before it takes anything from its
-// caches). The parts do not depend on workers: every process digests a
-// file alike.
-func fileDigest(path string, workers int) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	size := fi.Size()
-	parts := int((size + digestPart - 1) / digestPart)
-	sums := make([][sha256.Size]byte, parts)
-	errs := make([]error, parts)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(workers, parts)) {
-		wg.Go(func() {
-			buf := make([]byte, 256<<10)
-			for i := range next {
-				h := sha256.New()
-				n, err := io.CopyBuffer(h, io.NewSectionReader(f, int64(i)*digestPart, digestPart), buf)
-				if err == nil && n != min(digestPart, size-int64(i)*digestPart) {
-					err = io.ErrUnexpectedEOF // the file changed size while read
-				}
-				copy(sums[i][:], h.Sum(nil))
-				errs[i] = err
-			}
-		})
-	}
-	for i := range parts {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(size))
-	h.Write(n[:])
-	for i := range sums {
-		h.Write(sums[i][:])
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

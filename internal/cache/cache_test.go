@@ -2,7 +2,6 @@ package cache
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -12,6 +11,11 @@ import (
 )
 
 const keyA, keyB = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
 
 func put(t *testing.T, s *Store, key, content string) {
 	t.Helper()
@@ -47,6 +51,12 @@ func TestStore(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(s.Path(keyA)); string(b) != "页面甲" {
 		t.Errorf("Path(a) holds %q", b)
+	}
+	if sum, size, ok := s.Digest(keyA); !ok || size != int64(len("页面甲")) || sum != sha256Hex("页面甲") {
+		t.Errorf("Digest(a) = %s, %d, %v: want the kept bytes' SHA-256 and size", sum, size, ok)
+	}
+	if _, _, ok := s.Digest(strings.Repeat("0", 32)); ok {
+		t.Error("Digest found an absent key")
 	}
 	if _, _, ok := s.GetBytes("../../etc/passwd"); ok {
 		t.Error("a key that is no digest was looked up")
@@ -129,93 +139,5 @@ func TestBytes(t *testing.T) {
 	}
 	if des, _ := os.ReadDir(s.Dir()); len(des) != 4 {
 		t.Errorf("a refused PutBytes left a file: %d files", len(des))
-	}
-}
-
-// TestBytesUnhashed: GetBytesUnhashed checks an entry's record — there,
-// of this key, of this size — but leaves the bytes' digest to the caller's
-// own seal: bytes changed in place are given, bytes cut short, a record
-// gone or another key's record are not.
-func TestBytesUnhashed(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "intake"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.PutBytes(keyA, []byte("读取结果甲"), nil)
-	s.PutBytes(keyB, []byte("读取结果乙"), nil)
-	if b, _, ok := s.GetBytesUnhashed(keyA); !ok || string(b) != "读取结果甲" {
-		t.Fatalf("GetBytesUnhashed(a) = %q, %v", b, ok)
-	}
-	bin := filepath.Join(s.Dir(), keyA+".bin")
-	os.WriteFile(bin, []byte("读取结果丙"), 0o644)
-	if b, _, ok := s.GetBytesUnhashed(keyA); !ok || string(b) != "读取结果丙" {
-		t.Errorf("bytes of the record's size: %q, %v; want them given, unhashed", b, ok)
-	}
-	if _, _, ok := s.GetBytes(keyA); ok {
-		t.Error("GetBytes gave bytes changed")
-	}
-	os.WriteFile(bin, []byte("读取结果"), 0o644)
-	if _, _, ok := s.GetBytesUnhashed(keyA); ok {
-		t.Error("bytes cut short were given")
-	}
-	b, _ := os.ReadFile(filepath.Join(s.Dir(), keyB+".json"))
-	os.WriteFile(filepath.Join(s.Dir(), keyA+".json"), b, 0o644)
-	if _, _, ok := s.GetBytesUnhashed(keyA); ok {
-		t.Error("another key's record was taken")
-	}
-	os.Remove(filepath.Join(s.Dir(), keyB+".json"))
-	if _, _, ok := s.GetBytesUnhashed(keyB); ok {
-		t.Error("bytes without a record were given")
-	}
-	if _, _, ok := s.GetBytesUnhashed("../x"); ok {
-		t.Error("a key that is no digest was looked up")
-	}
-}
-
-// TestFileDigest: a file's digest covers its size and every byte, part by
-// part, and is the same whatever the number of goroutines that make it —
-// so every process digests the program alike — and Program is the
-// running executable's.
-func TestFileDigest(t *testing.T) {
-	dir := t.TempDir()
-	data := make([]byte, 2*digestPart+123)
-	for i := range data {
-		data[i] = byte(i * 7 / 5)
-	}
-	want := func(b []byte) string {
-		h := sha256.New()
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
-		h.Write(n[:])
-		for off := 0; off < len(b); off += digestPart {
-			s := sha256.Sum256(b[off:min(off+digestPart, len(b))])
-			h.Write(s[:])
-		}
-		return hex.EncodeToString(h.Sum(nil))
-	}
-	for name, b := range map[string][]byte{"empty": nil, "one part": data[:100], "three parts": data, "two whole parts": data[:2*digestPart]} {
-		p := filepath.Join(dir, name)
-		os.WriteFile(p, b, 0o644)
-		for _, workers := range []int{1, 2, 7} {
-			got, err := fileDigest(p, workers)
-			if err != nil || got != want(b) {
-				t.Errorf("%s with %d workers: %s, %v; want %s", name, workers, got, err, want(b))
-			}
-		}
-	}
-	before, _ := fileDigest(filepath.Join(dir, "three parts"), 2)
-	p := filepath.Join(dir, "changed")
-	data[digestPart+5] ^= 1
-	os.WriteFile(p, data, 0o644)
-	if got, _ := fileDigest(p, 2); got == before {
-		t.Error("a byte changed leaves the digest as it was")
-	}
-	if _, err := fileDigest(filepath.Join(dir, "absent"), 2); err == nil {
-		t.Error("an absent file has a digest")
-	}
-	exe, _ := os.Executable()
-	prog, err := Program()
-	if d, _ := fileDigest(exe, 1); err != nil || prog != d {
-		t.Errorf("Program() = %s, %v; the executable's digest is %s", prog, err, d)
 	}
 }

@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unsafe"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/taizhang/taizhang/internal/ledger"
 )
@@ -19,13 +20,14 @@ import (
 // workspace moved keeps its cache): the caller's path is set when the
 // entry is used.
 //
-// The seal is the digest of the key and the rest: it says the bytes are
-// whole and are the reading made under this key — an entry of another
-// key, or changed, whose store record was made to match, is not used. Not
-// a defence against someone who writes the cache on purpose (they can run
-// any program as the clerk), but against the copies and repairs of folders
-// that happen. It is the one digest of an entry's bytes a rebuild makes
-// (Kept.get reads entries with cache.Store.GetBytesUnhashed).
+// The seal is a checksum (XXH64) of the key and the rest: the store's
+// record says the bytes are whole, the seal that they are the reading made
+// under this key — an entry of another key, or changed, whose record was
+// made to match, is not used. Not a defence against someone who writes
+// the cache on purpose (they can run any program as the clerk), but
+// against the copies and repairs of folders that happen: as the store's
+// own check, a checksum that no such accident passes, at a small part of
+// SHA-256's cost (a rebuild checks every village's entry).
 //
 // The encoding is written for a rebuild, which decodes every village's
 // entry: integers are varints, a string is its length and bytes, a slice
@@ -45,9 +47,9 @@ import (
 
 // encodeEntry is res's entry under key.
 func encodeEntry(key string, res *Result) ([]byte, error) {
-	e := encoder{b: make([]byte, sha256.Size, sha256.Size+entrySizeHint(res))}
+	e := encoder{b: make([]byte, sealSize, sealSize+entrySizeHint(res))}
 	e.result(res)
-	copy(e.b, sealOf(key, e.b[sha256.Size:]))
+	binary.LittleEndian.PutUint64(e.b, sealOf(key, e.b[sealSize:]))
 	return e.b, nil
 }
 
@@ -56,10 +58,10 @@ func encodeEntry(key string, res *Result) ([]byte, error) {
 // (unsafe.String): entry must never be written again — Kept.get's comes
 // from a file read for this call alone.
 func decodeEntry(key string, entry []byte) (*Result, bool) {
-	if len(entry) < sha256.Size || string(entry[:sha256.Size]) != string(sealOf(key, entry[sha256.Size:])) {
+	if len(entry) < sealSize || binary.LittleEndian.Uint64(entry) != sealOf(key, entry[sealSize:]) {
 		return nil, false
 	}
-	p := entry[sha256.Size:]
+	p := entry[sealSize:]
 	d := decoder{s: unsafe.String(unsafe.SliceData(p), len(p))}
 	res := d.result()
 	if d.err != nil || d.i != len(d.s) {
@@ -68,11 +70,14 @@ func decodeEntry(key string, entry []byte) (*Result, bool) {
 	return res, true
 }
 
-func sealOf(key string, payload []byte) []byte {
-	h := sha256.New()
-	h.Write([]byte(key))
+// sealSize is the size of an entry's seal, which comes first.
+const sealSize = 8
+
+func sealOf(key string, payload []byte) uint64 {
+	h := xxhash.New()
+	h.WriteString(key)
 	h.Write(payload)
-	return h.Sum(nil)
+	return h.Sum64()
 }
 
 // entrySizeHint guesses the size of res's entry, so that encoding grows

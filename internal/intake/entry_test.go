@@ -1,7 +1,7 @@
 package intake
 
 import (
-	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
@@ -126,11 +126,11 @@ func TestEntryDamageNeverPanics(t *testing.T) {
 	const k = "00112233445566778899aabbccddeeff"
 	b, _ := encodeEntry(k, &res)
 	reseal := func(p []byte) []byte {
-		e := append(make([]byte, sha256.Size), p...)
-		copy(e, sealOf(k, p))
+		e := append(make([]byte, sealSize), p...)
+		binary.LittleEndian.PutUint64(e, sealOf(k, p))
 		return e
 	}
-	payload := b[sha256.Size:]
+	payload := b[sealSize:]
 	for cut := range len(payload) {
 		if _, ok := decodeEntry(k, reseal(payload[:cut])); ok {
 			t.Errorf("an entry cut at %d of %d bytes decoded", cut, len(payload))

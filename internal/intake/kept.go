@@ -27,7 +27,7 @@ import (
 // keptFormat changes whenever what a key covers or how an entry is encoded
 // (entry.go) changes. A field added to Result, File, SheetUse, ledger.Item …
 // changes every key by itself (entryShape is in the key).
-const keptFormat = "taizhang intake result/2"
+const keptFormat = "taizhang intake result/3"
 
 // maxKept is the largest file whose reading is kept: the file is held in
 // memory whole to hash it and read it from the same bytes. A larger file
@@ -193,8 +193,7 @@ func (k *Kept) put(key string, res *Result) bool {
 // are data, when the store has a whole entry that decodes and names this
 // file (a damaged or foreign entry is not used).
 func (k *Kept) get(key, path string, data []byte, sum [32]byte) (*Result, bool) {
-	// The entry's seal is its digest: the store's would be a second.
-	b, _, ok := k.store.GetBytesUnhashed(key)
+	b, _, ok := k.store.GetBytes(key)
 	if !ok {
 		return nil, false
 	}

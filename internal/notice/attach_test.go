@@ -378,3 +378,34 @@ func TestMergedUnitAndSectionNumbers(t *testing.T) {
 		t.Errorf("村党委 printed %d times, want 2 (one merged cell over three rows, one row)", n)
 	}
 }
+
+// TestLackingInPartsIsOneScan: the characters no face has, scanned in
+// parts on every core, are those of one scan, in the same order — a
+// character first met in a later part after those of the earlier ones.
+func TestLackingInPartsIsOneScan(t *testing.T) {
+	fonts, err := typeset.EmbeddedFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rare := []string{"𠀀", "𪚥", "𠮷", "䶵"}
+	var items []ledger.Item
+	for i := range 5000 {
+		it := ledger.Item{Village: "大布村", Seq: "1", Problem: "道路破损需修复"}
+		if i%1300 == 7 {
+			it.Progress = "已联系" + rare[(i/1300)%len(rare)] + "家"
+		}
+		if i == 4999 {
+			it.Measures = rare[0] + rare[3]
+		}
+		items = append(items, it)
+	}
+	texts := []string{"关于" + rare[2] + "的通报"}
+	want := lacking(fonts, texts, items, config.Publish{})
+	if len(want) == 0 {
+		t.Fatal("the embedded faces have every rare character: the test proves nothing")
+	}
+	got := lackingInParts(fonts, texts, items, config.Publish{})
+	if string(got) != string(want) {
+		t.Errorf("in parts %q, one scan %q", string(got), string(want))
+	}
+}

@@ -2,7 +2,6 @@ package notice
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -97,22 +96,21 @@ type chunkMeta struct {
 func (t *town) ledger(v ledger.Village, keys *ledgerKeys, opts PublishOptions) (c *ledgerChunk, hit bool, err error) {
 	cfg := t.in.Config
 	if keys == nil {
-		c, err := typesetLedger(t.fonts, cfg, v, t.villageItems(v.Name), opts.TmpDir)
+		c, err := typesetLedger(t.fonts, cfg, v, t.villageItems(v.Name))
 		return c, false, err
 	}
 	key := keys.village[v.Name]
 	if c, ok := t.kept(opts.Cache, key); ok {
 		return c, true, nil
 	}
-	c, err = typesetLedger(t.fonts, cfg, v, t.villageItems(v.Name), opts.Cache.Dir())
+	c, err = typesetLedger(t.fonts, cfg, v, t.villageItems(v.Name))
 	if err != nil {
 		return nil, false, err
 	}
 	meta := chunkMeta{Pages: c.pages, Runes: c.runes.ByFace(), Missing: c.missing}
 	// A chunk that cannot be kept is still this build's: the cache is not
 	// an output, and the ledger is typeset again next time.
-	path, err := opts.Cache.Put(key, c.path, meta)
-	c.path, c.kept = path, err == nil
+	opts.Cache.PutBytes(key, c.data, meta)
 	return c, false, nil
 }
 
@@ -132,11 +130,11 @@ func (t *town) kept(store *cache.Store, key string) (*ledgerChunk, bool) {
 	if !ok {
 		return nil, false
 	}
-	src, err := pdfjoin.Open(bytes.NewReader(data), int64(len(data)))
+	src, err := pdfjoin.OpenBytes(data)
 	if err != nil || src.Pages() != meta.Pages {
 		return nil, false
 	}
-	return &ledgerChunk{path: store.Path(key), pages: meta.Pages, runes: runes, missing: meta.Missing, kept: true}, true
+	return &ledgerChunk{src: src, data: data, pages: meta.Pages, runes: runes, missing: meta.Missing}, true
 }
 
 // fileFormat changes whenever what a village file's key covers changes.

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -159,23 +161,51 @@ func (t *town) typesetBody() *typeset.Document {
 	return d
 }
 
-// WithMachineFonts returns in with its fonts completed from the machine's
-// font folders (typeset.FontDirs) for the characters its notice and ledgers
-// draw that the faces lack (生僻字), and which faces it took: so that the
-// build can say which faces it used. Publish does the same by itself.
-func WithMachineFonts(in Input) (Input, []typeset.FoundFace, error) {
-	t, err := prepareTown(in)
-	if err != nil {
-		return in, nil, err
-	}
-	in.Fonts = t.fonts
-	return in, t.found, nil
-}
-
 // withFallback adds to fonts faces of the machine's fonts (typeset.FontDirs)
 // for the characters of texts and items' published columns it lacks —
 // looked for only when a character is missing.
 func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item, pub config.Publish) (*typeset.FontSet, []typeset.FoundFace) {
+	lack := lackingInParts(fonts, texts, items, pub)
+	if len(lack) == 0 {
+		return fonts, nil
+	}
+	out, found, err := fonts.WithFallback(typeset.FontDirs(), lack)
+	if err != nil {
+		return fonts, nil
+	}
+	return out, found
+}
+
+// lackingInParts is lacking, the tasks scanned in parts on every core
+// (each character is about three nanoseconds, and a town's tasks are
+// megabytes of text), the parts' characters then taken in order: the same
+// list, in order of first appearance, as one scan gives.
+func lackingInParts(fonts *typeset.FontSet, texts []string, items []ledger.Item, pub config.Publish) []rune {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(items)/1000))
+	lacks := make([][]rune, parts+1)
+	lacks[0] = lacking(fonts, texts, nil, pub)
+	var wg sync.WaitGroup
+	for k := range parts {
+		lo, hi := k*len(items)/parts, (k+1)*len(items)/parts
+		wg.Go(func() { lacks[k+1] = lacking(fonts, nil, items[lo:hi], pub) })
+	}
+	wg.Wait()
+	var lack []rune
+	seen := map[rune]bool{}
+	for _, l := range lacks {
+		for _, r := range l {
+			if !seen[r] {
+				seen[r] = true
+				lack = append(lack, r)
+			}
+		}
+	}
+	return lack
+}
+
+// lacking lists the characters of texts and of items' published columns
+// that fonts lack, each once, in order of first appearance.
+func lacking(fonts *typeset.FontSet, texts []string, items []ledger.Item, pub config.Publish) []rune {
 	var lack []rune
 	// Each character is looked up once: a bit per BMP character, a map
 	// for the few above it.
@@ -212,14 +242,7 @@ func withFallback(fonts *typeset.FontSet, texts []string, items []ledger.Item, p
 			}
 		}
 	}
-	if len(lack) == 0 {
-		return fonts, nil
-	}
-	out, found, err := fonts.WithFallback(typeset.FontDirs(), lack)
-	if err != nil {
-		return fonts, nil
-	}
-	return out, found
+	return lack
 }
 
 // publishedColumns are the columns a published ledger can show.

@@ -1,14 +1,12 @@
 package notice
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -38,9 +36,6 @@ type Sink func(rel string, fill func(io.Writer) error) error
 
 // PublishOptions say where and how Publish works.
 type PublishOptions struct {
-	// TmpDir holds the temporary files (.chunk.*.tmp, removed when joined);
-	// put it beside the outputs.
-	TmpDir string
 	// Workers is how many ledgers are typeset at once (at least 1).
 	Workers int
 	// Progress, when not nil, is told how many of the files are written.
@@ -56,6 +51,13 @@ type PublishOptions struct {
 	// its document information (fileKey): a village whose file is kept
 	// gets those bytes again, without its file being joined anew.
 	Files *cache.Store
+	// Standing, when not nil (and Files is set), is asked first about a
+	// village whose file is kept: whether the file already published
+	// under that name holds the very bytes kept (output.Set.Standing, which
+	// then takes it as this build's). When it does, the village's file is
+	// neither joined nor copied: a rebuild writes only the files that
+	// changed.
+	Standing func(rel, sha256 string, size int64) bool
 	// Version is the program's version, part of every cache key.
 	Version string
 }
@@ -63,6 +65,10 @@ type PublishOptions struct {
 // Published is what Publish did besides writing its files.
 type Published struct {
 	Diagnostics []ledger.Diagnostic
+	// Fonts are the faces the files were set in: Input.Fonts (or the
+	// embedded faces) with faces of the machine's fonts for the
+	// characters they lack (生僻字).
+	Fonts *typeset.FontSet
 	// Typeset and Reused count the village ledgers typeset by this call
 	// and those joined from the cache.
 	Typeset, Reused int
@@ -77,8 +83,9 @@ type Published struct {
 
 // Publish writes the town notice (通报.pdf) and every configured village's
 // ledger (台账/<村>.pdf) through add. Each ledger is typeset once (or
-// taken from the cache), on opts.Workers goroutines, into a file of its own;
-// the town notice is the notice's own pages followed by every ledger's
+// taken from the cache), on opts.Workers goroutines, into pages held in
+// memory until both files it goes into have them (a few ledgers at a
+// time); the town notice is the notice's own pages followed by every ledger's
 // pages, its page numbers and 附件N labels drawn over them, and one set of
 // fonts covering them all; a village's file is its ledger's pages numbered
 // from 1 with the ledger's own fonts. Nothing holds a whole document in
@@ -89,7 +96,7 @@ func Publish(ctx context.Context, in Input, add Sink, opts PublishOptions) (*Pub
 		return nil, err
 	}
 	res := &Result{}
-	pub := &Published{}
+	pub := &Published{Fonts: t.fonts}
 	if err := t.publish(ctx, opts, true, add, res, pub); err != nil {
 		return nil, err
 	}
@@ -97,25 +104,27 @@ func Publish(ctx context.Context, in Input, add Sink, opts PublishOptions) (*Pub
 	return pub, nil
 }
 
-// ledgerChunk is a village's ledger typeset once, in a temporary file: a
-// page set (typeset.NewPageSet) of its pages, without page numbers and
-// with the label's line left empty.
+// ledgerChunk is a village's ledger typeset once: a page set
+// (typeset.NewPageSet) of its pages, without page numbers and with the
+// label's line left empty, held in memory until both files it goes into
+// are joined (publishRun.ahead bounds how many are).
 type ledgerChunk struct {
-	path    string
+	// src is the pages, opened on their bytes. A Source is read-only once
+	// opened: the village's file and the town notice join from it at once.
+	src     *pdfjoin.Source
+	data    []byte // src's bytes
 	pages   int
 	runes   typeset.RuneSet // every character drawn, and the page numbers'
 	missing []typeset.MissingGlyph
-	kept    bool // path is a cache entry's: never removed here
 }
 
 // labelStyle is the 附件N label's: 黑体 三号, flush left, on the first line.
 var labelStyle = typeset.Style{Role: typeset.RoleHei, Size: sizeBody, Align: typeset.Left}
 
-// typesetLedger typesets village v's ledger into a new temporary file in
-// dir. Everything it reads is in its arguments, and ledgerKey digests them
-// all: a new input must be added there too, or a kept ledger made without
-// it would be used.
-func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village, items []ledger.Item, dir string) (*ledgerChunk, error) {
+// typesetLedger typesets village v's ledger. Everything it reads is in its
+// arguments, and ledgerKey digests them all: a new input must be added
+// there too, or a kept ledger made without it would be used.
+func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village, items []ledger.Item) (*ledgerChunk, error) {
 	layout := typeset.Official()
 	// A page set: the pages only, their fonts named, not embedded — both
 	// files this ledger is joined into embed fonts of their own.
@@ -139,21 +148,12 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 	c.runes = d.Runes()
 	c.runes.Add(numbers)
 
-	f, err := os.CreateTemp(dir, ".chunk.*.tmp")
-	if err != nil {
+	var b bytes.Buffer
+	if err := d.Write(&b); err != nil {
 		return nil, err
 	}
-	c.path = f.Name()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	err = d.Write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(c.path)
+	c.data = b.Bytes()
+	if c.src, err = pdfjoin.OpenBytes(c.data); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -162,11 +162,7 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 // joinVillage writes a village's file from its ledger: the pages numbered
 // from 1, the fonts cut to the ledger's characters.
 func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjoin.Info) error {
-	src, err := pdfjoin.OpenFile(c.path)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
+	src := c.src
 	if src.Pages() != c.pages {
 		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), c.pages)
 	}
@@ -195,12 +191,12 @@ func fontSource(rs typeset.RuneSet) (*pdfjoin.Source, error) {
 	if err := typeset.WriteFontSource(&b, rs); err != nil {
 		return nil, err
 	}
-	return pdfjoin.Open(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	return pdfjoin.OpenBytes(b.Bytes())
 }
 
 // job is one village's ledger on its way: typeset (or taken from the
 // cache), then joined into the village's file and the town notice,
-// whichever comes last removing its temporary file.
+// whichever comes last dropping its pages.
 type job struct {
 	v     ledger.Village
 	c     *ledgerChunk
@@ -209,18 +205,21 @@ type job struct {
 	refs  atomic.Int32
 }
 
-// release drops one user of the job's file.
+// release drops one user of the job's ledger.
 func (j *job) release() {
 	if j.refs.Add(-1) != 0 || j.c == nil {
 		return
 	}
-	// The last user: its characters are in both files now. Dropping them
-	// keeps a big town's memory to the ledgers still being joined.
+	// The last user: its pages and characters are in both files now.
+	// Dropping them keeps a big town's memory to the ledgers still being
+	// joined.
 	j.c.runes = typeset.RuneSet{}
-	if !j.c.kept {
-		os.Remove(j.c.path)
-	}
+	j.c.src, j.c.data = nil, nil
 }
+
+// aheadPerWorker bounds, per worker, how many ledgers may be ready or on
+// their way beyond the one the town notice is joining.
+var aheadPerWorker = 8 // a test makes it 1
 
 // publishRun is one publish's shared state.
 type publishRun struct {
@@ -230,6 +229,7 @@ type publishRun struct {
 	add      Sink
 	keys     *ledgerKeys // nil: no cache
 	jobs     []*job
+	ahead    chan struct{}         // one per ledger started and not yet joined into the town notice
 	diags    [][]ledger.Diagnostic // each village file's
 	done     atomic.Int32          // files written
 	total    int
@@ -249,7 +249,8 @@ func (p *publishRun) tick() {
 // (res gets its page count and every diagnostic, pub the counts).
 func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, add Sink, res *Result, pub *Published) error {
 	cfg := t.in.Config
-	p := &publishRun{t: t, opts: opts, villages: villages, add: add, total: 1}
+	p := &publishRun{t: t, opts: opts, villages: villages, add: add, total: 1,
+		ahead: make(chan struct{}, aheadPerWorker*max(opts.Workers, 1))}
 	p.jobs = make([]*job, len(cfg.Villages))
 	p.diags = make([][]ledger.Diagnostic, len(cfg.Villages))
 	for i, v := range cfg.Villages {
@@ -284,7 +285,7 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 	// ctx too.
 	townErr := make(chan error, 1)
 	go func() {
-		err := add(TownFile, func(w io.Writer) error { return t.joinTown(ctx, w, p.jobs, res) })
+		err := add(TownFile, func(w io.Writer) error { return t.joinTown(ctx, w, p.jobs, p.ahead, res) })
 		if err != nil {
 			cancel()
 		} else {
@@ -293,9 +294,20 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 		townErr <- err
 	}()
 	for i := range p.jobs {
-		if gctx.Err() != nil {
+		// A ledger starts only when the town notice has joined all but
+		// the last few before it (p.ahead, taken here in order): kept
+		// ledgers come much faster than the town joins them, and each
+		// holds its pages in memory until it is joined.
+		var err error
+		select {
+		case p.ahead <- struct{}{}:
+			err = gctx.Err()
+		case <-gctx.Done():
+			err = gctx.Err()
+		}
+		if err != nil {
 			for _, j := range p.jobs[i:] {
-				j.err = gctx.Err()
+				j.err = err
 				close(j.ready)
 			}
 			break
@@ -310,13 +322,6 @@ func (t *town) publish(ctx context.Context, opts PublishOptions, villages bool, 
 	}
 	gerr := g.Wait()
 	terr := <-townErr
-	// Whatever was not joined is removed here.
-	for _, j := range p.jobs {
-		<-j.ready
-		if j.c != nil && !j.c.kept && j.refs.Load() > 0 {
-			os.Remove(j.c.path)
-		}
-	}
 	// The first error that is not another's cancelling.
 	for _, err := range []error{gerr, terr, ctx.Err()} {
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -377,17 +382,29 @@ func (p *publishRun) run(ctx context.Context, i int) error {
 	}
 	defer j.release()
 	rel := villageFile(j.v.Name)
-	info := p.t.villageInfo(j.v)
-	fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
-	if p.keys != nil && p.keys.file != nil {
-		fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
-	}
-	if err := p.add(rel, fill); err != nil {
-		return fmt.Errorf("写出 %s 失败：%w", rel, err)
+	if !p.standing(rel, j.v) {
+		info := p.t.villageInfo(j.v)
+		fill := func(w io.Writer) error { return joinVillage(w, j.c, p.t.fonts, info) }
+		if p.keys != nil && p.keys.file != nil {
+			fill = keptFile(p.opts.Files, p.keys.file[j.v.Name], fill)
+		}
+		if err := p.add(rel, fill); err != nil {
+			return fmt.Errorf("写出 %s 失败：%w", rel, err)
+		}
 	}
 	p.diags[i] = missingDiags(j.c.missing, rel, p.t.villageItems(j.v.Name))
 	p.tick()
 	return nil
+}
+
+// standing reports whether village v's file, rel, is kept and already
+// published with the kept bytes (PublishOptions.Standing).
+func (p *publishRun) standing(rel string, v ledger.Village) bool {
+	if p.opts.Standing == nil || p.keys == nil || p.keys.file == nil {
+		return false
+	}
+	sum, size, ok := p.opts.Files.Digest(p.keys.file[v.Name])
+	return ok && p.opts.Standing(rel, sum, size)
 }
 
 // villageInfo is the document information of village v's own file.
@@ -398,7 +415,7 @@ func (t *town) villageInfo(v ledger.Village) pdfjoin.Info {
 // joinTown writes the town notice: the notice's pages, then each ledger's
 // as its chunk is ready, and at the end the fonts, subset to every
 // character drawn on any page.
-func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Result) error {
+func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-chan struct{}, res *Result) error {
 	res.Diagnostics = append([]ledger.Diagnostic(nil), t.diags...)
 	d := t.typesetBody()
 	var body bytes.Buffer
@@ -411,7 +428,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 	for _, m := range missing {
 		seen[m.Rune] = true
 	}
-	src, err := pdfjoin.Open(bytes.NewReader(body.Bytes()), int64(body.Len()))
+	src, err := pdfjoin.OpenBytes(body.Bytes())
 	if err != nil {
 		return err
 	}
@@ -448,6 +465,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 		if err := t.joinLedger(j, ov, jb, k); err != nil {
 			return err
 		}
+		<-ahead
 	}
 	runes.Add(ov.Runes())
 	fonts, err := fontSource(runes)
@@ -463,11 +481,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, res *Resu
 // numbered on, 附件N on the first.
 func (t *town) joinLedger(j *pdfjoin.Writer, ov *typeset.Overlay, jb *job, k int) error {
 	defer jb.release()
-	src, err := pdfjoin.OpenFile(jb.c.path)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
+	src := jb.c.src
 	if src.Pages() != jb.c.pages {
 		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), jb.c.pages)
 	}

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/pdftest"
 )
@@ -42,11 +42,10 @@ func (s *memSink) add(rel string, fill func(io.Writer) error) error {
 
 func publish(t *testing.T, in Input, workers int) (map[string][]byte, []ledger.Diagnostic) {
 	t.Helper()
-	dir := t.TempDir()
 	var sink memSink
 	var mu sync.Mutex
 	last := 0
-	pub, err := Publish(context.Background(), in, sink.add, PublishOptions{TmpDir: dir, Workers: workers, Progress: func(done, total int) {
+	pub, err := Publish(context.Background(), in, sink.add, PublishOptions{Workers: workers, Progress: func(done, total int) {
 		mu.Lock()
 		last = done
 		mu.Unlock()
@@ -59,9 +58,6 @@ func publish(t *testing.T, in Input, workers int) (map[string][]byte, []ledger.D
 	}
 	if last != 1+len(in.Config.Villages) {
 		t.Errorf("progress ended at %d", last)
-	}
-	if left, _ := os.ReadDir(dir); len(left) > 0 {
-		t.Errorf("temporary files left: %v", left)
 	}
 	return sink.files, pub.Diagnostics
 }
@@ -148,27 +144,54 @@ func TestPublish(t *testing.T) {
 	}
 }
 
-// TestPublishFailureLeavesNothing: a file that cannot be written fails the
-// whole publication, and no temporary ledger is left behind.
-func TestPublishFailureLeavesNothing(t *testing.T) {
+// TestPublishFailureStopsIt: a file that cannot be written fails the whole
+// publication, and so does a cancelled context.
+func TestPublishFailureStopsIt(t *testing.T) {
 	in := townInput(t, testConfig())
 	for _, fail := range []string{TownFile, villageFile("大布村")} {
-		dir := t.TempDir()
 		sink := memSink{fail: fail}
-		if _, err := Publish(context.Background(), in, sink.add, PublishOptions{TmpDir: dir, Workers: 2}); err == nil || !strings.Contains(err.Error(), "disk full") {
+		if _, err := Publish(context.Background(), in, sink.add, PublishOptions{Workers: 2}); err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Errorf("%s failing: err = %v", fail, err)
-		}
-		if left, _ := os.ReadDir(dir); len(left) > 0 {
-			t.Errorf("%s failing: temporary files left: %v", fail, left)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	dir := t.TempDir()
-	if _, err := Publish(ctx, in, (&memSink{}).add, PublishOptions{TmpDir: dir, Workers: 2}); !errors.Is(err, context.Canceled) {
+	if _, err := Publish(ctx, in, (&memSink{}).add, PublishOptions{Workers: 2}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err = %v", err)
 	}
-	if left, _ := os.ReadDir(dir); len(left) > 0 {
-		t.Errorf("cancelled: temporary files left: %v", left)
+}
+
+// TestKeptLedgersWaitForTheTownNotice: with room for a single ledger
+// ahead of the town notice, kept and typeset ledgers alike are joined in
+// order — no ledger waits forever on another — and the files are those of
+// a publish without the cache.
+func TestKeptLedgersWaitForTheTownNotice(t *testing.T) {
+	defer func(n int) { aheadPerWorker = n }(aheadPerWorker)
+	aheadPerWorker = 1
+	in := townInput(t, testConfig())
+	if len(in.Config.Villages) < 2 {
+		t.Fatalf("the test town has %d villages; the bound needs more than one to bite", len(in.Config.Villages))
+	}
+	want, _ := publish(t, in, 1)
+	store, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, round := range []string{"typeset", "kept"} {
+		for _, workers := range []int{1, 2} {
+			var sink memSink
+			pub, err := Publish(context.Background(), in, sink.add, PublishOptions{Workers: workers, Cache: store, Version: "test"})
+			if err != nil {
+				t.Fatalf("%s, %d workers: %v", round, workers, err)
+			}
+			if round == "kept" && pub.Reused != len(in.Config.Villages) {
+				t.Errorf("%s: %d ledgers reused, want %d", round, pub.Reused, len(in.Config.Villages))
+			}
+			for rel, b := range want {
+				if !bytes.Equal(sink.files[rel], b) {
+					t.Errorf("%s, %d workers: %s differs from a publish without the cache", round, workers, rel)
+				}
+			}
+		}
 	}
 }

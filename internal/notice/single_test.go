@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -25,7 +24,7 @@ func Town(w io.Writer, in Input) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
-	opts := PublishOptions{TmpDir: os.TempDir(), Workers: runtime.GOMAXPROCS(0)}
+	opts := PublishOptions{Workers: runtime.GOMAXPROCS(0)}
 	err = p.publish(context.Background(), opts, false, func(rel string, fill func(io.Writer) error) error {
 		return fill(w)
 	}, res, nil)
@@ -59,11 +58,10 @@ func Village(w io.Writer, in Input, village string) (*Result, error) {
 	}
 	fonts, _ = withFallback(fonts, []string{AttachmentTitle(v, in.Config.Round)}, items, in.Config.Publish)
 	rel := villageFile(village)
-	c, err := typesetLedger(fonts, in.Config, v, items, os.TempDir())
+	c, err := typesetLedger(fonts, in.Config, v, items)
 	if err != nil {
 		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)
 	}
-	defer os.Remove(c.path)
 	info := (&town{in: in, asOf: asOfOf(in), fonts: fonts}).info(AttachmentTitle(v, in.Config.Round), nil)
 	if err := joinVillage(w, c, fonts, info); err != nil {
 		return nil, fmt.Errorf("写出 %s 失败：%w", rel, err)

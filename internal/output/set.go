@@ -39,7 +39,10 @@ type Set struct {
 	stage string
 	mu    sync.Mutex
 	files map[string]File
-	done  bool
+	// standing are the files of the set already published with the same
+	// bytes (Standing): Commit leaves them as they are.
+	standing map[string]bool
+	done     bool
 }
 
 // renameFile is os.Rename; tests make it fail or stop at a chosen file.
@@ -79,7 +82,7 @@ func NewSet(root, work string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("无法在“%s”中写入文件（文件夹是否只读？）：%w", work, err)
 	}
-	return &Set{root: root, work: work, stage: stage, files: map[string]File{}}, nil
+	return &Set{root: root, work: work, stage: stage, files: map[string]File{}, standing: map[string]bool{}}, nil
 }
 
 // Root is the folder the set publishes into.
@@ -110,7 +113,41 @@ func (s *Set) Add(rel string, fill func(io.Writer) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.files[rel] = File{Path: rel, SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
+	delete(s.standing, rel)
 	return nil
+}
+
+// Standing takes rel into the set as the file already published under
+// that name, when that file holds exactly the bytes of digest sha256 (hex)
+// and size: Commit then leaves it as it is — nothing written, nothing
+// renamed, no other program's hold on it in the way — and Files lists it
+// like a staged one. It reports whether it did; when it did not (no such
+// file, other bytes, unreadable), the caller stages rel with Add. The
+// file is read whole to compare its digest: its name and size alone say
+// nothing of what someone may have done to it.
+func (s *Set) Standing(rel, sha256sum string, size int64) bool {
+	if !fs.ValidPath(rel) || strings.HasPrefix(rel, ".") {
+		return false
+	}
+	final := filepath.Join(s.root, filepath.FromSlash(rel))
+	f, err := os.Open(final)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() != size {
+		return false
+	}
+	h := sha256.New()
+	if n, err := io.Copy(h, f); err != nil || n != size || hex.EncodeToString(h.Sum(nil)) != sha256sum {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[rel] = File{Path: rel, SHA256: sha256sum, Size: size}
+	s.standing[rel] = true
+	return true
 }
 
 // Files lists the staged files, sorted by path.
@@ -157,7 +194,9 @@ func (s *Set) Commit() error {
 	}
 	rels := make([]string, 0, len(s.files))
 	for rel := range s.files {
-		rels = append(rels, rel)
+		if !s.standing[rel] {
+			rels = append(rels, rel)
+		}
 	}
 	sort.Strings(rels)
 

@@ -206,3 +206,77 @@ func TestCommitReplacesEveryFileAndAddsNewOnes(t *testing.T) {
 	}
 	assertOnly(t, filepath.Join(dir, ".taizhang"))
 }
+
+// TestStandingFileIsLeftInPlace: a file already published with the bytes a
+// new set would write stands as the new set's own, untouched (the same
+// file, not a copy), and is listed with its digest; a file whose bytes
+// differ in any way — other content of the same size, another size,
+// missing — is refused, to be staged anew.
+func TestStandingFileIsLeftInPlace(t *testing.T) {
+	dir := published(t)
+	rel := "台账/大布村.pdf"
+	final := filepath.Join(dir, filepath.FromSlash(rel))
+	data, err := os.ReadFile(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:])
+	before, err := os.Stat(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s := newSet(t, dir)
+	if s.Standing("台账/桥头村.pdf", digest, int64(len(data))) {
+		t.Error("a file never published was taken as standing")
+	}
+	if s.Standing(rel, digest, int64(len(data))+1) {
+		t.Error("a file of another size was taken as standing")
+	}
+	other := sha256.Sum256([]byte("new " + rel))
+	if s.Standing(rel, hex.EncodeToString(other[:]), int64(len(data))) {
+		t.Error("a file of other bytes was taken as standing")
+	}
+	if !s.Standing(rel, digest, int64(len(data))) {
+		t.Fatal("the published file, with the very bytes, was not taken as standing")
+	}
+	for _, n := range []string{"汇总台账.xlsx", "通报.pdf"} {
+		body := "new " + n
+		if err := s.Add(n, func(w io.Writer) error { _, err := io.WriteString(w, body); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Add("manifest.json", JSON(manifest{Outputs: s.Files()})); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Error("the standing file was replaced, not left in place")
+	}
+	// The manifest lists it with its digest: wholeSet checks every file
+	// against the manifest.
+	wholeSet(t, dir)
+	var listed bool
+	for _, f := range s.Files() {
+		listed = listed || f.Path == rel && f.SHA256 == digest && f.Size == int64(len(data))
+	}
+	if !listed {
+		t.Errorf("Files %v: the standing file is not listed with its digest", s.Files())
+	}
+	// Same size, other bytes: someone edited the published file.
+	if err := os.WriteFile(final, []byte(strings.Repeat("x", len(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s2 := newSet(t, dir)
+	defer s2.Discard()
+	if s2.Standing(rel, digest, int64(len(data))) {
+		t.Error("a published file edited since (same size) was taken as standing")
+	}
+}

@@ -1,7 +1,11 @@
 package output
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,6 +49,37 @@ func TestCommitWithAnOutputOpenInAnotherProgramReplacesNothing(t *testing.T) {
 				t.Errorf("after a blocked commit the %s set stands", got)
 			}
 		})
+	}
+}
+
+// TestStandingFileOpenInAnotherProgramDoesNotBlock: a published file that
+// stands (the same bytes) is left alone, so a viewer holding it open does
+// not stop the set from being published.
+func TestStandingFileOpenInAnotherProgramDoesNotBlock(t *testing.T) {
+	dir := published(t)
+	rel := "台账/大布村.pdf"
+	final := filepath.Join(dir, filepath.FromSlash(rel))
+	data, err := os.ReadFile(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	openWithoutShareDelete(t, final)
+	s := newSet(t, dir)
+	if !s.Standing(rel, hex.EncodeToString(sum[:]), int64(len(data))) {
+		t.Fatal("the published file, open in a viewer, was not taken as standing")
+	}
+	for _, n := range []string{"汇总台账.xlsx", "通报.pdf"} {
+		body := "new " + n
+		if err := s.Add(n, func(w io.Writer) error { _, err := io.WriteString(w, body); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Add("manifest.json", JSON(manifest{Outputs: s.Files()})); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatalf("commit with a standing file held open: %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -93,7 +94,7 @@ func (p *parser) regular() []byte {
 	for p.pos < len(p.b) && !isSpace(p.b[p.pos]) && !isDelim(p.b[p.pos]) {
 		p.pos++
 	}
-	return p.b[start:p.pos]
+	return p.b[start:p.pos:p.pos]
 }
 
 // keyword reads the next token if it is a keyword, else returns "".
@@ -124,7 +125,7 @@ func (p *parser) value(depth int) (value, error) {
 	case c == '/':
 		p.pos++
 		p.regular()
-		return value{kind: kName, raw: p.b[start:p.pos]}, nil
+		return value{kind: kName, raw: p.b[start:p.pos:p.pos]}, nil
 	case c == '(':
 		n := 0
 		for p.pos < len(p.b) {
@@ -138,13 +139,16 @@ func (p *parser) value(depth int) (value, error) {
 			}
 			p.pos++
 			if n == 0 {
-				return value{kind: kString, raw: p.b[start:p.pos]}, nil
+				return value{kind: kString, raw: p.b[start:p.pos:p.pos]}, nil
 			}
 		}
 		return value{}, errShort
 	case c == '<' && p.pos+1 < len(p.b) && p.b[p.pos+1] == '<':
 		p.pos += 2
-		var d []entry
+		// Collected on the stack, then kept at their exact size: most
+		// dictionaries (a page, a stream's) have a handful of entries.
+		var buf [8]entry
+		d := buf[:0]
 		for {
 			p.skip()
 			if p.pos+1 >= len(p.b) {
@@ -152,7 +156,7 @@ func (p *parser) value(depth int) (value, error) {
 			}
 			if p.b[p.pos] == '>' && p.b[p.pos+1] == '>' {
 				p.pos += 2
-				return value{kind: kDict, dict: d}, nil
+				return value{kind: kDict, dict: slices.Clip(slices.Clone(d))}, nil
 			}
 			if p.b[p.pos] != '/' {
 				return value{}, fmt.Errorf("dictionary key expected at byte %d", p.pos)
@@ -171,10 +175,11 @@ func (p *parser) value(depth int) (value, error) {
 			return value{}, errShort
 		}
 		p.pos += end + 1
-		return value{kind: kString, raw: p.b[start:p.pos]}, nil
+		return value{kind: kString, raw: p.b[start:p.pos:p.pos]}, nil
 	case c == '[':
 		p.pos++
-		var a []value
+		var buf [8]value
+		a := buf[:0]
 		for {
 			p.skip()
 			if p.pos >= len(p.b) {
@@ -182,7 +187,7 @@ func (p *parser) value(depth int) (value, error) {
 			}
 			if p.b[p.pos] == ']' {
 				p.pos++
-				return value{kind: kArray, arr: a}, nil
+				return value{kind: kArray, arr: slices.Clip(slices.Clone(a))}, nil
 			}
 			v, err := p.value(depth + 1)
 			if err != nil {

@@ -31,7 +31,8 @@ import (
 	"strings"
 )
 
-// Source is an opened PDF.
+// Source is an opened PDF. It is read-only once open: any number of
+// Writers may copy pages from it at once.
 type Source struct {
 	r     io.ReaderAt
 	size  int64
@@ -44,6 +45,9 @@ type Source struct {
 	// baseFonts is each font's /BaseFont, without the slash ("" if none).
 	baseFonts []string
 	f         *os.File // when opened by OpenFile
+	// data is the whole file, when the Source was opened on its bytes
+	// (OpenBytes): what the Source reads are slices of it, not copies.
+	data []byte
 }
 
 type span struct{ off, end int64 }
@@ -60,6 +64,16 @@ type page struct {
 // cross-reference table, pages and resources.
 func Open(r io.ReaderAt, size int64) (*Source, error) {
 	s := &Source{r: r, size: size}
+	if err := s.open(); err != nil {
+		return nil, fmt.Errorf("pdfjoin: %w", err)
+	}
+	return s, nil
+}
+
+// OpenBytes parses the PDF b, which the Source reads from without copying
+// it: b must not change while the Source is used.
+func OpenBytes(b []byte) (*Source, error) {
+	s := &Source{r: bytes.NewReader(b), size: int64(len(b)), data: b}
 	if err := s.open(); err != nil {
 		return nil, fmt.Errorf("pdfjoin: %w", err)
 	}
@@ -90,7 +104,7 @@ func OpenFile(path string) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := Open(bytes.NewReader(b), int64(len(b)))
+		s, err := OpenBytes(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
@@ -119,6 +133,9 @@ func (s *Source) Pages() int { return len(s.pages) }
 func (s *Source) read(off, n int64) ([]byte, error) {
 	if off < 0 || n < 0 || off+n > s.size {
 		return nil, fmt.Errorf("offset %d+%d beyond the file (%d bytes)", off, n, s.size)
+	}
+	if s.data != nil {
+		return s.data[off : off+n : off+n], nil
 	}
 	b := make([]byte, n)
 	if _, err := s.r.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && off+n == s.size) {

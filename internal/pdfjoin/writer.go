@@ -6,13 +6,15 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/zlib"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // Info is the document information written into the joined PDF.
@@ -54,7 +56,6 @@ type Writer struct {
 	// compress: content streams copied without a filter are compressed.
 	compress bool
 	zbuf     bytes.Buffer
-	zw       *zlib.Writer
 	// tags gives each embedded face's name its subset tag ("ABCDEF+name"),
 	// for the fonts Close copies.
 	tags      map[string]string
@@ -384,6 +385,13 @@ func (j *Writer) copyObject(src *Source, num, to int64, ref func(int64) (int64, 
 	return j.err
 }
 
+// deflaters keeps BestSpeed zlib writers between the streams a Writer
+// compresses: each holds about a megabyte of tables.
+var deflaters = sync.Pool{New: func() any {
+	z, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
+	return z
+}}
+
 // copyCompressed writes the unfiltered stream st with dictionary v as
 // object to, compressed.
 func (j *Writer) copyCompressed(src *Source, v value, st stream, to int64) error {
@@ -392,15 +400,15 @@ func (j *Writer) copyCompressed(src *Source, v value, st stream, to int64) error
 		return fmt.Errorf("pdfjoin: %w", err)
 	}
 	j.zbuf.Reset()
-	if j.zw == nil {
-		j.zw, _ = zlib.NewWriterLevel(&j.zbuf, zlib.BestSpeed)
-	} else {
-		j.zw.Reset(&j.zbuf)
+	zw := deflaters.Get().(*zlib.Writer)
+	zw.Reset(&j.zbuf)
+	_, err := zw.Write(data)
+	if err == nil {
+		err = zw.Close()
 	}
-	if _, err := j.zw.Write(data); err != nil {
-		return err
-	}
-	if err := j.zw.Close(); err != nil {
+	zw.Reset(io.Discard)
+	deflaters.Put(zw)
+	if err != nil {
 		return err
 	}
 	n := int64(j.zbuf.Len())

@@ -74,11 +74,13 @@ func sameFiles(t *testing.T, what string, got, want map[string][32]byte) {
 }
 
 // TestCachedRebuildIsByteIdentical keeps two copies of a town and changes
-// both alike — one village's workbook, a workbook's name, the config, the
-// villages, the narrative — building one with its cache and the other from
-// nothing (--no-cache) each time: every output must be the same bytes, and
-// the cached build must have read exactly the workbooks and typeset exactly
-// the ledgers whose inputs changed.
+// both alike — one village's workbook, a village gaining a task, a
+// workbook's name, the config, the villages, the narrative, the day counted
+// against — building one with its cache and the other from nothing
+// (--no-cache) each time: every output (汇总台账.xlsx among them) must be the
+// same bytes, and the cached build must have read exactly the workbooks,
+// typeset exactly the ledgers and made exactly the villages' rows of 汇总
+// whose inputs changed (rows also when they moved: a cell names its row).
 func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	a := town(t, 4, 12)
 	bDir := t.TempDir()
@@ -93,17 +95,29 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// And one of a task more.
+	longer, err := synth.WriteTown(t.TempDir(), synth.Spec{Villages: 4, Tasks: 13, Seed: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// read is how many workbooks the cached build must read; the others'
-	// readings come from the cache.
+	// readings come from the cache. rows is how many villages' rows of 汇总
+	// it must make; the others' come from the cache.
 	var asOf ledger.Date
-	step := func(what string, typeset, reused, read int) {
+	step := func(what string, typeset, reused, read, rows int) {
 		t.Helper()
 		a, b = reload(t, a), reload(t, b)
 		ra := buildAsOf(t, a, false, asOf)
 		rb := buildAsOf(t, b, true, asOf)
 		if ra.Typeset != typeset || ra.Reused != reused {
 			t.Errorf("%s: typeset %d, reused %d ledgers; want %d and %d", what, ra.Typeset, ra.Reused, typeset, reused)
+		}
+		if ra.RowsMade != rows || ra.RowsReused != 4-rows {
+			t.Errorf("%s: made %d villages' rows, reused %d; want %d and %d", what, ra.RowsMade, ra.RowsReused, rows, 4-rows)
+		}
+		if rb.RowsMade != 4 || rb.RowsReused != 0 {
+			t.Errorf("%s: --no-cache made %d villages' rows, reused %d", what, rb.RowsMade, rb.RowsReused)
 		}
 		if ra.Read != read || ra.ReadFromCache != 4-read {
 			t.Errorf("%s: read %d workbooks, %d from the cache; want %d and %d", what, ra.Read, ra.ReadFromCache, read, 4-read)
@@ -120,8 +134,8 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 	}
 	both := func(f func(dir string)) { f(a.Dir()); f(b.Dir()) }
 
-	step("first build", 4, 0, 4)
-	step("nothing changed", 0, 4, 0)
+	step("first build", 4, 0, 4, 4)
+	step("nothing changed", 0, 4, 0, 0)
 
 	changed, err := os.ReadFile(paths[1])
 	if err != nil {
@@ -132,7 +146,20 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("one village's workbook", 1, 3, 1)
+	step("one village's workbook", 1, 3, 1, 1)
+
+	// The second village gains a task: its rows, and the two villages'
+	// after it, which move down a row, are made again.
+	gained, err := os.ReadFile(longer[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	both(func(dir string) {
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(longer[1])), gained, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	step("a village gained a task", 1, 3, 1, 3)
 
 	// Renamed: the tasks name their file, in the ledger too.
 	both(func(dir string) {
@@ -141,7 +168,7 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("a workbook renamed", 1, 3, 1)
+	step("a workbook renamed", 1, 3, 1, 1)
 
 	both(func(dir string) {
 		p := filepath.Join(dir, config.FileName)
@@ -157,7 +184,8 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("the config", 4, 0, 4)
+	// The rows show nothing of the round: they are kept.
+	step("the config", 4, 0, 4, 0)
 
 	// The villages are what reading matches a workbook's title against.
 	both(func(dir string) {
@@ -175,7 +203,7 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("a village's organisation", 4, 0, 4)
+	step("a village's organisation", 4, 0, 4, 1)
 
 	both(func(dir string) {
 		n := reload(t, a).NarrativePath()
@@ -184,27 +212,32 @@ func TestCachedRebuildIsByteIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("the narrative", 0, 4, 0)
+	step("the narrative", 0, 4, 0, 0)
 
 	// Another day to count against (build --as-of): the ledgers' pages stay
 	// (they do not show the day), but every document's date changes, so no
-	// village's file may come from the cache as it was.
+	// village's file may come from the cache as it was; and a status cell
+	// is red when overdue, so no village's rows either.
 	asOf = ledger.DateOf(time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC))
-	step("the day counted against", 0, 4, 0)
+	step("the day counted against", 0, 4, 0, 4)
 	asOf = ledger.Date{}
-	step("back to the config's day", 0, 4, 0)
-	step("nothing changed again", 0, 4, 0)
+	step("back to the config's day", 0, 4, 0, 4)
+	step("nothing changed again", 0, 4, 0, 0)
 
 	// Only this build's entries are kept: one ledger chunk and its
-	// metadata per village, one reading and its record per workbook.
-	for _, dir := range []string{cacheDir(a), intakeDir(a)} {
+	// metadata per village, one reading and its record per workbook, one
+	// village's tasks in 汇总台账.json and their record per village.
+	for _, dir := range []string{cacheDir(a), intakeDir(a), filepath.Join(a.StateDir(), tasksCache)} {
 		if des, _ := os.ReadDir(dir); len(des) != 2*4 {
 			t.Errorf("%s holds %d files, want %d", dir, len(des), 2*4)
 		}
 	}
-	// And one finished village file and its metadata per village.
-	if des, _ := os.ReadDir(filepath.Join(a.StateDir(), fileCache)); len(des) != 2*4 {
-		t.Errorf("village file cache holds %d files, want %d", len(des), 2*4)
+	// And one finished village file, and one village's rows, and their
+	// metadata per village.
+	for _, c := range []string{fileCache, rowsCache} {
+		if des, _ := os.ReadDir(filepath.Join(a.StateDir(), c)); len(des) != 2*4 {
+			t.Errorf("%s cache holds %d files, want %d", c, len(des), 2*4)
+		}
 	}
 }
 
@@ -309,7 +342,7 @@ func rebuildChild(dir string) {
 	if err == nil {
 		var res *Result
 		if res, err = Build(context.Background(), Options{Config: cfg}); err == nil {
-			fmt.Printf("typeset %d reused %d read %d from-cache %d\n", res.Typeset, res.Reused, res.Read, res.ReadFromCache)
+			fmt.Printf("typeset %d reused %d read %d from-cache %d rows %d\n", res.Typeset, res.Reused, res.Read, res.ReadFromCache, res.RowsMade)
 			os.Exit(0)
 		}
 	}
@@ -344,8 +377,8 @@ func TestRebuildInANewProcess(t *testing.T) {
 			t.Errorf("%s: %s; want %s", what, got, want)
 		}
 	}
-	build("first build", "typeset 3 reused 0 read 3 from-cache 0")
-	build("nothing changed", "typeset 0 reused 3 read 0 from-cache 3")
+	build("first build", "typeset 3 reused 0 read 3 from-cache 0 rows 3")
+	build("nothing changed", "typeset 0 reused 3 read 0 from-cache 3 rows 0")
 	b, err := os.ReadFile(paths[1])
 	if err != nil {
 		t.Fatal(err)
@@ -353,8 +386,8 @@ func TestRebuildInANewProcess(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, filepath.Base(paths[1])), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	build("one village's workbook", "typeset 1 reused 2 read 1 from-cache 2")
-	build("nothing changed again", "typeset 0 reused 3 read 0 from-cache 3")
+	build("one village's workbook", "typeset 1 reused 2 read 1 from-cache 2 rows 1")
+	build("nothing changed again", "typeset 0 reused 3 read 0 from-cache 3 rows 0")
 }
 
 // TestBadVillageFileEntryIsRebuilt: a kept village file whose bytes
@@ -384,8 +417,127 @@ func TestBadVillageFileEntryIsRebuilt(t *testing.T) {
 	}
 	for _, d := range damage {
 		d.do(keys())
+		// Without its published file, which would stand (see
+		// TestUnchangedVillageFilesStand), the build must take the
+		// village's file from the cache or join it again.
+		removeVillageFiles(t, cfg)
 		buildWith(t, cfg, false)
 		sameFiles(t, d.what, published(t, cfg), want)
+	}
+}
+
+// TestBadRowsEntryIsMadeAgain: a village's kept rows of 汇总 whose bytes
+// changed, or copied from another village's entry with a record to match,
+// are not used: the village's rows are made again, and the outputs are
+// those of a build from nothing.
+func TestBadRowsEntryIsMadeAgain(t *testing.T) {
+	cfg := town(t, 3, 6)
+	buildWith(t, cfg, true)
+	want := published(t, cfg)
+	buildWith(t, cfg, false)
+	dir := filepath.Join(cfg.StateDir(), rowsCache)
+	keys := func() []string { return keptKeys(t, dir, 3, "villages' rows") }
+	damage := []struct {
+		what string
+		do   func(k []string)
+	}{
+		{"a byte of a village's rows changed", func(k []string) {
+			flipByte(filepath.Join(dir, k[0]+".bin"))
+		}},
+		{"another village's rows under this key, record to match", func(k []string) {
+			b, _ := os.ReadFile(filepath.Join(dir, k[1]+".bin"))
+			os.WriteFile(filepath.Join(dir, k[0]+".bin"), b, 0o644)
+			cachetest.FixRecord(t, filepath.Join(dir, k[0]+".json"), b)
+		}},
+	}
+	for _, d := range damage {
+		d.do(keys())
+		res := buildWith(t, cfg, false)
+		if res.RowsMade != 1 || res.RowsReused != 2 {
+			t.Errorf("%s: made %d villages' rows, reused %d; want 1 and 2", d.what, res.RowsMade, res.RowsReused)
+		}
+		sameFiles(t, d.what, published(t, cfg), want)
+	}
+}
+
+func removeVillageFiles(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(cfg.OutDir(), LedgerDir, "*.pdf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no village files published: %v", err)
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestUnchangedVillageFilesStand: a rebuild leaves a village's published
+// file as it is — the same file, not rewritten — when it holds the bytes
+// the build would write, and writes the file of the village that changed;
+// a published file someone edited since is written again, and the outputs
+// are those of a build from nothing throughout.
+func TestUnchangedVillageFilesStand(t *testing.T) {
+	cfg := town(t, 3, 6)
+	other := t.TempDir()
+	paths, err := synth.WriteTown(other, synth.Spec{Villages: 3, Tasks: 6, Seed: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buildWith(t, cfg, false)
+	villageFiles := func() map[string]os.FileInfo {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(cfg.OutDir(), LedgerDir, "*.pdf"))
+		out := map[string]os.FileInfo{}
+		for _, f := range files {
+			st, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[filepath.Base(f)] = st
+		}
+		if len(out) != 3 {
+			t.Fatalf("%d village files published, want 3", len(out))
+		}
+		return out
+	}
+	before := villageFiles()
+
+	// One village's workbook changes: its file is written, the others stand.
+	changed, err := os.ReadFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.Dir(), filepath.Base(paths[1])), changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buildWith(t, reload(t, cfg), false)
+	after := villageFiles()
+	var stood []string
+	for name, st := range after {
+		if os.SameFile(st, before[name]) {
+			stood = append(stood, name)
+		}
+	}
+	if len(stood) != 2 {
+		t.Errorf("files left in place: %v; want the two villages that did not change", stood)
+	}
+	rebuilt := published(t, cfg)
+	buildWith(t, reload(t, cfg), true)
+	sameFiles(t, "one village changed", rebuilt, published(t, cfg))
+	want := published(t, cfg)
+
+	// Someone edited a published file (the same size): it is written anew.
+	buildWith(t, reload(t, cfg), false) // the cache as a cached build leaves it
+	name := stood[0]
+	path := filepath.Join(cfg.OutDir(), LedgerDir, name)
+	flipByte(path)
+	edited, _ := os.Stat(path)
+	buildWith(t, reload(t, cfg), false)
+	sameFiles(t, "a published file edited", published(t, cfg), want)
+	if st, _ := os.Stat(path); os.SameFile(st, edited) {
+		t.Error("the edited file was left in place")
 	}
 }
 

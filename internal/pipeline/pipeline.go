@@ -86,6 +86,9 @@ type Result struct {
 	// Typeset and Reused count the village ledgers typeset by this build
 	// and those joined from the ones kept by an earlier build.
 	Typeset, Reused int
+	// RowsMade and RowsReused count the villages whose rows of 汇总 this
+	// build made and those taken from the ones kept by an earlier build.
+	RowsMade, RowsReused int
 	// Read and ReadFromCache count the input files read by this build and
 	// those whose reading was kept from an earlier build.
 	Read, ReadFromCache int
@@ -105,11 +108,15 @@ type run struct {
 	results []*intake.Result
 	kept    *intake.Kept // the readings kept between builds; nil with NoCache
 	prune   func()       // prunes the notices' caches once published; may be nil
-	items   []ledger.Item
-	digests map[string]string // each village's ledger.VillageDigests, for the caches' keys
-	wb      *workbook.Draft   // the workbook begun beside the notices
-	staged  *output.Set
-	state   string // the state folder: lock, staging, the caches (cacheFolders)
+	// pruneTasks prunes the kept tasks of 汇总台账.json once published; may be nil
+	pruneTasks func()
+	items      []ledger.Item
+	digests    map[string]string // each village's ledger.VillageDigests, for the caches' keys
+	wb         *workbook.Draft   // the workbook begun beside the notices
+	staged     *output.Set
+	state      string // the state folder: lock, staging, the caches (cacheFolders)
+
+	pruneRows func() // prunes the workbook's kept rows once published; may be nil
 }
 
 // step is one stage of the build.

@@ -1,10 +1,7 @@
 package pipeline
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -200,16 +197,22 @@ func (r *run) draft(ctx context.Context) error {
 			RowsRead: f.RowsRead, Tasks: f.Items,
 		})
 	}
-	d, err := workbook.NewDraft(ctx, in, r.staged.TempDir())
+	opts := workbook.DraftOptions{Dir: r.staged.TempDir(), Version: r.version(), Digests: r.digests}
+	// Each village's rows are kept in the state folder (under the build's
+	// lock), so that a rebuild makes only those of the villages that
+	// changed; pruned once the build is published.
+	if !r.opts.NoCache {
+		if store, err := cache.Open(filepath.Join(r.state, rowsCache)); err == nil {
+			opts.Rows = store // else not an output: build without it
+		}
+	}
+	d, err := workbook.NewDraft(ctx, in, opts)
 	r.wb = d
+	if d != nil {
+		r.res.RowsMade, r.res.RowsReused = d.Made, d.Reused
+		r.pruneRows = func() { _ = d.Prune() }
+	}
 	return err
-}
-
-// snapshot writes 汇总台账.json, beside the notices: it needs nothing from
-// them.
-func (r *run) snapshot(ctx context.Context) error {
-	snap := Snapshot{Town: r.cfg.Town, AsOf: r.res.AsOf, Items: r.items, Statistics: r.res.Summary}
-	return r.staged.Add(SnapshotName, func(w io.Writer) error { return writeSnapshot(ctxWriter{ctx, w}, &snap) })
 }
 
 // ctxWriter fails its writes once ctx ends, so that a long file stops
@@ -243,10 +246,12 @@ const (
 	intakeCache = "intake"  // each workbook's reading (tasks, diagnostics, 读取情况)
 	ledgerCache = "ledgers" // each village's typeset ledger (a page set)
 	fileCache   = "files"   // each village's finished 台账/<村>.pdf
+	tasksCache  = "tasks"   // each village's tasks as 汇总台账.json lists them
+	rowsCache   = "rows"    // each village's rows of 汇总, deflated
 )
 
 // cacheFolders lists them all.
-var cacheFolders = []string{intakeCache, ledgerCache, fileCache}
+var cacheFolders = []string{intakeCache, ledgerCache, fileCache, tasksCache, rowsCache}
 
 // CacheFolders names the caches' folders in the state folder, for a caller
 // that looks at the state folder and must tell the caches from the rest.
@@ -274,18 +279,11 @@ func (r *run) notices(ctx context.Context) error {
 	if err = in.ReadNarrative(); err != nil {
 		return err
 	}
-	// 生僻字 the faces lack, from the machine's fonts; the build says which
-	// faces it used.
-	if in, _, err = notice.WithMachineFonts(in); err != nil {
-		return err
-	}
-	r.res.Fonts = in.Fonts.Describe()
 
-	// Each village's ledger is typeset once, on every core, into a
-	// temporary file in the staging folder, and joined into both 通报.pdf and
-	// 台账/<村>.pdf.
+	// Each village's ledger is typeset once, on every core, and joined
+	// into both 通报.pdf and 台账/<村>.pdf.
 	opts := notice.PublishOptions{
-		TmpDir: r.staged.TempDir(), Workers: runtime.GOMAXPROCS(0), Version: r.version(),
+		Workers: runtime.GOMAXPROCS(0), Version: r.version(),
 		Progress: func(done, total int) { r.progress("生成通报", done, total) },
 	}
 	// Typeset ledgers are kept in the state folder (under the build's
@@ -300,11 +298,17 @@ func (r *run) notices(ctx context.Context) error {
 		if opts.Files, err = cache.Open(filepath.Join(r.state, fileCache)); err != nil || opts.Cache == nil {
 			opts.Files = nil
 		}
+		// A village file already published with the kept bytes stays
+		// as it is.
+		opts.Standing = r.staged.Standing
 	}
 	pub, err := notice.Publish(ctx, in, r.staged.Add, opts)
 	if err != nil {
 		return err
 	}
+	// The faces it set the notices in: the build says which, 生僻字 taken
+	// from the machine's fonts included.
+	r.res.Fonts = pub.Fonts.Describe()
 	r.res.Typeset, r.res.Reused = pub.Typeset, pub.Reused
 	r.prune = pub.Prune
 	diags := pub.Diagnostics
@@ -363,15 +367,6 @@ func loadFonts(cfg *config.Config) (*typeset.FontSet, error) {
 		return typeset.EmbeddedFonts()
 	}
 	return typeset.LoadFonts(files)
-}
-
-// Snapshot is 汇总台账.json: the consolidated tasks and statistics for other
-// programs, and the "then" of a later build's --since.
-type Snapshot struct {
-	Town       string               `json:"town"`
-	AsOf       ledger.Date          `json:"as_of"`
-	Items      []ledger.Item        `json:"items"`
-	Statistics *consolidate.Summary `json:"statistics"`
 }
 
 // Manifest is manifest.json: what went in and what came out, with digests,
@@ -439,64 +434,6 @@ func (r *run) rel(p string) string {
 	return filepath.ToSlash(p)
 }
 
-// writeSnapshot writes snap exactly as output.JSON would, but a task at a
-// time: a city's 200,000 tasks make a JSON document of hundreds of
-// megabytes, which json.Encoder would first build whole in memory.
-func writeSnapshot(w io.Writer, snap *Snapshot) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var item bytes.Buffer
-	enc := json.NewEncoder(&item)
-	enc.SetIndent("  ", "  ")
-	enc.SetEscapeHTML(false)
-	field := func(name string, v any, last bool) error {
-		item.Reset()
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		fmt.Fprintf(bw, "  %q: %s", name, bytes.TrimSuffix(item.Bytes(), []byte("\n")))
-		if !last {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n")
-		return nil
-	}
-	bw.WriteString("{\n")
-	if err := field("town", snap.Town, false); err != nil {
-		return err
-	}
-	if err := field("as_of", snap.AsOf, false); err != nil {
-		return err
-	}
-	if len(snap.Items) == 0 {
-		bw.WriteString("  \"items\": [],\n")
-	} else {
-		bw.WriteString("  \"items\": [\n")
-		// Each task encoded compact, then indented in one pass.
-		compact := json.NewEncoder(&item)
-		compact.SetEscapeHTML(false)
-		var indented []byte
-		for i := range snap.Items {
-			item.Reset()
-			if err := compact.Encode(&snap.Items[i]); err != nil {
-				return err
-			}
-			indented = appendIndented(indented[:0], bytes.TrimSuffix(item.Bytes(), []byte("\n")), "    ", "  ")
-			bw.WriteString("    ")
-			bw.Write(indented)
-			if i < len(snap.Items)-1 {
-				bw.WriteString(",")
-			}
-			bw.WriteString("\n")
-		}
-		bw.WriteString("  ],\n")
-	}
-	if err := field("statistics", snap.Statistics, true); err != nil {
-		return err
-	}
-	bw.WriteString("}\n")
-	return bw.Flush()
-}
-
 func (r *run) publish(ctx context.Context) error {
 	if err := r.staged.Commit(); err != nil {
 		return err
@@ -510,6 +447,12 @@ func (r *run) publish(ctx context.Context) error {
 	}
 	if r.prune != nil {
 		r.prune() // the typeset ledgers and village files, likewise
+	}
+	if r.pruneTasks != nil {
+		r.pruneTasks() // and the villages' tasks in 汇总台账.json
+	}
+	if r.pruneRows != nil {
+		r.pruneRows() // and the villages' rows of 汇总
 	}
 	return nil
 }

@@ -2,7 +2,10 @@ package typeset
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // What a cache of typeset pages (a village's ledger kept between builds)
@@ -11,16 +14,17 @@ import (
 // stored and read back.
 
 // Digest identifies the faces of fs: the SHA-256 of every distinct face's
-// key, role chain position and bytes. Each face's bytes are hashed once
-// per process.
+// key, role chain position and bytes (their XXH64: a face is megabytes,
+// and a key needs to tell faces apart, not to resist forgery). Each face's
+// bytes are hashed once per process.
 func (fs *FontSet) Digest() string {
 	h := sha256.New()
 	for role := range fs.chain {
 		for _, f := range fs.chain[role] {
-			f.sumOnce.Do(func() { f.sum = sha256.Sum256(f.data) })
+			f.sumOnce.Do(func() { f.sum = xxhash.Sum64(f.data) })
 			h.Write([]byte(f.key))
 			h.Write([]byte{0})
-			h.Write(f.sum[:])
+			h.Write(binary.LittleEndian.AppendUint64(nil, f.sum))
 		}
 		h.Write([]byte{1})
 	}

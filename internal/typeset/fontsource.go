@@ -6,8 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
-
-	"github.com/klauspost/compress/zlib"
+	"sync"
 )
 
 // WriteFontSource writes a one-page PDF whose resources embed, for each
@@ -38,7 +37,8 @@ func WriteFontSource(w io.Writer, rs RuneSet) error {
 	p.begin(4)
 	p.put("<</Type /Catalog /Pages 1 0 R>>\nendobj\n")
 	var zbuf bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&zbuf, zlib.BestSpeed)
+	zw := getDeflater(&zbuf)
+	defer putDeflater(zw)
 	deflate := func(b []byte) ([]byte, error) {
 		zbuf.Reset()
 		zw.Reset(&zbuf)
@@ -63,6 +63,10 @@ func WriteFontSource(w io.Writer, rs RuneSet) error {
 	}
 	return p.finish(4)
 }
+
+// cidMaps keeps CIDToGIDMap buffers (128 KiB each, one per face of every
+// joined file) for reuse.
+var cidMaps = sync.Pool{New: func() any { return new([2 * 0x10000]byte) }}
 
 // writeFont writes face f's font objects, numbered from n: the Type0 font,
 // its CIDFont, the ToUnicode map, the CIDSystemInfo, the descriptor, the
@@ -130,11 +134,13 @@ func writeFont(p *pdfOut, n int, f *face, runes []rune, deflate func([]byte) ([]
 		"] /ItalicAngle " + strconv.Itoa(m.italic) + " /StemV " + strconv.Itoa(m.stemV) +
 		" /MissingWidth 1000 /FontFile2 " + ref(6) + ">>\nendobj\n")
 
-	cidToGID := make([]byte, 2*0x10000)
+	cidToGID := cidMaps.Get().(*[2 * 0x10000]byte)
+	clear(cidToGID[:])
 	for r, g := range gids {
 		binary.BigEndian.PutUint16(cidToGID[2*r:], uint16(g))
 	}
-	z, err := deflate(cidToGID)
+	z, err := deflate(cidToGID[:])
+	cidMaps.Put(cidToGID)
 	if err != nil {
 		return err
 	}

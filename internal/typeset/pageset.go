@@ -7,8 +7,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-
-	"github.com/klauspost/compress/zlib"
 )
 
 // A page set is a Document whose pages are meant to be joined into other
@@ -40,7 +38,6 @@ type pageSet struct {
 	canvas pageCanvas
 	pages  []setPage
 	zbuf   bytes.Buffer
-	zw     *zlib.Writer
 	err    error
 }
 
@@ -70,15 +67,12 @@ func (s *pageSet) endPage() {
 		return
 	}
 	s.zbuf.Reset()
-	if s.zw == nil {
-		s.zw, _ = zlib.NewWriterLevel(&s.zbuf, zlib.BestSpeed)
-	} else {
-		s.zw.Reset(&s.zbuf)
-	}
-	_, err := s.zw.Write(s.canvas.buf)
+	zw := getDeflater(&s.zbuf)
+	_, err := zw.Write(s.canvas.buf)
 	if err == nil {
-		err = s.zw.Close()
+		err = zw.Close()
 	}
+	putDeflater(zw)
 	if err != nil && s.err == nil {
 		s.err = err
 	}

@@ -32,9 +32,9 @@ type face struct {
 	glyphOf   []uint16
 	numGlyphs int
 	longLoca  bool
-	// sum is the SHA-256 of data, computed once (FontSet.Digest).
+	// sum is the XXH64 of data, computed once (FontSet.Digest).
 	sumOnce sync.Once
-	sum     [32]byte
+	sum     uint64
 }
 
 func (f *face) covers(r rune) bool {

@@ -176,7 +176,12 @@ func (f *face) cutGlyphs(pairs []codeGlyph) ([]byte, []codeGlyph, error) {
 	n := len(old)
 
 	// glyf and loca (long offsets), each glyph 4-byte aligned.
-	var glyf []byte
+	size := 0
+	for _, og := range old {
+		g, _ := f.glyph(og)
+		size += (len(g) + 3) &^ 3
+	}
+	glyf := make([]byte, 0, size)
 	loca := make([]byte, 4*(n+1))
 	for i, og := range old {
 		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(glyf)))

@@ -21,9 +21,15 @@ type wline struct {
 // wrap breaks text for a box of the given width.
 func (d *Document) wrap(text string, width float64, role Role, size float64) []wline {
 	measure := d.measurer(role, size)
-	var out []wline
-	for _, hard := range splitHard(text) {
-		ls := breakHard(d.clean([]rune(hard), role), func(int) float64 { return width }, measure)
+	hards := splitHard(text)
+	broken := make([][][]rune, len(hards))
+	n := 0
+	for k, hard := range hards {
+		broken[k] = breakHard(d.clean([]rune(hard), role), func(int) float64 { return width }, measure)
+		n += len(broken[k])
+	}
+	out := make([]wline, 0, n)
+	for _, ls := range broken {
 		for i, l := range ls {
 			out = append(out, wline{l, i == len(ls)-1})
 		}

@@ -4,49 +4,104 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"runtime"
+	"strconv"
 	"sync"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/taizhang/taizhang/internal/ledger"
 )
 
-// tasksChunk is how many tasks' rows of 汇总 a Draft makes in one piece.
-// The first piece is made in the draft's own excelize file; the others at
-// the same time, each in a file of its own, and their rows spliced in
-// order into the first's sheet: the sheet's XML is the one a single
-// stream would give, whatever the number of cores.
+// tasksChunk is about how many tasks' rows of 汇总 a Draft makes in one
+// piece: whole villages, as many as reach it. The pieces are made at the
+// same time, each in an excelize file of its own (setting one up costs
+// more than a village's rows), and each piece's rows cut at its villages'
+// first rows into one fragment per village: the sheet's XML is the one a
+// single stream would give, whatever the number of cores.
 var tasksChunk = 2000
 
-// chunkRange is the range of items the k-th chunk of n items covers.
-func chunkRange(k, n int) (lo, hi int) {
-	return min(k*tasksChunk, n), min((k+1)*tasksChunk, n)
+// villageRun is one village's rows of 汇总: in.Items[lo:hi], at rows lo+2
+// to hi+1 (the header is row 1).
+type villageRun struct {
+	village string
+	lo, hi  int
+	key     string // its kept rows' key; "" when they are not kept
+	chunk   int    // the chunk that makes its rows; -1 when they are kept
+	at      int    // its place among that chunk's runs
 }
 
-// chunks makes the rows of 汇总 for every chunk but the first, on as many
-// goroutines as there are cores, with never more chunks made and not yet
-// written than that.
+// villageRuns cuts items (in consolidated order) into their villages'
+// runs. A village's tasks are one run; should a village have two, neither
+// is kept (its digest covers both).
+func villageRuns(items []ledger.Item, kept *keptRows) []villageRun {
+	var runs []villageRun
+	seen := map[string]int{}
+	for i := range items {
+		if n := len(runs); n > 0 && runs[n-1].village == items[i].Village {
+			runs[n-1].hi = i + 1
+			continue
+		}
+		runs = append(runs, villageRun{village: items[i].Village, lo: i, hi: i + 1})
+		seen[items[i].Village]++
+	}
+	if kept != nil {
+		for i := range runs {
+			if seen[runs[i].village] == 1 {
+				runs[i].key = kept.key(runs[i].village, runs[i].lo+2)
+			}
+		}
+	}
+	return runs
+}
+
+// planChunks marks the runs whose rows are kept, and gathers the others,
+// in order, into chunks of whole villages of about tasksChunk tasks.
+func planChunks(runs []villageRun, kept *keptRows) [][]villageRun {
+	var chunks [][]villageRun
+	tasks := 0
+	for i := range runs {
+		r := &runs[i]
+		if r.key != "" && kept.has(r.key) {
+			r.chunk = -1
+			continue
+		}
+		if len(chunks) == 0 || tasks >= tasksChunk {
+			chunks, tasks = append(chunks, nil), 0
+		}
+		k := len(chunks) - 1
+		r.chunk, r.at = k, len(chunks[k])
+		chunks[k] = append(chunks[k], *r)
+		tasks += r.hi - r.lo
+	}
+	return chunks
+}
+
+// chunks makes the rows of 汇总 for every chunk, on as many goroutines as
+// there are cores, with never more chunks made and not yet written than
+// that.
 type chunks struct {
 	cancel  context.CancelFunc
-	results []chan chunkRows // one per chunk after the first, each sent once
+	results []chan chunkRows // one per chunk, each sent once
 	slots   chan struct{}    // taken by a chunk being made, given back when it is written
 	wg      sync.WaitGroup
 }
 
 type chunkRows struct {
-	rows []byte
-	err  error
-	slot bool // the chunk took a slot
+	frags []fragment // one per run of the chunk
+	err   error
+	slot  bool // the chunk took a slot
 }
 
-// startChunks starts making the chunks of in.Items (in consolidated order)
-// after the first.
-func startChunks(ctx context.Context, in Input) *chunks {
-	n := (len(in.Items) + tasksChunk - 1) / tasksChunk
+// startChunks starts making the chunks' rows of in.Items (in consolidated
+// order), keeping them in kept when it is not nil.
+func startChunks(ctx context.Context, in Input, plan [][]villageRun, kept *keptRows) *chunks {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &chunks{cancel: cancel, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
-	for k := 1; k < n; k++ {
+	for range plan {
 		c.results = append(c.results, make(chan chunkRows, 1))
 	}
 	c.wg.Add(1)
@@ -64,26 +119,23 @@ func startChunks(ctx context.Context, in Input) *chunks {
 			c.wg.Add(1)
 			go func() {
 				defer c.wg.Done()
-				lo, hi := chunkRange(i+1, len(in.Items))
-				rows, err := tasksRows(ctx, in, lo, hi)
-				out <- chunkRows{rows, err, true}
+				var d deflater
+				frags, err := makeRuns(ctx, in, plan[i], kept, &d)
+				out <- chunkRows{frags, err, true}
 			}()
 		}
 	}()
 	return c
 }
 
-// count is the number of chunks after the first.
-func (c *chunks) count() int { return len(c.results) }
-
-// next waits for the k-th chunk after the first (from 0), to be asked for
-// in order, and frees its slot for another.
-func (c *chunks) next(k int) ([]byte, error) {
+// next waits for the k-th chunk, to be asked for in order, and frees its
+// slot for another.
+func (c *chunks) next(k int) ([]fragment, error) {
 	r := <-c.results[k]
 	if r.slot {
 		<-c.slots
 	}
-	return r.rows, r.err
+	return r.frags, r.err
 }
 
 // stop ends what is still being made and waits for it.
@@ -92,10 +144,40 @@ func (c *chunks) stop() {
 	c.wg.Wait()
 }
 
-// tasksRows makes the rows of 汇总 for in.Items[lo:hi] in an excelize file
+// makeRuns makes the rows of runs (in order) in one excelize file, cuts
+// them into one fragment per run, deflates each and keeps those with a key
+// in kept.
+func makeRuns(ctx context.Context, in Input, runs []villageRun, kept *keptRows, d *deflater) ([]fragment, error) {
+	rows, err := tasksRows(ctx, in, runs)
+	if err != nil {
+		return nil, err
+	}
+	frags := make([]fragment, 0, len(runs))
+	for i, r := range runs {
+		end := len(rows)
+		if i+1 < len(runs) {
+			mark := []byte(`<row r="` + strconv.Itoa(runs[i+1].lo+2) + `"`)
+			if end = bytes.Index(rows, mark); end < 0 {
+				return nil, fmt.Errorf("excelize wrote no row %d", runs[i+1].lo+2)
+			}
+		}
+		fr, err := d.fragment(rows[:end], false)
+		if err != nil {
+			return nil, err
+		}
+		if kept != nil && r.key != "" {
+			kept.put(r.key, r, fr)
+		}
+		frags = append(frags, fr)
+		rows = rows[end:]
+	}
+	return frags, nil
+}
+
+// tasksRows makes the rows of 汇总 for the runs' tasks in an excelize file
 // of its own, set up as the draft's, and returns them: the sheet's XML
 // between <sheetData> and </sheetData>.
-func tasksRows(ctx context.Context, in Input, lo, hi int) ([]byte, error) {
+func tasksRows(ctx context.Context, in Input, runs []villageRun) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -113,7 +195,9 @@ func tasksRows(ctx context.Context, in Input, lo, hi int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.taskRows(s, lo, hi)
+	for _, r := range runs {
+		b.taskRows(s, r.lo, r.hi)
+	}
 	if err := s.close(); err != nil {
 		return nil, err
 	}

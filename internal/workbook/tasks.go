@@ -25,8 +25,9 @@ var taskWidths = map[ledger.Column]float64{
 // canonical column (personal ones included: this is the internal list),
 // then where the task was read. The header row is frozen, filtered and
 // repeated on every printed page; the status cell is coloured. A Draft
-// writes here only the rows of its first chunk (tasksChunk); the others
-// are made beside it (tasksRows) and spliced in when it is saved.
+// writes here only the header row; the villages' rows are made beside it
+// (tasksRows), or kept from an earlier build, and spliced in when it is
+// saved.
 func (b *book) writeTasks(name string) error {
 	s, err := b.sheet(name, b.tasksSpec())
 	if err != nil {
@@ -41,11 +42,9 @@ func (b *book) writeTasks(name string) error {
 		s.text(i+2, 1, c.Name(), b.st.header)
 	}
 	s.text(len(cols)+2, 1, sourceHeader, b.st.header)
-	hi := len(b.items)
-	if b.mode == modeTasksOnly {
-		_, hi = chunkRange(0, len(b.items))
+	if b.mode != modeTasksOnly {
+		b.taskRows(s, 0, len(b.items))
 	}
-	b.taskRows(s, 0, hi)
 	return s.close()
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/consolidate"
 	"github.com/taizhang/taizhang/internal/ledger"
@@ -54,18 +55,36 @@ type Input struct {
 }
 
 // Write writes the workbook to w. Every sheet is streamed: 汇总's rows are
-// made in chunks of tasksChunk tasks, a few on every core at once, and
+// made a few villages at a time (tasksChunk), on every core at once, and
 // compressed into a temporary file in order; the other sheets' rows go
 // to excelize's stream writer; the workbook is zipped straight into w. So
 // memory does not grow with the number of tasks. It is NewDraft then
 // Draft.Write with in.Warnings.
 func Write(w io.Writer, in Input) error {
-	d, err := NewDraft(context.Background(), in, "")
+	d, err := NewDraft(context.Background(), in, DraftOptions{})
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	return d.Write(w, in.Warnings)
+}
+
+// DraftOptions are how a Draft is made; the zero value keeps nothing.
+type DraftOptions struct {
+	// Dir holds its temporary files ("" for the system's; a build gives
+	// its staging folder, which the next build clears should this one be
+	// killed).
+	Dir string
+	// Rows, when set, keeps each village's rows of 汇总, deflated, between
+	// builds, so that a draft makes only those of the villages whose part
+	// of the town changed (or that moved: a cell names its row). The
+	// workbook's bytes are the same with it or without.
+	Rows *cache.Store
+	// Version is the program's version, part of every kept row's key.
+	Version string
+	// Digests are the villages' ledger.VillageDigests of in, when the
+	// caller has them; computed otherwise.
+	Digests map[string]string
 }
 
 // Draft is a workbook begun before its warnings are known. NewDraft makes
@@ -77,14 +96,16 @@ type Draft struct {
 	in    Input
 	dir   string
 	tasks *heldPart // 汇总, compressed
+	kept  *keptRows // nil when no rows are kept
+	// Made and Reused count the villages whose rows of 汇总 this draft made
+	// and those it took from the ones kept by an earlier build.
+	Made, Reused int
 }
 
 // NewDraft makes the 汇总 sheet of in, everything of in but its Warnings
-// (Draft.Write takes them), and stops early when ctx ends. Its temporary
-// files go in dir ("" for the system's; a build gives its staging folder,
-// which the next build clears should this one be killed). Close removes
-// them.
-func NewDraft(ctx context.Context, in Input, dir string) (*Draft, error) {
+// (Draft.Write takes them), and stops early when ctx ends. Close removes
+// its temporary files.
+func NewDraft(ctx context.Context, in Input, opts DraftOptions) (*Draft, error) {
 	in.Warnings = nil
 	if in.Summary == nil {
 		in.Summary = consolidate.Summarize(in.Items, in.Villages, in.AsOf) // once, not at every Write
@@ -92,11 +113,17 @@ func NewDraft(ctx context.Context, in Input, dir string) (*Draft, error) {
 	if !consolidate.Ordered(in.Items, in.Villages) {
 		in.Items = append([]ledger.Item(nil), in.Items...)
 		consolidate.Order(in.Items, in.Villages)
+		opts.Digests = nil // of the caller's order
 	}
-	// The rows after the first chunk's are made meanwhile, on other cores.
-	rest := startChunks(ctx, in)
+	var kept *keptRows
+	if opts.Rows != nil {
+		kept = newKeptRows(opts.Rows, opts.Version, &in, opts.Digests)
+	}
+	runs := villageRuns(in.Items, kept)
+	// The villages' rows not kept are made meanwhile, on other cores.
+	rest := startChunks(ctx, in, planChunks(runs, kept), kept)
 	defer rest.stop()
-	capture := &draftZip{ctx: ctx, dir: dir, rest: rest}
+	capture := &draftZip{ctx: ctx, dir: opts.Dir, in: in, runs: runs, kept: kept, rest: rest}
 	if err := writeBook(ctx, in, modeTasksOnly, capture); err != nil {
 		capture.remove()
 		return nil, err
@@ -104,7 +131,7 @@ func NewDraft(ctx context.Context, in Input, dir string) (*Draft, error) {
 	if capture.tasks == nil {
 		return nil, fmt.Errorf("workbook: excelize did not write the sheet %s as %s", SheetTasks, tasksPart)
 	}
-	return &Draft{in: in, dir: dir, tasks: capture.tasks}, nil
+	return &Draft{in: in, dir: opts.Dir, tasks: capture.tasks, kept: kept, Made: capture.made, Reused: capture.reused}, nil
 }
 
 // Write writes the workbook, its 校验 listing warnings, to w. It may be
@@ -123,6 +150,17 @@ func (d *Draft) Close() {
 		d.tasks.remove()
 		d.tasks = nil
 	}
+}
+
+// Prune removes from DraftOptions.Rows every village's rows but this
+// draft's, so that the cache holds the town as it is, not every version of
+// it. A build calls it once its outputs are published; it may be called
+// after Close.
+func (d *Draft) Prune() error {
+	if d.kept == nil {
+		return nil
+	}
+	return d.kept.keep()
 }
 
 // mode is what a write makes of the workbook.

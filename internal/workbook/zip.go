@@ -55,26 +55,40 @@ func (z *sortedZip) parts() int { return z.written }
 // library excelize's maintainers point to for a faster save, excelize
 // PR #2200) at its default level compresses them about three times faster
 // than the standard library's, into a file a few per cent larger. The small
-// parts keep archive/zip's own.
+// parts keep archive/zip's own. A part is either deflated as it is written
+// (newHeldPart), or put together from fragments deflated apart (newPiecedPart:
+// 汇总), its CRC-32 combined from theirs.
 type heldPart struct {
 	name  string
 	ctx   context.Context // nil: never cancelled
 	tmp   *os.File
-	fw    *flate.Writer
-	crc   hash.Hash32
-	size  uint64 // uncompressed
-	csize int64  // compressed, once finished
-	used  bool   // a ready part excelize wrote again
+	fw    *flate.Writer // nil for a pieced part, and once finished
+	crc   hash.Hash32   // of what went through fw
+	sum   uint32        // the CRC-32: a pieced part's so far, the other's once finished
+	size  uint64        // uncompressed
+	csize int64         // compressed, once finished
+	done  bool
+	used  bool // a ready part excelize wrote again
 	err   error
 }
 
 func newHeldPart(dir, name string) (*heldPart, error) {
+	p, err := newPiecedPart(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	p.fw, _ = flate.NewWriter(p.tmp, flate.DefaultCompression) // the level is valid
+	p.crc = crc32.NewIEEE()
+	return p, nil
+}
+
+// newPiecedPart is a part put together with add.
+func newPiecedPart(dir, name string) (*heldPart, error) {
 	tmp, err := os.CreateTemp(dir, "taizhang-sheet-")
 	if err != nil {
 		return nil, err
 	}
-	fw, _ := flate.NewWriter(tmp, flate.DefaultCompression)
-	return &heldPart{name: name, tmp: tmp, fw: fw, crc: crc32.NewIEEE()}, nil
+	return &heldPart{name: name, tmp: tmp}, nil
 }
 
 func (p *heldPart) Write(b []byte) (int, error) {
@@ -91,15 +105,35 @@ func (p *heldPart) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// add appends a deflated fragment to a pieced part: the last one added
+// must end the deflate stream.
+func (p *heldPart) add(fr fragment) error {
+	if p.err == nil && p.ctx != nil {
+		p.err = p.ctx.Err()
+	}
+	if p.err != nil {
+		return p.err
+	}
+	if _, p.err = p.tmp.Write(fr.data); p.err != nil {
+		return p.err
+	}
+	p.sum = crc32Combine(p.sum, fr.crc, fr.size)
+	p.size += fr.size
+	return nil
+}
+
 // finish ends the compressed stream; it may be called again.
 func (p *heldPart) finish() error {
-	if p.err != nil || p.fw == nil {
+	if p.err != nil || p.done {
 		return p.err
 	}
-	if p.err = p.fw.Close(); p.err != nil {
-		return p.err
+	if p.fw != nil {
+		if p.err = p.fw.Close(); p.err != nil {
+			return p.err
+		}
+		p.fw, p.sum = nil, p.crc.Sum32()
 	}
-	p.fw = nil
+	p.done = true
 	p.csize, p.err = p.tmp.Seek(0, io.SeekCurrent)
 	return p.err
 }
@@ -112,7 +146,7 @@ func (p *heldPart) copyTo(zw *zip.Writer) error {
 	w, err := zw.CreateRaw(&zip.FileHeader{
 		Name:               p.name,
 		Method:             zip.Deflate,
-		CRC32:              p.crc.Sum32(),
+		CRC32:              p.sum,
 		CompressedSize64:   uint64(p.csize),
 		UncompressedSize64: p.size,
 	})
@@ -182,16 +216,23 @@ func (z *sortedZip) cleanup() {
 }
 
 // draftZip is the zip writer a Draft saves its workbook through: it keeps
-// the 汇总 sheet, with the rows of the other chunks spliced in, compressed
-// as sortedZip would, and drops every other part.
+// the 汇总 sheet, its head and tail as excelize wrote them around the header
+// row, with every village's rows between, kept or made (rest), compressed
+// in fragments; and drops every other part.
 type draftZip struct {
 	ctx     context.Context
-	dir     string       // for the temporary file; "" for the system's
-	rest    *chunks      // the rows after the first chunk's
-	sheet   bytes.Buffer // 汇总 as excelize wrote it, the first chunk's rows
+	dir     string // for the temporary file; "" for the system's
+	in      Input
+	runs    []villageRun
+	kept    *keptRows    // nil when no rows are kept
+	rest    *chunks      // the rows not kept
+	sheet   bytes.Buffer // 汇总 as excelize wrote it, its header row only
 	seen    bool
 	tasks   *heldPart
 	written int
+	// made and reused count the villages whose rows were made and those
+	// taken from the kept ones.
+	made, reused int
 }
 
 func (z *draftZip) parts() int { return z.written }
@@ -207,32 +248,66 @@ func (z *draftZip) Create(name string) (io.Writer, error) {
 
 func (z *draftZip) AddFS(fs.FS) error { return nil }
 
-// Close compresses the kept sheet: its head and first rows, every other
-// chunk's rows in order as they come, then its tail.
+// Close compresses the kept sheet: its head and header row, every
+// village's rows in order, kept or as they come, then its tail.
 func (z *draftZip) Close() error {
 	if !z.seen {
 		return nil
 	}
-	rows, head, tail, err := splitRows(z.sheet.Bytes())
+	header, head, tail, err := splitRows(z.sheet.Bytes())
 	if err != nil {
 		return err
 	}
-	p, err := newHeldPart(z.dir, tasksPart)
+	p, err := newPiecedPart(z.dir, tasksPart)
 	if err != nil {
 		return err
 	}
 	p.ctx = z.ctx
 	z.tasks = p
-	p.Write(head)
-	p.Write(rows)
-	for k := range z.rest.count() {
-		more, err := z.rest.next(k)
-		if err != nil {
+	var d deflater
+	fr, err := d.fragment(z.sheet.Bytes()[:len(head)+len(header)], false)
+	if err != nil {
+		return err
+	}
+	if err := p.add(fr); err != nil {
+		return err
+	}
+	var made []fragment // the chunk being taken
+	k := -1
+	for _, r := range z.runs {
+		var fr fragment
+		if r.chunk < 0 {
+			ok := false
+			if fr, ok = z.kept.get(r.key, r); ok {
+				z.reused++
+			} else { // not whole after all: made again, here
+				frs, err := makeRuns(z.ctx, z.in, []villageRun{r}, z.kept, &d)
+				if err != nil {
+					return err
+				}
+				fr = frs[0]
+				z.made++
+			}
+		} else {
+			if r.chunk != k {
+				if made, err = z.rest.next(r.chunk); err != nil {
+					return err
+				}
+				k = r.chunk
+			}
+			fr = made[r.at]
+			z.made++
+		}
+		if err := p.add(fr); err != nil {
 			return err
 		}
-		p.Write(more)
 	}
-	p.Write(tail)
+	if fr, err = d.fragment(tail, true); err != nil {
+		return err
+	}
+	if err := p.add(fr); err != nil {
+		return err
+	}
 	z.sheet = bytes.Buffer{}
 	return p.finish()
 }

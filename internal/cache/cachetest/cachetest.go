@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+
+	"github.com/taizhang/taizhang/internal/cache"
 )
 
 // FixRecord rewrites the entry record at path so that it describes b (its
-// size and SHA-256), as if b had been kept: the case where bytes and record
+// size, XXH64 and SHA-256), as if b had been kept: the case where bytes and record
 // agree and only the contents can tell the entry is bad.
 func FixRecord(t testing.TB, path string, b []byte) {
 	t.Helper()
@@ -24,7 +26,7 @@ func FixRecord(t testing.TB, path string, b []byte) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(b)
-	rec["size"], rec["sha256"] = len(b), hex.EncodeToString(sum[:])
+	rec["size"], rec["sha256"], rec["xxh64"] = len(b), hex.EncodeToString(sum[:]), cache.Checksum(b)
 	if raw, err = json.Marshal(rec); err != nil {
 		t.Fatal(err)
 	}
