@@ -27,6 +27,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -110,6 +111,7 @@ type run struct {
 	prune   func()       // prunes the notices' caches once published; may be nil
 	// pruneTasks prunes the kept tasks of 汇总台账.json once published; may be nil
 	pruneTasks func()
+	faces      *cache.Store // the unpacked faces kept (typeset.EmbeddedFontsKept); nil with NoCache
 	items      []ledger.Item
 	digests    map[string]string // each village's ledger.VillageDigests, for the caches' keys
 	wb         *workbook.Draft   // the workbook begun beside the notices

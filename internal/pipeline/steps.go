@@ -98,7 +98,18 @@ func read(paths []string, cfg *config.Config, kept *intake.Kept) ([]*intake.Resu
 func (r *run) intake(ctx context.Context) error {
 	// The embedded faces take a few tenths of a second to unpack, on
 	// cores the reading leaves idle; the notice step finds them ready.
-	go typeset.EmbeddedFonts()
+	// Unpacked, they are kept in the state folder: a later build reads
+	// them instead.
+	if r.opts.NoCache {
+		go typeset.EmbeddedFonts()
+	} else {
+		faces, err := cache.Open(filepath.Join(r.state, facesCache))
+		if err != nil {
+			faces = nil // not an output: unpack them each time
+		}
+		r.faces = faces
+		go typeset.EmbeddedFontsKept(faces)
+	}
 	inputs := r.opts.Inputs
 	if inputs == nil {
 		inputs = []string{r.cfg.InboxDir()}
@@ -247,11 +258,12 @@ const (
 	ledgerCache = "ledgers" // each village's typeset ledger (a page set)
 	fileCache   = "files"   // each village's finished 台账/<村>.pdf
 	tasksCache  = "tasks"   // each village's tasks as 汇总台账.json lists them
+	facesCache  = "faces"   // the embedded faces, unpacked
 	rowsCache   = "rows"    // each village's rows of 汇总, deflated
 )
 
 // cacheFolders lists them all.
-var cacheFolders = []string{intakeCache, ledgerCache, fileCache, tasksCache, rowsCache}
+var cacheFolders = []string{intakeCache, ledgerCache, fileCache, tasksCache, rowsCache, facesCache}
 
 // CacheFolders names the caches' folders in the state folder, for a caller
 // that looks at the state folder and must tell the caches from the rest.
@@ -450,6 +462,9 @@ func (r *run) publish(ctx context.Context) error {
 	}
 	if r.pruneTasks != nil {
 		r.pruneTasks() // and the villages' tasks in 汇总台账.json
+	}
+	if r.faces != nil {
+		r.faces.Keep(typeset.KeptFaceKeys()) // and this program's faces
 	}
 	if r.pruneRows != nil {
 		r.pruneRows() // and the villages' rows of 汇总

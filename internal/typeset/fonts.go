@@ -2,7 +2,9 @@ package typeset
 
 import (
 	"compress/gzip"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +14,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/klauspost/compress/zstd"
+	"github.com/taizhang/taizhang/internal/cache"
 )
 
 // FontFiles names the user's own font files, one per role. A name may be a
@@ -76,7 +79,45 @@ var (
 // EmbeddedFonts returns the free faces compiled into the program (Noto
 // Serif/Sans CJK SC converted to TrueType, AR PL KaitiM GB). They are
 // decompressed and parsed once per process.
-func EmbeddedFonts() (*FontSet, error) {
+func EmbeddedFonts() (*FontSet, error) { return embeddedFonts(nil) }
+
+// EmbeddedFontsKept is EmbeddedFonts keeping the unpacked faces in store
+// between processes: a build reads them there, checked (cache.Store),
+// instead of unpacking them again — zstd costs about 0.15 CPU-seconds a
+// build. Its keys are KeptFaceKeys. Only the first call in a process, of
+// either function, unpacks (or reads) the faces.
+func EmbeddedFontsKept(store *cache.Store) (*FontSet, error) { return embeddedFonts(store) }
+
+// keptFaceFormat changes whenever what a kept face's key covers changes.
+const keptFaceFormat = "taizhang unpacked face/1"
+
+// keptFaceKey is the key embedded face name is kept under: this program's
+// faces only.
+func keptFaceKey(name string) (string, bool) {
+	prog, err := cache.Program()
+	if err != nil {
+		return "", false
+	}
+	h := sha256.New()
+	cache.Field(h, []byte(keptFaceFormat))
+	cache.Field(h, []byte(prog))
+	cache.Field(h, []byte(name))
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// KeptFaceKeys are the keys EmbeddedFontsKept keeps this program's faces
+// under, for a caller that prunes the store to them.
+func KeptFaceKeys() map[string]bool {
+	keys := map[string]bool{}
+	for _, name := range append(embeddedFiles[:], fallbackFile) {
+		if k, ok := keptFaceKey(name); ok {
+			keys[k] = true
+		}
+	}
+	return keys
+}
+
+func embeddedFonts(store *cache.Store) (*FontSet, error) {
 	embeddedOnce.Do(func() {
 		// Decompress and parse the distinct faces in parallel: gunzip of
 		// ~30 MB dominates.
@@ -94,7 +135,7 @@ func EmbeddedFonts() (*FontSet, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				f, err := loadEmbedded(name)
+				f, err := loadEmbedded(name, store)
 				mu.Lock()
 				faces[name], errs[name] = f, err
 				mu.Unlock()
@@ -118,8 +159,8 @@ func EmbeddedFonts() (*FontSet, error) {
 	return embeddedSet, embeddedErr
 }
 
-func loadEmbedded(name string) (*face, error) {
-	b, err := unpackEmbedded(name)
+func loadEmbedded(name string, store *cache.Store) (*face, error) {
+	b, err := unpackKept(name, store)
 	if err != nil {
 		return nil, err
 	}
@@ -251,6 +292,23 @@ var zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
 
 // unpackEmbedded returns the bytes of an embedded face, from its .ttf.zst
 // or else its .ttf.gz.
+// unpackKept is unpackEmbedded, taking the face from store when it holds
+// it whole and keeping it there when not (best effort).
+func unpackKept(name string, store *cache.Store) ([]byte, error) {
+	key, ok := keptFaceKey(name)
+	if store == nil || !ok {
+		return unpackEmbedded(name)
+	}
+	if b, _, ok := store.GetBytes(key); ok {
+		return b, nil
+	}
+	b, err := unpackEmbedded(name)
+	if err == nil {
+		store.PutBytes(key, b, struct{}{})
+	}
+	return b, err
+}
+
 func unpackEmbedded(name string) ([]byte, error) {
 	if z, err := embeddedFS.ReadFile("fonts/" + name + ".ttf.zst"); err == nil {
 		return zstdDecoder.DecodeAll(z, nil)
