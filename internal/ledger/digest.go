@@ -13,9 +13,9 @@ import (
 // gob numbers the types it meets, process-wide, in the order it meets them,
 // and a digest's encoding carries those numbers: the digest's types are met
 // here, at init, in a fixed order, so that every process of one program
-// digests the same tasks alike, whatever it encoded before (intake keeps
-// its readings in gob: a build that read workbooks and one that took them
-// all from the cache would otherwise digest them apart).
+// digests the same tasks alike, whatever it encoded before (a build that
+// read workbooks and one that took them all from the cache may have
+// encoded other things first).
 func init() {
 	enc := gob.NewEncoder(io.Discard)
 	enc.Encode(Village{})
