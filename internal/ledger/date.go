@@ -45,7 +45,17 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	m, day := int(d.Month), d.Day
+	if d.Year < 0 || d.Year > 9999 || m < 0 || m > 99 || day < 0 || day > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+	}
+	// What Sprintf("%04d-%02d-%02d") writes, without fmt: a town's
+	// 汇总台账.json writes a date per task and per column.
+	b := [10]byte{
+		byte('0' + d.Year/1000), byte('0' + d.Year/100%10), byte('0' + d.Year/10%10), byte('0' + d.Year%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10),
+	}
+	return string(b[:])
 }
 
 // Chinese gives the form used in official documents: "2025年9月12日",

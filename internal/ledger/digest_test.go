@@ -1,6 +1,8 @@
 package ledger
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestVillageDigestsCoverOneVillageEach(t *testing.T) {
 	villages := []Village{{Name: "甲村"}, {Name: "乙村"}}

@@ -692,10 +692,10 @@ func (d *Document) drawGlyphs(line []rune, role Role, size float64, bold bool, x
 		d.setTc(tc)
 		fake := bold && !f.bold
 		if fake {
-			d.c.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w", size*0.03))
+			d.c.RawWriteStr("q 2 Tr " + strconv.FormatFloat(size*0.03, 'f', 3, 64) + " w")
 		}
 		if scaled {
-			d.c.RawWriteStr(fmt.Sprintf("%.3f Tz", 100*f.dashScale))
+			d.c.RawWriteStr(strconv.FormatFloat(100*f.dashScale, 'f', 3, 64) + " Tz")
 		}
 		d.text1(xs[i], base, line[i:j])
 		if scaled {

@@ -308,7 +308,13 @@ func rotation(angle, x, y, h float64) string {
 	cc, dd := -b, a
 	e := x + b*y - a*x
 	f := y - a*y - b*x
-	return fmt.Sprintf("%.5f %.5f %.5f %.5f %.5f %.5f cm\n", a, b, cc, dd, e, f)
+	// What fmt's "%.5f" writes for each, without fmt: one per page number.
+	out := make([]byte, 0, 96)
+	for _, v := range [...]float64{a, b, cc, dd, e, f} {
+		out = strconv.AppendFloat(out, v, 'f', 5, 64)
+		out = append(out, ' ')
+	}
+	return string(append(out, "cm\n"...))
 }
 
 // appendUTF16 appends s as UTF-16BE in a PDF literal string, escaped as
