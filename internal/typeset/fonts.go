@@ -89,7 +89,7 @@ func EmbeddedFonts() (*FontSet, error) { return embeddedFonts(nil) }
 func EmbeddedFontsKept(store *cache.Store) (*FontSet, error) { return embeddedFonts(store) }
 
 // keptFaceFormat changes whenever what a kept face's key covers changes.
-const keptFaceFormat = "taizhang unpacked face/1"
+const keptFaceFormat = "taizhang unpacked face/2"
 
 // keptFaceKey is the key embedded face name is kept under: this program's
 // faces only.
@@ -293,7 +293,9 @@ var zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
 // unpackEmbedded returns the bytes of an embedded face, from its .ttf.zst
 // or else its .ttf.gz.
 // unpackKept is unpackEmbedded, taking the face from store when it holds
-// it whole and keeping it there when not (best effort).
+// it whole and keeping it there when not (best effort). What is kept is
+// the face as parseFace keeps it, every glyph's metrics long
+// (fullMetrics): parsing a kept face does not copy it again.
 func unpackKept(name string, store *cache.Store) ([]byte, error) {
 	key, ok := keptFaceKey(name)
 	if store == nil || !ok {
@@ -303,6 +305,9 @@ func unpackKept(name string, store *cache.Store) ([]byte, error) {
 		return b, nil
 	}
 	b, err := unpackEmbedded(name)
+	if err == nil {
+		b, err = fullMetrics(b)
+	}
 	if err == nil {
 		store.PutBytes(key, b, struct{}{})
 	}

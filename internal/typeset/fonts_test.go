@@ -17,8 +17,24 @@ func TestUnpackKeptReadsTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, err := unpackEmbedded(fallbackFile)
+	if err == nil {
+		want, err = fullMetrics(want)
+	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A kept face is parsed as it is: fullMetrics, which copies a face
+	// whose metrics are short (a CJK face's), leaves it.
+	kai, err := unpackEmbedded("kai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := fullMetrics(kai)
+	if err != nil || &full[0] == &kai[0] {
+		t.Fatalf("fullMetrics(kai): %v; the test needs a face with short metrics", err)
+	}
+	if again, err := fullMetrics(full); err != nil || &again[0] != &full[0] {
+		t.Error("a face with full metrics is copied again by fullMetrics")
 	}
 	got, err := unpackKept(fallbackFile, store)
 	if err != nil || !bytes.Equal(got, want) {
