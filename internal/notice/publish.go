@@ -438,18 +438,28 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 			return err
 		}
 	}
-	layout := typeset.Official()
-	ov := typeset.NewOverlay(t.fonts, layout)
+	// The ledgers' page numbers and 附件N labels are drawn on a
+	// goroutine of their own, a village or two ahead of the join: the
+	// join, one goroutine, is the longest path of a rebuild.
+	ov := typeset.NewOverlay(t.fonts, typeset.Official())
+	marksCtx, stopMarks := context.WithCancel(ctx)
+	defer stopMarks()
+	marks := make(chan villageMarks, 2)
+	go t.drawMarks(marksCtx, ov, jobs, j.Pages()+1, marks)
 	title := strings.ReplaceAll(t.title, "\n", "")
 	outline := []pdfjoin.Bookmark{{Title: title, Page: 0}}
 	for k, jb := range jobs {
+		var m villageMarks
 		select {
-		case <-jb.ready:
+		case m = <-marks: // drawn once jb was ready
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if jb.err != nil {
-			return jb.err
+		if m.err != nil {
+			return m.err
+		}
+		if m.pages == nil {
+			return ctx.Err() // drawing stopped: the build is cancelled
 		}
 		v := t.data.Villages[k]
 		outline = append(outline, pdfjoin.Bookmark{Title: "附件" + strconv.Itoa(v.Number) + "　" + v.Name, Page: j.Pages()})
@@ -462,10 +472,13 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 				missing = append(missing, m)
 			}
 		}
-		if err := t.joinLedger(j, ov, jb, k); err != nil {
+		if err := joinLedger(j, jb, m.pages); err != nil {
 			return err
 		}
 		<-ahead
+	}
+	for range marks {
+		// drawMarks has drawn its last: its overlay's characters are all in.
 	}
 	runes.Add(ov.Runes())
 	fonts, err := fontSource(runes)
@@ -477,24 +490,61 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 	return j.Close(fonts, t.info(title, outline))
 }
 
-// joinLedger adds the k-th village's ledger to the town notice: its pages
-// numbered on, 附件N on the first.
-func (t *town) joinLedger(j *pdfjoin.Writer, ov *typeset.Overlay, jb *job, k int) error {
+// villageMarks are the overlays of a village's ledger pages in the town
+// notice, one per page, or the error that stopped them.
+type villageMarks struct {
+	pages [][]byte
+	err   error
+}
+
+// drawMarks draws, for each ledger as its job is ready, the overlays of
+// its pages in the town notice — the page numbers running on from first,
+// 附件N on the first page — and sends them to out in order, closing it
+// when done or when ctx ends.
+func (t *town) drawMarks(ctx context.Context, ov *typeset.Overlay, jobs []*job, first int, out chan<- villageMarks) {
+	defer close(out)
+	n := first
+	for k, jb := range jobs {
+		select {
+		case <-jb.ready:
+		case <-ctx.Done():
+			return
+		}
+		m := villageMarks{err: jb.err}
+		if m.err == nil {
+			label := "附件" + strconv.Itoa(t.data.Villages[k].Number)
+			m.pages = make([][]byte, jb.c.pages)
+			for i := range m.pages {
+				if m.pages[i], m.err = ov.Page(typeset.Landscape, n, label, labelStyle); m.err != nil {
+					break
+				}
+				n++
+				label = ""
+			}
+		}
+		select {
+		case out <- m:
+		case <-ctx.Done():
+			return
+		}
+		if m.err != nil {
+			return
+		}
+	}
+}
+
+// joinLedger adds a village's ledger to the town notice, each page with
+// its overlay (drawMarks).
+func joinLedger(j *pdfjoin.Writer, jb *job, marks [][]byte) error {
 	defer jb.release()
 	src := jb.c.src
-	if src.Pages() != jb.c.pages {
+	if src.Pages() != jb.c.pages || len(marks) != jb.c.pages {
 		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), jb.c.pages)
 	}
-	label := "附件" + strconv.Itoa(t.data.Villages[k].Number)
-	for i := 0; i < jb.c.pages; i++ {
-		b, err := ov.Page(typeset.Landscape, j.Pages()+1, label, labelStyle)
-		if err != nil {
-			return err
-		}
+	for i, b := range marks {
 		if err := j.AddPage(src, i, b); err != nil {
 			return err
 		}
-		label = ""
 	}
 	return nil
 }
