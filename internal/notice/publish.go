@@ -417,27 +417,29 @@ func (t *town) villageInfo(v ledger.Village) pdfjoin.Info {
 // character drawn on any page.
 func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-chan struct{}, res *Result) error {
 	res.Diagnostics = append([]ledger.Diagnostic(nil), t.diags...)
+	// The notice's own pages are set first — their number is where the
+	// attachments' begin — but written (fpdf's part, a fifth of the
+	// town's join in a rebuild) while the attachments are joined, and
+	// added last, then moved to the front.
 	d := t.typesetBody()
-	var body bytes.Buffer
-	if err := d.Write(&body); err != nil {
-		return fmt.Errorf("写出 %s 失败：%w", TownFile, err)
-	}
+	bodyPages := d.Pages()
 	runes := d.Runes()
 	missing := d.Missing()
 	seen := map[rune]bool{}
 	for _, m := range missing {
 		seen[m.Rune] = true
 	}
-	src, err := pdfjoin.OpenBytes(body.Bytes())
-	if err != nil {
-		return err
+	type written struct {
+		pdf []byte
+		err error
 	}
+	bodyPDF := make(chan written, 1)
+	go func() {
+		var b bytes.Buffer
+		err := d.Write(&b)
+		bodyPDF <- written{b.Bytes(), err}
+	}()
 	j := pdfjoin.NewWriter(w)
-	for i := range src.Pages() {
-		if err := j.AddPage(src, i, nil); err != nil {
-			return err
-		}
-	}
 	// The ledgers' page numbers and 附件N labels are drawn on a
 	// goroutine of their own, a village or two ahead of the join: the
 	// join, one goroutine, is the longest path of a rebuild.
@@ -445,7 +447,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 	marksCtx, stopMarks := context.WithCancel(ctx)
 	defer stopMarks()
 	marks := make(chan villageMarks, 2)
-	go t.drawMarks(marksCtx, ov, jobs, j.Pages()+1, marks)
+	go t.drawMarks(marksCtx, ov, jobs, bodyPages+1, marks)
 	title := strings.ReplaceAll(t.title, "\n", "")
 	outline := []pdfjoin.Bookmark{{Title: title, Page: 0}}
 	for k, jb := range jobs {
@@ -462,7 +464,7 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 			return ctx.Err() // drawing stopped: the build is cancelled
 		}
 		v := t.data.Villages[k]
-		outline = append(outline, pdfjoin.Bookmark{Title: "附件" + strconv.Itoa(v.Number) + "　" + v.Name, Page: j.Pages()})
+		outline = append(outline, pdfjoin.Bookmark{Title: "附件" + strconv.Itoa(v.Number) + "　" + v.Name, Page: bodyPages + j.Pages()})
 		// What the town takes of the chunk besides its pages, before
 		// joinLedger releases it.
 		runes.Add(jb.c.runes)
@@ -480,6 +482,23 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 	for range marks {
 		// drawMarks has drawn its last: its overlay's characters are all in.
 	}
+	body := <-bodyPDF
+	if body.err != nil {
+		return fmt.Errorf("写出 %s 失败：%w", TownFile, body.err)
+	}
+	src, err := pdfjoin.OpenBytes(body.pdf)
+	if err != nil {
+		return err
+	}
+	if src.Pages() != bodyPages {
+		return fmt.Errorf("通报正文有 %d 页，应为 %d 页", src.Pages(), bodyPages)
+	}
+	for i := range bodyPages {
+		if err := j.AddPage(src, i, nil); err != nil {
+			return err
+		}
+	}
+	j.MoveToFront(bodyPages)
 	runes.Add(ov.Runes())
 	fonts, err := fontSource(runes)
 	if err != nil {

@@ -2,7 +2,9 @@ package pdfjoin
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -291,5 +293,62 @@ func TestOpenFile(t *testing.T) {
 	}
 	if _, err := OpenFile(filepath.Join(t.TempDir(), "none.pdf")); err == nil {
 		t.Error("a missing file opened")
+	}
+}
+
+// TestMoveToFront: pages added last and moved to the front come first, in
+// their order, and a bookmark counts pages in the order after the move.
+func TestMoveToFront(t *testing.T) {
+	pdftest.Need(t, "qpdf", "pdftotext")
+	fs := fonts(t)
+	a, ra := doc(t, fs, typeset.Portrait, "正文第一页", "正文第二页")
+	b, rb := doc(t, fs, typeset.Landscape, "附件第一页", "附件第二页", "附件末页")
+	sa, sb := open(t, a), open(t, b)
+	var out bytes.Buffer
+	j := NewWriter(&out)
+	for i := range sb.Pages() {
+		if err := j.AddPage(sb, i, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range sa.Pages() {
+		if err := j.AddPage(sa, i, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j.MoveToFront(sa.Pages())
+	var all typeset.RuneSet
+	all.Add(ra)
+	all.Add(rb)
+	if err := j.Close(carrier(t, all), Info{Title: "移到前面", Outline: []Bookmark{{Title: "附件", Page: 2}}}); err != nil {
+		t.Fatal(err)
+	}
+	pdf := out.Bytes()
+	pdftest.Check(t, pdf)
+	want := []string{"正文第一页", "正文第二页", "附件第一页", "附件第二页", "附件末页"}
+	pages := pdftest.Pages(t, pdf)
+	if len(pages) != len(want) {
+		t.Fatalf("%d pages, want %d", len(pages), len(want))
+	}
+	for i, p := range pages {
+		if sq := strings.Join(strings.Fields(p), ""); !strings.Contains(sq, want[i]) {
+			t.Errorf("page %d: %q lacks %q", i+1, sq, want[i])
+		}
+	}
+	js, err := exec.Command("qpdf", "--json", "--json-key=outlines", pdftest.File(t, pdf)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outline struct {
+		Outlines []struct {
+			Title string `json:"title"`
+			Page  int    `json:"destpageposfrom1"`
+		} `json:"outlines"`
+	}
+	if err := json.Unmarshal(js, &outline); err != nil {
+		t.Fatal(err)
+	}
+	if len(outline.Outlines) != 1 || outline.Outlines[0].Page != 3 {
+		t.Errorf("outline %+v: want 附件 at page 3, the attachment's first after the move", outline.Outlines)
 	}
 }

@@ -241,6 +241,19 @@ func (j *Writer) SetCompression(on bool) { j.compress = on }
 // Pages is the number of pages added so far.
 func (j *Writer) Pages() int { return len(j.kids) }
 
+// MoveToFront makes the last n pages added the document's first, in their
+// order: pages made last, written after the others, that come first (a
+// notice's own pages, set while its attachments are joined). Bookmarks
+// given to Close count pages in the order after the move.
+func (j *Writer) MoveToFront(n int) {
+	if n <= 0 || n > len(j.kids) {
+		return
+	}
+	last := slices.Clone(j.kids[len(j.kids)-n:])
+	copy(j.kids[n:], j.kids[:len(j.kids)-n])
+	copy(j.kids, last)
+}
+
 // AddPage adds page i (from 0) of src, with overlay (a content stream,
 // uncompressed; may be nil) drawn before the page's own content. Put the
 // overlay's drawing in q … Q so that the page's content starts from the
