@@ -409,3 +409,18 @@ func TestLackingInPartsIsOneScan(t *testing.T) {
 		t.Errorf("in parts %q, one scan %q", string(got), string(want))
 	}
 }
+
+// TestBodyReservesWhatItDraws: the notice's own pages declare every
+// character they draw before drawing, so that fpdf is handed each face
+// cut to them, never whole.
+func TestBodyReservesWhatItDraws(t *testing.T) {
+	in := townInput(t, testConfig())
+	tn, err := prepareTown(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tn.typesetBody()
+	if whole := d.WholeFaces(); len(whole) > 0 {
+		t.Errorf("faces handed to fpdf whole: %v; the body drew characters it had not reserved", whole)
+	}
+}

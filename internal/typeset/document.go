@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"time"
 
@@ -753,6 +754,19 @@ func (d *Document) drawScaled(f *face, key string, rs []rune, xs []float64, size
 type faceUse struct {
 	key    string // the fpdf family drawn with
 	subset []uint64
+}
+
+// WholeFaces lists, sorted, the faces the document's PDF has been handed
+// whole (see Reserve): none when every character drawn was reserved.
+func (d *Document) WholeFaces() []string {
+	var out []string
+	for f, u := range d.added {
+		if u.subset == nil {
+			out = append(out, f.key)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // fullSuffix marks the family of a face registered in full after a subset
