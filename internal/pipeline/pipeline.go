@@ -24,10 +24,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/taizhang/taizhang/internal/cache"
 	"github.com/taizhang/taizhang/internal/check"
 	"github.com/taizhang/taizhang/internal/compare"
 	"github.com/taizhang/taizhang/internal/config"
@@ -108,17 +108,26 @@ type run struct {
 	res     *Result
 	results []*intake.Result
 	kept    *intake.Kept // the readings kept between builds; nil with NoCache
-	prune   func()       // prunes the notices' caches once published; may be nil
-	// pruneTasks prunes the kept tasks of 汇总台账.json once published; may be nil
-	pruneTasks func()
-	faces      *cache.Store // the unpacked faces kept (typeset.EmbeddedFontsKept); nil with NoCache
-	items      []ledger.Item
-	digests    map[string]string // each village's ledger.VillageDigests, for the caches' keys
-	wb         *workbook.Draft   // the workbook begun beside the notices
-	staged     *output.Set
-	state      string // the state folder: lock, staging, the caches (cacheFolders)
+	items   []ledger.Item
+	digests map[string]string // each village's ledger.VillageDigests, for the caches' keys
+	wb      *workbook.Draft   // the workbook begun beside the notices
+	staged  *output.Set
+	state   string // the state folder: lock, staging, the caches (cacheFolders)
 
-	pruneRows func() // prunes the workbook's kept rows once published; may be nil
+	// prunes keep each cache to the entries this build used, run once it
+	// is published (pruneOnPublish): a build that fails prunes nothing,
+	// and its caches stay those of the last good build.
+	prunesMu sync.Mutex
+	prunes   []func()
+}
+
+// pruneOnPublish adds f to what the publish step runs once the outputs
+// stand; steps beside each other may call it at once. Failing to prune
+// costs disk space, not correctness.
+func (r *run) pruneOnPublish(f func()) {
+	r.prunesMu.Lock()
+	defer r.prunesMu.Unlock()
+	r.prunes = append(r.prunes, f)
 }
 
 // step is one stage of the build.

@@ -37,7 +37,7 @@ func (r *run) snapshot(ctx context.Context) error {
 	}
 	err := r.staged.Add(SnapshotName, func(w io.Writer) error { return writeSnapshot(ctxWriter{ctx, w}, &snap, kept) })
 	if err == nil && kept != nil {
-		r.pruneTasks = kept.prune
+		r.pruneOnPublish(kept.prune)
 	}
 	return err
 }

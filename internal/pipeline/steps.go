@@ -104,10 +104,11 @@ func (r *run) intake(ctx context.Context) error {
 		go typeset.EmbeddedFonts()
 	} else {
 		faces, err := cache.Open(filepath.Join(r.state, facesCache))
-		if err != nil {
+		if err == nil {
+			r.pruneOnPublish(func() { faces.Keep(typeset.KeptFaceKeys()) }) // this program's faces only
+		} else {
 			faces = nil // not an output: unpack them each time
 		}
-		r.faces = faces
 		go typeset.EmbeddedFontsKept(faces)
 	}
 	inputs := r.opts.Inputs
@@ -221,7 +222,7 @@ func (r *run) draft(ctx context.Context) error {
 	r.wb = d
 	if d != nil {
 		r.res.RowsMade, r.res.RowsReused = d.Made, d.Reused
-		r.pruneRows = func() { _ = d.Prune() }
+		r.pruneOnPublish(func() { _ = d.Prune() })
 	}
 	return err
 }
@@ -322,7 +323,9 @@ func (r *run) notices(ctx context.Context) error {
 	// from the machine's fonts included.
 	r.res.Fonts = pub.Fonts.Describe()
 	r.res.Typeset, r.res.Reused = pub.Typeset, pub.Reused
-	r.prune = pub.Prune
+	if pub.Prune != nil {
+		r.pruneOnPublish(pub.Prune)
+	}
 	diags := pub.Diagnostics
 	// The same missing glyph or narrative warning may come from several
 	// documents: keep the first of each. A file named by its absolute path
@@ -453,21 +456,15 @@ func (r *run) publish(ctx context.Context) error {
 	r.res.Outputs = r.staged.Files()
 	if r.kept != nil {
 		// Keep the readings this build used, nothing else: the cache
-		// holds the inbox as it is, not every version of it. Failing to
-		// prune costs disk space, not correctness.
+		// holds the inbox as it is, not every version of it.
 		r.kept.Prune()
 	}
-	if r.prune != nil {
-		r.prune() // the typeset ledgers and village files, likewise
-	}
-	if r.pruneTasks != nil {
-		r.pruneTasks() // and the villages' tasks in 汇总台账.json
-	}
-	if r.faces != nil {
-		r.faces.Keep(typeset.KeptFaceKeys()) // and this program's faces
-	}
-	if r.pruneRows != nil {
-		r.pruneRows() // and the villages' rows of 汇总
+	// The typeset ledgers and village files, the villages' rows of 汇总
+	// and tasks of 汇总台账.json, the faces: likewise.
+	r.prunesMu.Lock()
+	defer r.prunesMu.Unlock()
+	for _, prune := range r.prunes {
+		prune()
 	}
 	return nil
 }

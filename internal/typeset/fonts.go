@@ -290,8 +290,6 @@ func (fs *FontSet) faces() []*face {
 // several goroutines at once.
 var zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
 
-// unpackEmbedded returns the bytes of an embedded face, from its .ttf.zst
-// or else its .ttf.gz.
 // unpackKept is unpackEmbedded, taking the face from store when it holds
 // it whole and keeping it there when not (best effort). What is kept is
 // the face as parseFace keeps it, every glyph's metrics long
@@ -314,6 +312,8 @@ func unpackKept(name string, store *cache.Store) ([]byte, error) {
 	return b, err
 }
 
+// unpackEmbedded returns the bytes of an embedded face, from its .ttf.zst
+// or else its .ttf.gz.
 func unpackEmbedded(name string) ([]byte, error) {
 	if z, err := embeddedFS.ReadFile("fonts/" + name + ".ttf.zst"); err == nil {
 		return zstdDecoder.DecodeAll(z, nil)
