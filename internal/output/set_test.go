@@ -241,15 +241,7 @@ func TestStandingFileIsLeftInPlace(t *testing.T) {
 	if !s.Standing(rel, digest, int64(len(data))) {
 		t.Fatal("the published file, with the very bytes, was not taken as standing")
 	}
-	for _, n := range []string{"汇总台账.xlsx", "通报.pdf"} {
-		body := "new " + n
-		if err := s.Add(n, func(w io.Writer) error { _, err := io.WriteString(w, body); return err }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Add("manifest.json", JSON(manifest{Outputs: s.Files()})); err != nil {
-		t.Fatal(err)
-	}
+	stageRest(t, s)
 	if err := s.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -278,5 +270,20 @@ func TestStandingFileIsLeftInPlace(t *testing.T) {
 	defer s2.Discard()
 	if s2.Standing(rel, digest, int64(len(data))) {
 		t.Error("a published file edited since (same size) was taken as standing")
+	}
+}
+
+// stageRest stages the outputs but the village's file, new, and the
+// manifest: a set whose village file stands.
+func stageRest(t *testing.T, s *Set) {
+	t.Helper()
+	for _, n := range []string{"汇总台账.xlsx", "通报.pdf"} {
+		body := "new " + n
+		if err := s.Add(n, func(w io.Writer) error { _, err := io.WriteString(w, body); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Add("manifest.json", JSON(manifest{Outputs: s.Files()})); err != nil {
+		t.Fatal(err)
 	}
 }

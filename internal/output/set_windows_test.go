@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,15 +68,7 @@ func TestStandingFileOpenInAnotherProgramDoesNotBlock(t *testing.T) {
 	if !s.Standing(rel, hex.EncodeToString(sum[:]), int64(len(data))) {
 		t.Fatal("the published file, open in a viewer, was not taken as standing")
 	}
-	for _, n := range []string{"汇总台账.xlsx", "通报.pdf"} {
-		body := "new " + n
-		if err := s.Add(n, func(w io.Writer) error { _, err := io.WriteString(w, body); return err }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Add("manifest.json", JSON(manifest{Outputs: s.Files()})); err != nil {
-		t.Fatal(err)
-	}
+	stageRest(t, s)
 	if err := s.Commit(); err != nil {
 		t.Fatalf("commit with a standing file held open: %v", err)
 	}
