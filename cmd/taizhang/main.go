@@ -49,8 +49,9 @@ func doubleClickArgs() []string {
 // softMemoryLimit is the memory the Go runtime collects garbage to stay
 // under, unless GOMEMLIMIT says otherwise. Left alone, the heap of a build
 // grows to about twice what it holds live: for 2,000 villages × 100 tasks
-// (about 500 MiB live) that peaked at 1.2 GiB; under this limit at about
-// 730 MiB, for about 30 % more CPU time on that town (docs/benchmarks.md).
+// (about 400 MiB live) that peaked at 1.1 GiB; under this limit at about
+// 730 MiB, within the machine's noise of the time without it
+// (docs/benchmarks.md).
 // A town whose live data stays under it — every town up to several hundred
 // villages — runs exactly as without it. It is a soft limit: a bigger town
 // still builds, with the collector working harder.
