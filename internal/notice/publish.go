@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -149,6 +150,7 @@ func typesetLedger(fonts *typeset.FontSet, cfg *config.Config, v ledger.Village,
 	c.runes.Add(numbers)
 
 	var b bytes.Buffer
+	b.Grow(d.SizeHint()) // one allocation, not a doubling's worth
 	if err := d.Write(&b); err != nil {
 		return nil, err
 	}
@@ -166,10 +168,11 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjo
 	if src.Pages() != c.pages {
 		return fmt.Errorf("台账有 %d 页，应为 %d 页", src.Pages(), c.pages)
 	}
-	fontSrc, err := fontSource(c.runes)
+	fontSrc, done, err := fontSource(c.runes)
 	if err != nil {
 		return err
 	}
+	defer done()
 	ov := typeset.NewOverlay(fonts, typeset.Official())
 	j := pdfjoin.NewWriter(w)
 	for i := 0; i < c.pages; i++ {
@@ -185,14 +188,26 @@ func joinVillage(w io.Writer, c *ledgerChunk, fonts *typeset.FontSet, info pdfjo
 }
 
 // fontSource is the font source (typeset.WriteFontSource) of a joined PDF
-// whose pages draw rs.
-func fontSource(rs typeset.RuneSet) (*pdfjoin.Source, error) {
-	var b bytes.Buffer
-	if err := typeset.WriteFontSource(&b, rs); err != nil {
-		return nil, err
+// whose pages draw rs; call done once the PDF is closed, and use the
+// source no more: its buffer goes back to be used again.
+func fontSource(rs typeset.RuneSet) (src *pdfjoin.Source, done func(), err error) {
+	b := fontBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	done = func() { fontBuffers.Put(b) }
+	if err := typeset.WriteFontSource(b, rs); err != nil {
+		done()
+		return nil, nil, err
 	}
-	return pdfjoin.OpenBytes(b.Bytes())
+	if src, err = pdfjoin.OpenBytes(b.Bytes()); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return src, done, nil
 }
+
+// fontBuffers keep the buffers font sources are written into: a village's
+// file takes a megabyte or so of fonts, and a town two thousand files.
+var fontBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // job is one village's ledger on its way: typeset (or taken from the
 // cache), then joined into the village's file and the town notice,
@@ -500,10 +515,11 @@ func (t *town) joinTown(ctx context.Context, w io.Writer, jobs []*job, ahead <-c
 	}
 	j.MoveToFront(bodyPages)
 	runes.Add(ov.Runes())
-	fonts, err := fontSource(runes)
+	fonts, done, err := fontSource(runes)
 	if err != nil {
 		return err
 	}
+	defer done()
 	res.Pages = j.Pages()
 	res.Diagnostics = append(res.Diagnostics, missingDiags(missing, TownFile, t.in.Items)...)
 	return j.Close(fonts, t.info(title, outline))

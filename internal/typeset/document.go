@@ -202,6 +202,15 @@ func (d *Document) Pages() int { return d.pages }
 // first appearance.
 func (d *Document) Missing() []MissingGlyph { return append([]MissingGlyph(nil), d.missing...) }
 
+// SizeHint is about the size of what Write writes, a little more, for a
+// page set (NewPageSet); 0 for other documents.
+func (d *Document) SizeHint() int {
+	if d.set == nil {
+		return 0
+	}
+	return d.set.sizeHint(len(d.setFaces()))
+}
+
 // Write writes the PDF. The bytes depend only on the content and Layout.Date.
 func (d *Document) Write(w io.Writer) error {
 	if d.pages == 0 {

@@ -82,6 +82,17 @@ func (s *pageSet) endPage() {
 // write writes the set as a PDF: the pages, one resource dictionary naming
 // the faces drawn with, a stub font per face (its BaseFont only), the page
 // tree and the catalog.
+// sizeHint is about the bytes write writes (a little more): its pages'
+// streams and what each object around them takes.
+func (s *pageSet) sizeHint(faces int) int {
+	s.endPage()
+	n := 512 + 96*faces
+	for _, pg := range s.pages {
+		n += len(pg.content) + 192
+	}
+	return n
+}
+
 func (s *pageSet) write(w io.Writer, faces []string) error {
 	s.endPage()
 	if s.err != nil {
