@@ -4,10 +4,14 @@
 // village's typeset ledger here (package notice), in the out folder's own
 // state (config.StateDir), so that a rebuild after one village's workbook
 // changed typesets one village, not the town; each village's finished
-// file (package notice), copied instead of joined again; and each
-// workbook's reading (package intake), so that it reads one workbook, not
-// the town's; and each village's rows of 汇总台账.xlsx, deflated (package
-// workbook), so that it makes one village's rows, not the town's.
+// file (package notice), copied instead of joined again (or left where it
+// is published, when it holds the kept bytes: Digest); each workbook's
+// reading (package intake), so that it reads one workbook, not the
+// town's; each village's rows of 汇总台账.xlsx, deflated (package
+// workbook), so that it makes one village's rows, not the town's; each
+// village's tasks as 汇总台账.json lists them (package pipeline); and the
+// embedded faces, unpacked (package typeset). The folders are listed in
+// package pipeline (cacheFolders).
 //
 // An entry is two files in the store's folder: KEY.bin, the kept bytes, and
 // KEY.json, written after it, naming the key, the bytes' size, their
