@@ -5,7 +5,7 @@
 // state (config.StateDir), so that a rebuild after one village's workbook
 // changed typesets one village, not the town; each village's finished
 // file (package notice), copied instead of joined again (or left where it
-// is published, when it holds the kept bytes: Digest); each workbook's
+// is published, when it holds the kept bytes: Store.Checksum); each workbook's
 // reading (package intake), so that it reads one workbook, not the
 // town's; each village's rows of 汇总台账.xlsx, deflated (package
 // workbook), so that it makes one village's rows, not the town's; each
@@ -14,12 +14,11 @@
 // package pipeline (cacheFolders).
 //
 // An entry is two files in the store's folder: KEY.bin, the kept bytes, and
-// KEY.json, written after it, naming the key, the bytes' size, their
-// XXH64 and SHA-256, and the caller's own metadata. An entry is used only
-// when both are there and agree — the right key, the right size, the right
-// XXH64 (a checksum some twenty times faster than SHA-256 that no damage a
-// disk or a crash does passes unseen; the SHA-256 is what Digest tells a
-// caller who publishes the bytes) — so an entry
+// KEY.json, written after it, naming the key, the bytes' size and XXH64,
+// and the caller's own metadata. An entry is used only when both are there
+// and agree — the right key, the right size, the right XXH64 (a checksum
+// some twenty times faster than SHA-256 that no damage a disk or a crash
+// does passes unseen) — so an entry
 // cut short by a crash, damaged on disk or copied from another key is
 // ignored (and made again by the caller), never used. The cache is not an
 // output: writing it does not touch the out folder's published files, and
@@ -45,12 +44,23 @@ import (
 
 // Field writes b to a key's hash h after its length, so that no two lists
 // of fields write the same bytes. Every key of every cache is made of such
-// fields.
+// fields (Key).
 func Field(h hash.Hash, b []byte) {
 	var n [8]byte
 	binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
 	h.Write(n[:])
 	h.Write(b)
+}
+
+// Key is the key of fields: the hex SHA-256 of them, each written with
+// Field. A key may be a field of another: the part every village's key
+// shares, then a village's own, is Key(Key(shared...), village...).
+func Key(fields ...string) string {
+	h := sha256.New()
+	for _, f := range fields {
+		Field(h, []byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Store is a folder of entries. Its methods may be called from several
@@ -74,23 +84,22 @@ func (s *Store) Dir() string { return s.dir }
 
 // format is written into every entry's metadata; an entry of another
 // format is not used.
-const format = "taizhang-cache/2"
+const format = "taizhang-cache/3"
 
 type record struct {
 	Format string          `json:"format"`
 	Key    string          `json:"key"`
 	Size   int64           `json:"size"`
 	XXH64  string          `json:"xxh64"`
-	SHA256 string          `json:"sha256"`
 	Meta   json.RawMessage `json:"meta"`
 }
 
 // xxh64 writes an XXH64 checksum as a record holds it.
 func xxh64(sum uint64) string { return fmt.Sprintf("%016x", sum) }
 
-// Checksum is the XXH64 a record gives b, for a test that writes a record
-// of its own.
-func Checksum(b []byte) string { return xxh64(xxhash.Sum64(b)) }
+// ChecksumOf is the XXH64 a record gives b: what Store.Checksum says of
+// the bytes kept.
+func ChecksumOf(b []byte) string { return xxh64(xxhash.Sum64(b)) }
 
 // validKey accepts keys that are safe file names: lower-case hex digests.
 func validKey(key string) bool {
@@ -135,19 +144,21 @@ func (s *Store) GetBytes(key string) (data []byte, meta json.RawMessage, ok bool
 	if err != nil || int64(len(data)) != rec.Size {
 		return nil, nil, false
 	}
-	if Checksum(data) != rec.XXH64 {
+	if ChecksumOf(data) != rec.XXH64 {
 		return nil, nil, false
 	}
 	return data, rec.Meta, true
 }
 
-// Digest returns the SHA-256 (hex) and size its record gives the bytes
-// kept under key, without reading them, or ok false when key has no valid
-// record. It says what the bytes were when kept, not that they are still
-// whole: a caller that uses the bytes reads them with GetBytes.
-func (s *Store) Digest(key string) (sha256 string, size int64, ok bool) {
+// Checksum returns the XXH64 (ChecksumOf) and size its record gives the
+// bytes kept under key, without reading them, or ok false when key has no
+// valid record: a caller can tell whether other bytes are the kept ones
+// without reading those. It says what the bytes were when kept, not that
+// they are still whole: a caller that uses the bytes reads them with
+// GetBytes.
+func (s *Store) Checksum(key string) (xxh64 string, size int64, ok bool) {
 	rec, _, ok := s.record(key)
-	return rec.SHA256, rec.Size, ok
+	return rec.XXH64, rec.Size, ok
 }
 
 // Path is where the bytes of key's entry lie, for a caller that checked
@@ -195,13 +206,13 @@ func (s *Store) Put(key, src string, meta any) (string, error) {
 	if err != nil {
 		return src, err
 	}
-	h, x := sha256.New(), xxhash.New()
-	n, err := io.Copy(io.MultiWriter(h, x), f)
+	x := xxhash.New()
+	n, err := io.Copy(x, f)
 	f.Close()
 	if err != nil {
 		return src, err
 	}
-	rb, err := json.Marshal(record{Format: format, Key: key, Size: n, XXH64: xxh64(x.Sum64()), SHA256: hex.EncodeToString(h.Sum(nil)), Meta: mb})
+	rb, err := json.Marshal(record{Format: format, Key: key, Size: n, XXH64: xxh64(x.Sum64()), Meta: mb})
 	if err != nil {
 		return src, err
 	}

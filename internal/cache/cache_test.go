@@ -1,21 +1,17 @@
 package cache
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 const keyA, keyB = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
-
-func sha256Hex(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
 
 func put(t *testing.T, s *Store, key, content string) {
 	t.Helper()
@@ -52,11 +48,11 @@ func TestStore(t *testing.T) {
 	if b, _ := os.ReadFile(s.Path(keyA)); string(b) != "页面甲" {
 		t.Errorf("Path(a) holds %q", b)
 	}
-	if sum, size, ok := s.Digest(keyA); !ok || size != int64(len("页面甲")) || sum != sha256Hex("页面甲") {
-		t.Errorf("Digest(a) = %s, %d, %v: want the kept bytes' SHA-256 and size", sum, size, ok)
+	if sum, size, ok := s.Checksum(keyA); !ok || size != int64(len("页面甲")) || sum != fmt.Sprintf("%016x", xxhash.Sum64String("页面甲")) {
+		t.Errorf("Checksum(a) = %s, %d, %v: want the kept bytes' XXH64 and size", sum, size, ok)
 	}
-	if _, _, ok := s.Digest(strings.Repeat("0", 32)); ok {
-		t.Error("Digest found an absent key")
+	if _, _, ok := s.Checksum(strings.Repeat("0", 32)); ok {
+		t.Error("Checksum found an absent key")
 	}
 	if _, _, ok := s.GetBytes("../../etc/passwd"); ok {
 		t.Error("a key that is no digest was looked up")
@@ -139,5 +135,24 @@ func TestBytes(t *testing.T) {
 	}
 	if des, _ := os.ReadDir(s.Dir()); len(des) != 4 {
 		t.Errorf("a refused PutBytes left a file: %d files", len(des))
+	}
+}
+
+// TestKeyTellsFieldsApart: a key is its fields, in order, each with its
+// length: no two lists of fields give one key.
+func TestKeyTellsFieldsApart(t *testing.T) {
+	keys := map[string][]string{}
+	for _, fields := range [][]string{{"ab"}, {"a", "b"}, {"b", "a"}, {"a", "b", ""}, {}, {""}, {Key("a"), "b"}} {
+		k := Key(fields...)
+		if !validKey(k) {
+			t.Errorf("Key(%q) = %q: not a key a store takes", fields, k)
+		}
+		if other, ok := keys[k]; ok {
+			t.Errorf("Key(%q) = Key(%q)", fields, other)
+		}
+		keys[k] = fields
+	}
+	if Key("a", "b") != Key("a", "b") {
+		t.Error("the same fields gave two keys")
 	}
 }

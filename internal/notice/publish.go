@@ -54,11 +54,12 @@ type PublishOptions struct {
 	Files *cache.Store
 	// Standing, when not nil (and Files is set), is asked first about a
 	// village whose file is kept: whether the file already published
-	// under that name holds the very bytes kept (output.Set.Standing, which
-	// then takes it as this build's). When it does, the village's file is
-	// neither joined nor copied: a rebuild writes only the files that
-	// changed.
-	Standing func(rel, sha256 string, size int64) bool
+	// under that name, of that size, holds the very bytes kept — same
+	// compares a file's bytes with the kept ones' checksum
+	// (output.Set.Standing, which then takes it as this build's). When it
+	// does, the village's file is neither joined nor copied: a rebuild
+	// writes only the files that changed.
+	Standing func(rel string, size int64, same func(data []byte) bool) bool
 	// Version is the program's version, part of every cache key.
 	Version string
 }
@@ -418,8 +419,8 @@ func (p *publishRun) standing(rel string, v ledger.Village) bool {
 	if p.opts.Standing == nil || p.keys == nil || p.keys.file == nil {
 		return false
 	}
-	sum, size, ok := p.opts.Files.Digest(p.keys.file[v.Name])
-	return ok && p.opts.Standing(rel, sum, size)
+	sum, size, ok := p.opts.Files.Checksum(p.keys.file[v.Name])
+	return ok && p.opts.Standing(rel, size, func(data []byte) bool { return cache.ChecksumOf(data) == sum })
 }
 
 // villageInfo is the document information of village v's own file.

@@ -118,34 +118,30 @@ func (s *Set) Add(rel string, fill func(io.Writer) error) error {
 }
 
 // Standing takes rel into the set as the file already published under
-// that name, when that file holds exactly the bytes of digest sha256 (hex)
-// and size: Commit then leaves it as it is — nothing written, nothing
-// renamed, no other program's hold on it in the way — and Files lists it
+// that name, when that file is size bytes long and same says its bytes are
+// the ones the caller would write (a checksum of bytes it kept): Commit
+// then leaves it as it is — nothing written, nothing renamed, no other
+// program's hold on it in the way — and Files lists it, with its SHA-256,
 // like a staged one. It reports whether it did; when it did not (no such
-// file, other bytes, unreadable), the caller stages rel with Add. The
-// file is read whole to compare its digest: its name and size alone say
-// nothing of what someone may have done to it.
-func (s *Set) Standing(rel, sha256sum string, size int64) bool {
+// file, other bytes, unreadable), the caller stages rel with Add. The file
+// is read whole: its name and size alone say nothing of what someone may
+// have done to it.
+func (s *Set) Standing(rel string, size int64, same func(data []byte) bool) bool {
 	if !fs.ValidPath(rel) || strings.HasPrefix(rel, ".") {
 		return false
 	}
 	final := filepath.Join(s.root, filepath.FromSlash(rel))
-	f, err := os.Open(final)
-	if err != nil {
+	if st, err := os.Lstat(final); err != nil || !st.Mode().IsRegular() || st.Size() != size {
 		return false
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Size() != size {
+	data, err := os.ReadFile(final)
+	if err != nil || int64(len(data)) != size || !same(data) {
 		return false
 	}
-	h := sha256.New()
-	if n, err := io.Copy(h, f); err != nil || n != size || hex.EncodeToString(h.Sum(nil)) != sha256sum {
-		return false
-	}
+	sum := sha256.Sum256(data)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.files[rel] = File{Path: rel, SHA256: sha256sum, Size: size}
+	s.files[rel] = File{Path: rel, SHA256: hex.EncodeToString(sum[:]), Size: size}
 	s.standing[rel] = true
 	return true
 }
