@@ -83,18 +83,14 @@ func (k *Kept) Prune() error {
 
 // base digests what every file's key shares: the format, the program, the
 // caller's salt and opts.
-func (k *Kept) base(opts Options) ([]byte, error) {
+func (k *Kept) base(opts Options) (string, error) {
 	prog, err := cache.Program()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	h := sha256.New()
-	put := func(b []byte) { cache.Field(h, b) }
-	put([]byte(keptFormat))
-	put([]byte(entryShape))
-	put([]byte(prog))
+	fields := []string{keptFormat, entryShape, prog}
 	for _, s := range k.salt {
-		put(s)
+		fields = append(fields, string(s))
 	}
 	// Every Options field but Kept itself, with the defaults reading
 	// applies, in JSON: a key must be the same in every process.
@@ -103,20 +99,15 @@ func (k *Kept) base(opts Options) ([]byte, error) {
 		Limits   Limits
 	}{opts.Villages, orDefault(opts.Limits)})
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	put(o)
-	return h.Sum(nil), nil
+	return cache.Key(append(fields, string(o))...), nil
 }
 
 // key is the file's key: base, the name its diagnostics use, the digest
 // of its bytes. This is the one place a key is made.
-func key(base []byte, name string, sum [32]byte) string {
-	h := sha256.New()
-	h.Write(base)
-	cache.Field(h, []byte(name))
-	h.Write(sum[:])
-	return hex.EncodeToString(h.Sum(nil))
+func key(base, name string, sum [32]byte) string {
+	return cache.Key(base, name, string(sum[:]))
 }
 
 // reader returns ReadAll's read for opts: Read, with each plain workbook
@@ -125,12 +116,12 @@ func key(base []byte, name string, sum [32]byte) string {
 // program file (once per process, tens of megabytes), is made beside the
 // first files' reading and hashing, which do not need it.
 func (k *Kept) reader(opts Options) func(path string) *Result {
-	base := sync.OnceValues(func() ([]byte, error) { return k.base(opts) })
+	base := sync.OnceValues(func() (string, error) { return k.base(opts) })
 	go base()
 	return func(path string) *Result { return k.readKept(path, opts, base) }
 }
 
-func (k *Kept) readKept(path string, opts Options, base func() ([]byte, error)) *Result {
+func (k *Kept) readKept(path string, opts Options, base func() (string, error)) *Result {
 	name := filepath.Base(path)
 	// Only a plain workbook file is kept. A link, a file that is not read
 	// (by its name) and a file that cannot be opened give a Result that

@@ -76,10 +76,7 @@ func (t *town) ledgerKeys(version string) (*ledgerKeys, error) {
 	}
 	k := &ledgerKeys{village: map[string]string{}}
 	for _, v := range t.in.Config.Villages {
-		h := sha256.New()
-		h.Write(base)
-		cache.Field(h, []byte(digests[v.Name]))
-		k.village[v.Name] = hex.EncodeToString(h.Sum(nil))
+		k.village[v.Name] = cache.Key(hex.EncodeToString(base), digests[v.Name])
 	}
 	return k, nil
 }
@@ -144,12 +141,9 @@ const fileFormat = "taizhang village file/1"
 // covers the pages and the program that joins them, and the document
 // information the joiner writes (title, author, date, ToUnicode maps).
 func fileKey(ledgerKey string, info pdfjoin.Info) string {
-	h := sha256.New()
-	h.Write([]byte(fileFormat + "\n" + ledgerKey + "\n"))
 	// encoding/json writes map keys sorted: the same info, the same bytes.
 	b, _ := json.Marshal(info)
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
+	return cache.Key(fileFormat, ledgerKey, string(b))
 }
 
 // keptFile returns fill, or the bytes kept under key in store when it

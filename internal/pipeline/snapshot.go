@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -74,17 +72,10 @@ func newKeptTasks(store *cache.Store, version string, digests map[string]string)
 	if err != nil {
 		return nil
 	}
-	h := sha256.New()
-	cache.Field(h, []byte(tasksFormat))
-	cache.Field(h, []byte(version))
-	cache.Field(h, []byte(prog))
-	base := h.Sum(nil)
+	base := cache.Key(tasksFormat, version, prog)
 	k := &keptTasks{store: store, keys: make(map[string]string, len(digests))}
 	for v, d := range digests {
-		h := sha256.New()
-		h.Write(base)
-		cache.Field(h, []byte(d))
-		k.keys[v] = hex.EncodeToString(h.Sum(nil))
+		k.keys[v] = cache.Key(base, d)
 	}
 	return k
 }

@@ -2,9 +2,7 @@ package typeset
 
 import (
 	"compress/gzip"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -98,11 +96,7 @@ func keptFaceKey(name string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	h := sha256.New()
-	cache.Field(h, []byte(keptFaceFormat))
-	cache.Field(h, []byte(prog))
-	cache.Field(h, []byte(name))
-	return hex.EncodeToString(h.Sum(nil)), true
+	return cache.Key(keptFaceFormat, prog, name), true
 }
 
 // KeptFaceKeys are the keys EmbeddedFontsKept keeps this program's faces

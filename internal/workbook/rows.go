@@ -2,7 +2,6 @@ package workbook
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -71,7 +70,7 @@ const rowsFormat = "taizhang rows/1"
 // exactly these.
 type keptRows struct {
 	store   *cache.Store
-	base    []byte            // the digest of what every key shares
+	base    string            // the key of what every key shares
 	digests map[string]string // by village
 	mu      sync.Mutex
 	used    map[string]bool // every key this draft used or made
@@ -90,11 +89,8 @@ func newKeptRows(store *cache.Store, version string, in *Input, digests map[stri
 			return nil
 		}
 	}
-	h := sha256.New()
-	for _, f := range []string{rowsFormat, version, prog, in.AsOf.String()} {
-		cache.Field(h, []byte(f))
-	}
-	return &keptRows{store: store, base: h.Sum(nil), digests: digests, used: map[string]bool{}}
+	base := cache.Key(rowsFormat, version, prog, in.AsOf.String())
+	return &keptRows{store: store, base: base, digests: digests, used: map[string]bool{}}
 }
 
 // key is the key of a village's rows starting at row first, "" when the
@@ -104,11 +100,7 @@ func (k *keptRows) key(village string, first int) string {
 	if !ok {
 		return ""
 	}
-	h := sha256.New()
-	h.Write(k.base)
-	cache.Field(h, []byte(d))
-	cache.Field(h, []byte(strconv.Itoa(first)))
-	key := hex.EncodeToString(h.Sum(nil))
+	key := cache.Key(k.base, d, strconv.Itoa(first))
 	k.mu.Lock()
 	k.used[key] = true
 	k.mu.Unlock()
