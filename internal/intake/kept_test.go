@@ -1,8 +1,6 @@
 package intake
 
 import (
-	"crypto/sha256"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -150,9 +148,9 @@ func TestKeptEqualsFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir, paths := keptCorpus(t)
-	before := folderState(t, dir)
+	before := cachetest.FolderState(t, dir)
 	defer func() {
-		if after := folderState(t, dir); after != before {
+		if after := cachetest.FolderState(t, dir); after != before {
 			t.Errorf("the inputs changed:\nbefore %s\nafter  %s", before, after)
 		}
 	}()
@@ -246,26 +244,6 @@ func TestKeptEqualsFresh(t *testing.T) {
 	if c := count(); len(c) != len(notKept) {
 		t.Errorf("second read parsed %v; want only %v", c, notKept)
 	}
-}
-
-// folderState describes every file in dir: name, mode, time, digest.
-func folderState(t *testing.T, dir string) string {
-	t.Helper()
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, de := range des {
-		p := filepath.Join(dir, de.Name())
-		fi, err := os.Lstat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := os.ReadFile(p)
-		fmt.Fprintf(&b, "%s %v %d %x; ", de.Name(), fi.Mode(), fi.ModTime().UnixNano(), sha256.Sum256(data))
-	}
-	return b.String()
 }
 
 // equal fails unless got and want are equal in every field.
@@ -468,7 +446,7 @@ func TestKeptReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	ReadAll([]string{a}, Options{Kept: NewKept(store)})
-	before := folderState(t, sdir)
+	before := cachetest.FolderState(t, sdir)
 	count := parses(t)
 	k := NewKeptReadOnly(store)
 	got := ReadAll([]string{a, b}, Options{Kept: k})
@@ -482,7 +460,7 @@ func TestKeptReadOnly(t *testing.T) {
 	if err := k.Prune(); err == nil {
 		t.Error("a read-only Kept pruned")
 	}
-	if after := folderState(t, sdir); after != before {
+	if after := cachetest.FolderState(t, sdir); after != before {
 		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
 	}
 }

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -382,29 +381,18 @@ func TestRebuildInANewProcess(t *testing.T) {
 	build("first build", "typeset 3 reused 0 read 3 from-cache 0 rows 3")
 	// The first process unpacked the embedded faces and kept them, one
 	// entry per face; the next reads them and writes none anew.
-	faces := func() map[string]time.Time {
-		t.Helper()
-		des, err := os.ReadDir(filepath.Join(cfg.StateDir(), facesCache))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]time.Time{}
-		for _, de := range des {
-			info, err := de.Info()
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[de.Name()] = info.ModTime()
-		}
-		return out
+	facesDir := filepath.Join(cfg.StateDir(), facesCache)
+	des, err := os.ReadDir(facesDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	kept := faces()
-	if len(kept) != 2*len(typeset.KeptFaceKeys()) {
-		t.Errorf("faces kept: %v; want an entry and its record per face (%d)", kept, len(typeset.KeptFaceKeys()))
+	if len(des) != 2*len(typeset.KeptFaceKeys()) {
+		t.Errorf("%d files in faces/; want an entry and its record per face (%d)", len(des), len(typeset.KeptFaceKeys()))
 	}
+	kept := cachetest.FolderState(t, facesDir)
 	build("nothing changed", "typeset 0 reused 3 read 0 from-cache 3 rows 0")
-	if again := faces(); !maps.Equal(again, kept) {
-		t.Errorf("the faces kept were written again: %v, then %v", kept, again)
+	if again := cachetest.FolderState(t, facesDir); again != kept {
+		t.Errorf("the faces kept were written again: %s, then %s", kept, again)
 	}
 	b, err := os.ReadFile(paths[1])
 	if err != nil {

@@ -1,37 +1,15 @@
 package pipeline
 
 import (
-	"crypto/sha256"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
+	"github.com/taizhang/taizhang/internal/cache/cachetest"
 	"github.com/taizhang/taizhang/internal/ledger"
 	"github.com/taizhang/taizhang/internal/synth"
 )
-
-// storeState describes every file in dir: name, time, digest.
-func storeState(t *testing.T, dir string) string {
-	t.Helper()
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, de := range des {
-		p := filepath.Join(dir, de.Name())
-		fi, err := os.Stat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := os.ReadFile(p)
-		fmt.Fprintf(&b, "%s %d %x; ", de.Name(), fi.ModTime().UnixNano(), sha256.Sum256(data))
-	}
-	return b.String()
-}
 
 // TestCheckKeptTakesTheBuildsReadings: check, status and the desk
 // (CheckKept) take the readings the last build kept for the workbooks
@@ -66,7 +44,7 @@ func TestCheckKeptTakesTheBuildsReadings(t *testing.T) {
 	}
 
 	buildWith(t, cfg, false)
-	before := storeState(t, intakeDir(cfg))
+	before := cachetest.FolderState(t, intakeDir(cfg))
 	same("after a build", 4)
 
 	other := t.TempDir()
@@ -82,7 +60,7 @@ func TestCheckKeptTakesTheBuildsReadings(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("one workbook changed", 3)
-	if after := storeState(t, intakeDir(cfg)); after != before {
+	if after := cachetest.FolderState(t, intakeDir(cfg)); after != before {
 		t.Errorf("checking changed the build's readings:\nbefore %s\nafter  %s", before, after)
 	}
 }

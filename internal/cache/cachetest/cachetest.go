@@ -3,8 +3,12 @@
 package cachetest
 
 import (
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/taizhang/taizhang/internal/cache"
@@ -30,4 +34,25 @@ func FixRecord(t testing.TB, path string, b []byte) {
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FolderState describes every file in dir — name, mode, modification time,
+// digest — so that a test can tell that nothing in the folder was written.
+func FolderState(t testing.TB, dir string) string {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, de := range des {
+		p := filepath.Join(dir, de.Name())
+		fi, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(p)
+		fmt.Fprintf(&b, "%s %v %d %x; ", de.Name(), fi.Mode(), fi.ModTime().UnixNano(), sha256.Sum256(data))
+	}
+	return b.String()
 }
