@@ -18,6 +18,9 @@ parallel=${FUZZ_PARALLEL:-1}
 # The go tool's minimizer can stall a run for minutes on one new input (seen
 # on FuzzOpen): bound it; a crasher is still written, unminimized.
 minimize=${FUZZ_MINIMIZE:-10s}
+# Fuzz on Go 1.27 (fetched from the module proxy): 1.26's coordinator can
+# fail a clean run with "context deadline exceeded" (go.dev/issue/75804).
+export GOTOOLCHAIN=${FUZZ_GO:-go1.27.3}
 
 failed=()
 while read -r dir; do
