@@ -369,7 +369,9 @@ func (b *Book) readSharedStrings(part string) error {
 		buf         []byte
 		inSI, inT   bool
 		phoneticDep int
+		sstTexts    texts // the strings' texts, one string for the table
 	)
+	defer func() { sstTexts.finish(func(i, _ int, s string) { b.sst[i].text = s }) }()
 	for {
 		err := sc.next(inT)
 		if err == io.EOF {
@@ -402,7 +404,11 @@ func (b *Book) readSharedStrings(part string) error {
 			switch string(sc.name()) {
 			case "si":
 				inSI = false
-				b.sst = append(b.sst, b.prepare(buf))
+				ss := b.prepare(view(buf))
+				if within(ss.text, buf) {
+					ss.text = sstTexts.keep(len(b.sst), 0, ss.text) // or set once the table is read
+				}
+				b.sst = append(b.sst, ss)
 			case "t":
 				inT = false
 			case "rPh":
@@ -418,12 +424,12 @@ func (b *Book) readSharedStrings(part string) error {
 
 // prepare turns one shared string into what every cell referring to it
 // gets: escapes decoded and the length checked once, not once per cell.
-func (b *Book) prepare(raw []byte) sharedString {
+func (b *Book) prepare(raw string) sharedString {
 	lim := b.limits.MaxCellRunes
-	if lim > 0 && len(raw) > lim && utf8.RuneCount(raw) > lim {
+	if lim > 0 && len(raw) > lim && utf8.RuneCountInString(raw) > lim {
 		return sharedString{tooLong: true}
 	}
-	return sharedString{text: unescapeOOXML(string(raw))}
+	return sharedString{text: unescapeOOXML(raw)}
 }
 
 // scanner opens a part for the fast tokenizer.
@@ -574,6 +580,7 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 		fbuf           []byte
 		hasV           bool
 		rowHidden      bool
+		cellTexts      texts // the cells' texts, one string for the sheet
 	)
 	flushRow := func() {
 		if len(cur.Cells) > 0 {
@@ -666,7 +673,9 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 			switch string(sc.name()) {
 			case "c":
 				inCell = false
-				cl, ok := b.cellValue(&c, string(vbuf))
+				// The cell is read from a view of vbuf; a text it keeps of
+				// it is copied into cellTexts below.
+				cl, ok := b.cellValue(&c, view(vbuf))
 				if c.formula {
 					cl.Formula, cl.Raw = true, string(fbuf)
 					// No <v>, or an empty one on a cell with no type: openpyxl
@@ -692,6 +701,9 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 					out.TooLong = append(out.TooLong, CellRef(cl.Col, rowNum))
 					cl.Text, cl.TooLong = "", true
 				}
+				if within(cl.Text, vbuf) {
+					cl.Text = cellTexts.keep(len(out.Rows), len(cur.Cells), cl.Text) // or set once the sheet is read
+				}
 				cur.Cells = append(cur.Cells, cl)
 			case "v", "t":
 				inText = false
@@ -715,6 +727,7 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 		}
 	}
 	flushRow()
+	cellTexts.finish(func(row, cell int, s string) { out.Rows[row].Cells[cell].Text = s })
 	return out, nil
 }
 
