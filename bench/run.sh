@@ -3,6 +3,13 @@
 # synthetic town, and print the table that goes into docs/benchmarks.md.
 #
 #   bench/run.sh small|forty|medium|large [WORKDIR]
+#   bench/run.sh linear [WORKDIR]
+#
+# linear times taizhang build --no-cache on medium and large in turns —
+# medium, large, medium, RUNS rounds (default 3) — and gives each round's
+# large ÷ the mean of the two mediums around it, then the median round: the
+# machine's drift between two separate runs of this script is as large as
+# the margin the target leaves (issue 16: large ≤ 10.5× medium).
 #
 # small = 9 villages × 40 tasks, forty = 40 × 100, medium = 200 × 100,
 # large = 2000 × 100.
@@ -22,7 +29,52 @@
 #             is converted and the time scaled by files/LO_FILES — said so in the output
 set -euo pipefail
 
-size=${1:?usage: bench/run.sh small|forty|medium|large [WORKDIR]}
+size=${1:?usage: bench/run.sh small|forty|medium|large|linear [WORKDIR]}
+if [ "$size" = linear ]; then
+	work=${2:-${TMPDIR:-/tmp}/taizhang-bench}
+	repo=$(cd "$(dirname "$0")/.." && pwd)
+	bin=$work/bin
+	mkdir -p "$bin" "$work/logs"
+	echo "building binaries…" >&2
+	(cd "$repo" && go build -o "$bin/taizhang" ./cmd/taizhang && go build -o "$bin/gentown" ./bench/gentown)
+	[ -f "$work/medium/taizhang.yaml" ] || "$bin/gentown" -villages 200 -tasks 100 -out "$work/medium" >&2
+	[ -f "$work/large/taizhang.yaml" ] || "$bin/gentown" -villages 2000 -tasks 100 -out "$work/large" >&2
+	rounds=${RUNS:-3}
+	# timed SIZE: "wall cpu rss_kib" of one build --no-cache of that town.
+	timed() {
+		local log=$work/logs/linear-$1.txt
+		/usr/bin/time -v "$bin/taizhang" build -q --no-cache "$work/$1" >/dev/null 2>"$log" || { echo "build of $1 failed, see $log" >&2; exit 1; }
+		awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); w=0; for(i=1;i<=n;i++) w=w*60+p[i]}
+			/User time|System time/{c+=$2} /Maximum resident set size/{r=$2} END{print w, c, r}' "$log"
+	}
+	: >"$work/logs/linear.rounds"
+	for i in $(seq "$rounds"); do
+		echo "round $i of $rounds: medium, large, medium…" >&2
+		read -r mw1 mc1 _ < <(timed medium)
+		read -r lw lc lr < <(timed large)
+		read -r mw2 mc2 _ < <(timed medium)
+		echo "$i $mw1 $mw2 $lw $mc1 $mc2 $lc $lr" >>"$work/logs/linear.rounds"
+	done
+	awk -v rounds="$rounds" -v cores="$(nproc)" -v gov="$(go version | awk '{print $3}')" '
+		function median(a, n,   i, j, t) {
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+			return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+		}
+		{
+			mw = ($2 + $3) / 2; mc = ($5 + $6) / 2
+			rw[NR] = $4 / mw; rc[NR] = $7 / mc; rss[NR] = $8
+			line[NR] = sprintf("| %d | %.2f, %.2f | %.2f | %.1f× | %.1f, %.1f | %.1f | %.1f× | %.0f |", $1, $2, $3, $4, rw[NR], $5, $6, $7, rc[NR], $8 / 1024)
+		}
+		END {
+			printf "\n## linear: medium (200 × 100) and large (2000 × 100) in turns, %d round(s); %d cores, %s\n\n", rounds, cores, gov
+			print "| round | medium wall (s) | large wall (s) | large ÷ medium | medium CPU (s) | large CPU (s) | large ÷ medium | large peak (MiB) |"
+			print "|---:|---:|---:|---:|---:|---:|---:|---:|"
+			for (i = 1; i <= NR; i++) print line[i]
+			printf "\n- large ÷ medium, median round: **%.1f×** wall, %.1f× CPU (target ≤ 10.5×)\n", median(rw, NR), median(rc, NR)
+			printf "- large peak RSS, median round: %.0f MiB (target ≤ 800)\n", median(rss, NR) / 1024
+		}' "$work/logs/linear.rounds"
+	exit 0
+fi
 case $size in
 small) villages=9 tasks=40 ;;
 forty) villages=40 tasks=100 ;;

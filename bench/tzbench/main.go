@@ -36,6 +36,7 @@ func main() {
 	verbose := flag.Bool("v", false, "print each step's wall time")
 	noCache := flag.Bool("no-cache", false, "typeset every ledger afresh (build --no-cache)")
 	memStep := flag.String("memstep", "", "with -memprofile and -part build: write the heap profile as the step of this name starts, not at the end (a step name as -v prints it)")
+	memDone := flag.Int("memdone", 0, "with -memstep: write it once that step has done this many of its parts (for the notices, files written), not as it starts")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tzbench [-part build|workbook] [-cpuprofile F] DIR")
@@ -68,9 +69,9 @@ func main() {
 			Progress: func(step string, done, total int) {
 				if done == 0 && total == 0 {
 					tick(step)
-					if *mem != "" && step == *memStep {
-						writeHeap(*mem)
-					}
+				}
+				if *mem != "" && step == *memStep && done == *memDone && (done > 0 || total == 0) {
+					writeHeap(*mem)
 				}
 			}})
 		tick("")
