@@ -14,7 +14,9 @@ import (
 // strings, come out as read and lie one after the other in one string, not
 // one allocation each (texts). Short ones are copies of their own.
 func TestPartTextsAreOneString(t *testing.T) {
-	long := func(r int) string { return fmt.Sprintf("第%d行：已组织“两委”干部逐条研究整改措施", r) }
+	long := func(r int) string {
+		return fmt.Sprintf("第%d行：已组织“两委”干部逐条研究整改措施", r)
+	}
 	for _, stream := range []bool{false, true} { // shared strings; inline strings
 		t.Run(fmt.Sprintf("stream=%v", stream), func(t *testing.T) {
 			f := excelize.NewFile()
