@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"math"
+	"sync"
 	"unsafe"
 )
 
@@ -37,6 +38,10 @@ func (t *texts) keep(i, j int, s string) string {
 	if len(s) < gathered || len(t.buf)+len(s) > math.MaxInt32 || i > math.MaxInt32 || j > math.MaxInt32 {
 		return string([]byte(s))
 	}
+	if t.buf == nil {
+		g := gatherings.Get().(*gathering)
+		t.buf, t.refs = g.buf[:0], g.refs[:0]
+	}
 	t.refs = append(t.refs, textRef{int32(i), int32(j), int32(len(t.buf)), int32(len(s))})
 	t.buf = append(t.buf, s...)
 	return ""
@@ -44,11 +49,25 @@ func (t *texts) keep(i, j int, s string) string {
 
 // finish calls set for every kept text, each a part of one string.
 func (t *texts) finish(set func(i, j int, s string)) {
+	if t.buf == nil {
+		return
+	}
 	all := string(t.buf)
 	for _, r := range t.refs {
 		set(int(r.i), int(r.j), all[r.off:r.off+r.n])
 	}
+	gatherings.Put(&gathering{t.buf, t.refs})
 	t.buf, t.refs = nil, nil
+}
+
+// gatherings are the buffers of parts read before, for the next: a
+// sheet's are grown once, not at every sheet of every workbook (the
+// string finish makes is a copy; nothing refers to them after).
+var gatherings = sync.Pool{New: func() any { return new(gathering) }}
+
+type gathering struct {
+	buf  []byte
+	refs []textRef
 }
 
 // view is b's bytes as a string without a copy: valid only until b is next
