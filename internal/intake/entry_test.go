@@ -51,27 +51,37 @@ func fillAll(t *testing.T, v reflect.Value, path string, n *int) {
 	}
 }
 
+// fullKey is the key fullEntry's entry is sealed under.
+const fullKey = "00112233445566778899aabbccddeeff"
+
+// fullEntry is a Result with every field set, at every depth (fillAll),
+// but its Path, which an entry does not keep, and its entry.
+func fullEntry(t *testing.T) (*Result, []byte) {
+	t.Helper()
+	var res Result
+	n := 0
+	fillAll(t, reflect.ValueOf(&res).Elem(), "Result", &n)
+	res.File.Path = ""
+	b, err := encodeEntry(fullKey, &res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &res, b
+}
+
 // TestEntryCoversEveryField: a Result with every field set, at every
 // depth, comes back from its entry equal, but its Path (not kept: the
 // caller's is set). A field added to Result, File, SheetUse, RowNote,
 // ColumnNote, ledger.Item, Deadline, Date, Source, Layout or Diagnostic
 // that entry.go does not encode fails here.
 func TestEntryCoversEveryField(t *testing.T) {
-	var res Result
-	n := 0
-	fillAll(t, reflect.ValueOf(&res).Elem(), "Result", &n)
-	res.File.Path = ""
-	const k = "00112233445566778899aabbccddeeff"
-	b, err := encodeEntry(k, &res)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, ok := decodeEntry(k, b)
+	res, b := fullEntry(t)
+	got, ok := decodeEntry(fullKey, b)
 	if !ok {
 		t.Fatal("the entry does not decode")
 	}
-	if !reflect.DeepEqual(got, &res) {
-		t.Errorf("the entry lost a field:\n got %+v\nwant %+v", got, &res)
+	if !reflect.DeepEqual(got, res) {
+		t.Errorf("the entry lost a field:\n got %+v\nwant %+v", got, res)
 	}
 	if _, ok := decodeEntry("ffeeddccbbaa99887766554433221100", b); ok {
 		t.Error("an entry was used under another key")
@@ -119,12 +129,8 @@ func TestEntryKeepsShapes(t *testing.T) {
 // entry could), decodes to nothing or to something, never panics, and
 // never allocates for a length the entry could not hold.
 func TestEntryDamageNeverPanics(t *testing.T) {
-	var res Result
-	n := 0
-	fillAll(t, reflect.ValueOf(&res).Elem(), "Result", &n)
-	res.File.Path = ""
-	const k = "00112233445566778899aabbccddeeff"
-	b, _ := encodeEntry(k, &res)
+	_, b := fullEntry(t)
+	const k = fullKey
 	reseal := func(p []byte) []byte {
 		e := append(make([]byte, sealSize), p...)
 		binary.LittleEndian.PutUint64(e, sealOf(k, p))

@@ -394,16 +394,24 @@ func TestKeptBadEntry(t *testing.T) {
 	}
 }
 
-// TestKeptPrune: Prune keeps the entries this Kept used and nothing else.
-func TestKeptPrune(t *testing.T) {
+// twoVillagesKept writes two villages' workbooks, a and b, and opens an
+// empty store for their readings in sdir.
+func twoVillagesKept(t *testing.T) (a, b, sdir string, store *cache.Store) {
+	t.Helper()
 	dir := t.TempDir()
-	a := testbuild.Write(t, dir, "大布村.xlsx", testbuild.Ledger(title, okRow(1, "问")))
-	b := testbuild.Write(t, dir, "塘敢村.xlsx", testbuild.Ledger(title, okRow(1, "别")))
-	sdir := filepath.Join(t.TempDir(), "intake")
+	a = testbuild.Write(t, dir, "大布村.xlsx", testbuild.Ledger(title, okRow(1, "问")))
+	b = testbuild.Write(t, dir, "塘敢村.xlsx", testbuild.Ledger(title, okRow(1, "别")))
+	sdir = filepath.Join(t.TempDir(), "intake")
 	store, err := cache.Open(sdir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, b, sdir, store
+}
+
+// TestKeptPrune: Prune keeps the entries this Kept used and nothing else.
+func TestKeptPrune(t *testing.T) {
+	a, b, sdir, store := twoVillagesKept(t)
 	ReadAll([]string{a, b}, Options{Kept: NewKept(store)})
 	k := NewKept(store)
 	ReadAll([]string{b}, Options{Kept: k})
@@ -437,14 +445,7 @@ func TestOptionsAreInTheKey(t *testing.T) {
 // and writes nothing: a file not kept is read and not kept, nothing is
 // pruned, and the store's folder is as it was, byte for byte.
 func TestKeptReadOnly(t *testing.T) {
-	dir := t.TempDir()
-	a := testbuild.Write(t, dir, "大布村.xlsx", testbuild.Ledger(title, okRow(1, "问")))
-	b := testbuild.Write(t, dir, "塘敢村.xlsx", testbuild.Ledger(title, okRow(1, "别")))
-	sdir := filepath.Join(t.TempDir(), "intake")
-	store, err := cache.Open(sdir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b, sdir, store := twoVillagesKept(t)
 	ReadAll([]string{a}, Options{Kept: NewKept(store)})
 	before := cachetest.FolderState(t, sdir)
 	count := parses(t)
