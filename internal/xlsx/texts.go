@@ -32,6 +32,15 @@ type textRef struct{ i, j, off, n int32 }
 // one byte long costs nothing (the runtime has those strings).
 const gathered = 16
 
+// take is what the reader keeps of s, the text for place (i, j), read from
+// buf: s itself when it is not a view of buf, else keep's.
+func (t *texts) take(i, j int, s string, buf []byte) string {
+	if !within(s, buf) {
+		return s
+	}
+	return t.keep(i, j, s)
+}
+
 // keep returns s, the text for place (i, j), when it is short, as a copy;
 // else "", s then copied into buf, to be set at (i, j) by finish.
 func (t *texts) keep(i, j int, s string) string {

@@ -405,9 +405,7 @@ func (b *Book) readSharedStrings(part string) error {
 			case "si":
 				inSI = false
 				ss := b.prepare(view(buf))
-				if within(ss.text, buf) {
-					ss.text = sstTexts.keep(len(b.sst), 0, ss.text) // or set once the table is read
-				}
+				ss.text = sstTexts.take(len(b.sst), 0, ss.text, buf) // or set once the table is read
 				b.sst = append(b.sst, ss)
 			case "t":
 				inT = false
@@ -701,9 +699,7 @@ func (b *Book) ReadSheet(s SheetRef) (*Sheet, error) {
 					out.TooLong = append(out.TooLong, CellRef(cl.Col, rowNum))
 					cl.Text, cl.TooLong = "", true
 				}
-				if within(cl.Text, vbuf) {
-					cl.Text = cellTexts.keep(len(out.Rows), len(cur.Cells), cl.Text) // or set once the sheet is read
-				}
+				cl.Text = cellTexts.take(len(out.Rows), len(cur.Cells), cl.Text, vbuf) // or set once the sheet is read
 				cur.Cells = append(cur.Cells, cl)
 			case "v", "t":
 				inText = false
